@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// Runs the whole test suite with vitest and ends with the totals on a line of their own:
+// `N passed, N failed[, N skipped]`. Extra arguments go to vitest (a file filter, `-t name`, ...).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+const report = 'test-results/vitest.json';
+mkdirSync('test-results', { recursive: true });
+rmSync(report, { force: true });
+const run = spawnSync(
+  'npx',
+  [
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+    ...process.argv.slice(2),
+  ],
+  { stdio: 'inherit' },
+);
+let totals;
+try {
+  const json = JSON.parse(readFileSync(report, 'utf8'));
+  totals = {
+    passed: json.numPassedTests,
+    failed:
+      json.numFailedTests +
+      (json.numRuntimeErrorTestSuites ?? 0) +
+      (json.success || json.numFailedTests > 0 ? 0 : 1),
+    skipped: json.numPendingTests + json.numTodoTests,
+  };
+} catch {
+  totals = { passed: 0, failed: 1, skipped: 0 };
+  console.error('The test run produced no report; counting it as one failure.');
+}
+const skipped = totals.skipped > 0 ? `, ${totals.skipped} skipped` : '';
+console.log(`${totals.passed} passed, ${totals.failed} failed${skipped}`);
+process.exit(run.status === 0 && totals.failed === 0 ? 0 : 1);

@@ -1,0 +1,23 @@
+import { createOpenApiApp, loadOpenApi, type AuthApi, type HandlerMap } from '@platform/common';
+import type Koa from 'koa';
+import type { AuthDeps } from './domain/deps.js';
+import { authenticate, type Principal } from './domain/principal.js';
+import { accountHandlers } from './http/handlers/account-handlers.js';
+import { operationsHandlers, type Readiness } from './http/handlers/operations-handlers.js';
+import { sessionHandlers } from './http/handlers/session-handlers.js';
+
+/** Builds the auth service's HTTP app from its contract; it never listens, so tests start it on port 0. */
+export function createAuthApp(deps: AuthDeps, jwks: { keys: object[] }, readiness: Readiness): Koa {
+  const handlers = {
+    ...sessionHandlers(deps),
+    ...accountHandlers(deps),
+    ...operationsHandlers(deps, jwks, readiness),
+  } satisfies HandlerMap<AuthApi.operations, Principal>;
+
+  return createOpenApiApp<AuthApi.operations, Principal>({
+    definition: loadOpenApi('auth.yaml'),
+    handlers,
+    security: { bearerAuth: (headers) => authenticate(deps, headers) },
+    logger: deps.logger,
+  });
+}

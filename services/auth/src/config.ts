@@ -1,0 +1,75 @@
+import { EnvReader, readSharedConfig, type EnvSource, type SharedConfig } from '@platform/common';
+import { isPrivateJwk, type PrivateJwk } from './domain/signing-keys.js';
+import type { Argon2Params } from './domain/passwords.js';
+
+export interface AuthConfig extends SharedConfig {
+  databasePoolSize: number;
+  /** Empty means: use (or create) the development key in DATA_DIR; refused in production. */
+  signingKeys: PrivateJwk[];
+  signingKid: string | undefined;
+  issuer: string;
+  audience: string;
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+  argon2: Argon2Params;
+  outboxPollMs: number;
+  admin: { login: string; email: string; password: string; displayName: string } | undefined;
+}
+
+export function loadAuthConfig(source: EnvSource): Readonly<AuthConfig> {
+  const env = new EnvReader(source);
+  const shared = readSharedConfig(env, { port: 8000, database: 'auth.db' });
+  const signingKeys = parseKeys(env, env.optionalString('JWT_PRIVATE_KEYS'));
+  if (shared.mode === 'production' && signingKeys.length === 0) {
+    env.fail(
+      'JWT_PRIVATE_KEYS is required when NODE_ENV=production (create one with `npm run keygen`)',
+    );
+  }
+  const signingKid = env.optionalString('JWT_SIGNING_KID');
+  if (signingKid && signingKeys.length > 0 && !signingKeys.some((k) => k.kid === signingKid)) {
+    env.fail(`JWT_SIGNING_KID "${signingKid}" is not the kid of any key in JWT_PRIVATE_KEYS`);
+  }
+  const adminLogin = env.optionalString('ADMIN_LOGIN');
+  const admin = adminLogin
+    ? {
+        login: adminLogin,
+        email: env.string('ADMIN_EMAIL'),
+        password: env.string('ADMIN_PASSWORD'),
+        displayName: env.string('ADMIN_DISPLAY_NAME', { default: 'Administrator' }),
+      }
+    : undefined;
+  return env.done({
+    ...shared,
+    databasePoolSize: env.int('DATABASE_POOL_SIZE', { default: 10, min: 1, max: 200 }),
+    signingKeys,
+    signingKid,
+    issuer: env.string('JWT_ISSUER', { default: 'auth-service' }),
+    audience: env.string('JWT_AUDIENCE', { default: 'auth-user-platform' }),
+    accessTtlSeconds:
+      env.int('ACCESS_TOKEN_EXPIRE_MINUTES', { default: 30, min: 1, max: 24 * 60 }) * 60,
+    refreshTtlSeconds:
+      env.int('REFRESH_TOKEN_EXPIRE_DAYS', { default: 7, min: 1, max: 365 }) * 86_400,
+    argon2: {
+      memoryKiB: env.int('ARGON2_MEMORY_KIB', { default: 19_456, min: 1024, max: 4_194_304 }),
+      timeCost: env.int('ARGON2_TIME_COST', { default: 2, min: 1, max: 100 }),
+      parallelism: env.int('ARGON2_PARALLELISM', { default: 1, min: 1, max: 16 }),
+    },
+    outboxPollMs: env.int('OUTBOX_POLL_MS', { default: 1000, min: 10, max: 60_000 }),
+    admin,
+  });
+}
+
+function parseKeys(env: EnvReader, raw: string | undefined): PrivateJwk[] {
+  if (raw === undefined) return [];
+  try {
+    const value: unknown = JSON.parse(raw);
+    const keys = Array.isArray(value) ? value : [value];
+    if (keys.length > 0 && keys.every(isPrivateJwk)) return keys;
+  } catch {
+    // reported below
+  }
+  env.fail(
+    'JWT_PRIVATE_KEYS must be a JSON array of private Ed25519 JWKs, each with a kid (see `npm run keygen`)',
+  );
+  return [];
+}

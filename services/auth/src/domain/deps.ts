@@ -1,0 +1,14 @@
+import type { Logger } from '@platform/common';
+import type { Store } from '../data/store.js';
+import type { PasswordHasher } from './passwords.js';
+import type { TokenService } from './tokens.js';
+
+/** What the use cases need, built once in the composition root and passed in. */
+export interface AuthDeps {
+  store: Store;
+  tokens: TokenService;
+  passwords: PasswordHasher;
+  /** Called after a commit that wrote events, so the relay publishes them at once. */
+  eventsWritten: () => void;
+  logger: Logger;
+}

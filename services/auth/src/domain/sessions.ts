@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { errors, type TokenClaims } from '@platform/common';
+import type { Account } from '../data/records.js';
+import type { Repositories } from '../data/store.js';
+import type { AuthDeps } from './deps.js';
+import type { TokenPair } from './tokens.js';
+
+/** Starts a session for the account inside the caller's transaction and returns its first token pair. */
+export async function startSession(
+  deps: AuthDeps,
+  repos: Repositories,
+  account: Account,
+): Promise<TokenPair> {
+  const sessionId = randomUUID();
+  const pair = await deps.tokens.issuePair({ userId: account.id, roles: account.roles, sessionId });
+  await repos.tokens.createSession({
+    id: sessionId,
+    userId: account.id,
+    refreshJti: pair.refresh.jti,
+    expiresAt: pair.refresh.expiresAt,
+  });
+  return pair;
+}
+
+/**
+ * Rotates a refresh token: the presented one is blacklisted and the session moves to the new one in a
+ * single compare-and-swap. A refresh token that was already rotated means it was copied: the whole
+ * session is revoked (RFC 9700 §4.14.2).
+ */
+export async function refreshSession(deps: AuthDeps, refreshToken: string): Promise<TokenPair> {
+  const claims = await deps.tokens.verify(refreshToken, 'refresh');
+  const { store } = deps;
+  const session = await store.repos.tokens.findSession(claims.sid);
+  if (!session || session.revokedAt) throw errors.invalidToken('The session has ended.');
+  if (session.refreshJti !== claims.jti || (await store.repos.tokens.isBlacklisted(claims.jti))) {
+    await revokeForReuse(deps, claims);
+    throw errors.invalidToken(
+      'The refresh token has already been used; the session has been ended.',
+    );
+  }
+  const account = await store.repos.accounts.findById(Number(claims.sub));
+  if (!account) throw errors.invalidToken('The account no longer exists.');
+  if (!account.isActive) throw errors.accountInactive();
+
+  const pair = await deps.tokens.issuePair({
+    userId: account.id,
+    roles: account.roles,
+    sessionId: session.id,
+  });
+  const rotated = await store.transaction(async (repos) => {
+    if (
+      !(await repos.tokens.rotate(session.id, claims.jti, pair.refresh.jti, pair.refresh.expiresAt))
+    )
+      return false;
+    await repos.tokens.blacklist([
+      { jti: claims.jti, userId: account.id, expiresAt: new Date(claims.exp * 1000) },
+    ]);
+    return true;
+  });
+  if (!rotated) {
+    await revokeForReuse(deps, claims);
+    throw errors.invalidToken(
+      'The refresh token has already been used; the session has been ended.',
+    );
+  }
+  return pair;
+}
+
+async function revokeForReuse(deps: AuthDeps, claims: TokenClaims): Promise<void> {
+  await deps.store.repos.tokens.revokeSession(claims.sid, 'refresh-token-reuse');
+  deps.logger.warn(
+    { userId: claims.sub, sessionId: claims.sid },
+    'refresh token reuse detected; session revoked',
+  );
+}
+
+export interface LogoutInput {
+  userId: number;
+  access: { jti: string; sid: string; exp: number };
+  refreshToken?: string | undefined;
+}
+
+/** Blacklists the access token and the refresh token and ends their session(s). */
+export async function logout(deps: AuthDeps, input: LogoutInput): Promise<void> {
+  const revoked = [
+    { jti: input.access.jti, userId: input.userId, expiresAt: new Date(input.access.exp * 1000) },
+  ];
+  const sessions = new Set([input.access.sid]);
+  if (input.refreshToken !== undefined) {
+    const refresh = await deps.tokens.verify(input.refreshToken, 'refresh');
+    if (Number(refresh.sub) !== input.userId) {
+      throw errors.invalidToken('The refresh token belongs to another account.');
+    }
+    revoked.push({
+      jti: refresh.jti,
+      userId: input.userId,
+      expiresAt: new Date(refresh.exp * 1000),
+    });
+    sessions.add(refresh.sid);
+  }
+  await deps.store.transaction(async (repos) => {
+    await repos.tokens.blacklist(revoked);
+    for (const sessionId of sessions) await repos.tokens.revokeSession(sessionId, 'logout');
+  });
+}

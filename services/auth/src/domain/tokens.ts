@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT, type CryptoKey, type JWTVerifyGetKey } from 'jose';
+import { TOKEN_ALG, verifyToken, type TokenClaims, type TokenType } from '@platform/common';
+
+export interface IssuedToken {
+  token: string;
+  jti: string;
+  expiresAt: Date;
+}
+
+export interface TokenPair {
+  access: IssuedToken;
+  refresh: IssuedToken;
+}
+
+export interface TokenSettings {
+  issuer: string;
+  audience: string;
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+}
+
+/** The seed's clients read a single `role`: the most privileged one the account holds. */
+export function primaryRole(roles: readonly string[]): string {
+  return roles.includes('admin') ? 'admin' : (roles[0] ?? 'user');
+}
+
+/** Issues and verifies the service's JWTs. Verification here checks signature, expiry, issuer, audience and type. */
+export class TokenService {
+  constructor(
+    private readonly settings: TokenSettings,
+    private readonly signer: { kid: string; key: CryptoKey },
+    private readonly verifyKey: JWTVerifyGetKey,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get refreshTtlSeconds(): number {
+    return this.settings.refreshTtlSeconds;
+  }
+
+  async issuePair(subject: {
+    userId: number;
+    roles: readonly string[];
+    sessionId: string;
+  }): Promise<TokenPair> {
+    const [access, refresh] = await Promise.all([
+      this.issue('access', subject, this.settings.accessTtlSeconds),
+      this.issue('refresh', subject, this.settings.refreshTtlSeconds),
+    ]);
+    return { access, refresh };
+  }
+
+  private async issue(
+    type: TokenType,
+    subject: { userId: number; roles: readonly string[]; sessionId: string },
+    ttlSeconds: number,
+  ): Promise<IssuedToken> {
+    const jti = randomUUID();
+    const iat = Math.floor(this.now() / 1000);
+    const exp = iat + ttlSeconds;
+    const token = await new SignJWT({
+      type,
+      sid: subject.sessionId,
+      role: primaryRole(subject.roles),
+      roles: [...subject.roles],
+    })
+      .setProtectedHeader({ alg: TOKEN_ALG, kid: this.signer.kid, typ: 'JWT' })
+      .setSubject(String(subject.userId))
+      .setJti(jti)
+      .setIssuedAt(iat)
+      .setExpirationTime(exp)
+      .setIssuer(this.settings.issuer)
+      .setAudience(this.settings.audience)
+      .sign(this.signer.key);
+    return { token, jti, expiresAt: new Date(exp * 1000) };
+  }
+
+  /** Throws a 401 AppError that says what is wrong with the token. */
+  async verify(token: string, expected: TokenType): Promise<TokenClaims> {
+    return verifyToken(token, expected, this.verifyKey, this.settings, this.now);
+  }
+}

@@ -1,0 +1,26 @@
+import type { AccountDeactivateEvent, RegisterEvent } from '@platform/common';
+import type { OutgoingEvent } from '../data/outbox-repository.js';
+
+// The seed's wire payloads, typed by the generated event contracts.
+
+export function registered(
+  authId: number,
+  displayName: string,
+  correlationId?: string,
+): OutgoingEvent {
+  const payload: RegisterEvent = {
+    event_type: 'Register',
+    auth_id: authId,
+    display_name: displayName,
+  };
+  return { eventType: payload.event_type, aggregateId: authId, payload, correlationId };
+}
+
+export function deactivated(authId: number, correlationId?: string): OutgoingEvent {
+  const payload: AccountDeactivateEvent = {
+    event_type: 'Account Deactivate',
+    auth_id: authId,
+    is_active: false,
+  };
+  return { eventType: payload.event_type, aggregateId: authId, payload, correlationId };
+}

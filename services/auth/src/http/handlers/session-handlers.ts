@@ -1,0 +1,59 @@
+import type { AuthApi, Handler } from '@platform/common';
+import { login, registerAccount, type SignedIn } from '../../domain/accounts.js';
+import type { AuthDeps } from '../../domain/deps.js';
+import type { Principal } from '../../domain/principal.js';
+import { logout, refreshSession } from '../../domain/sessions.js';
+import type { TokenPair } from '../../domain/tokens.js';
+
+type Op = AuthApi.operations;
+
+export const tokenPairBody = (pair: TokenPair) => ({
+  access_token: { token: pair.access.token, token_id: pair.access.jti },
+  refresh_token: { token: pair.refresh.token, token_id: pair.refresh.jti },
+});
+
+export const userBody = (account: SignedIn['account']) => ({
+  id: account.id,
+  login: account.login,
+  email: account.email,
+  is_active: account.isActive,
+});
+
+const authResponse = (signedIn: SignedIn) => ({
+  user: userBody(signedIn.account),
+  token_pair: tokenPairBody(signedIn.tokens),
+});
+
+export function sessionHandlers(deps: AuthDeps) {
+  const register: Handler<Op['register'], Principal> = async ({ body, requestId }) => {
+    const signedIn = await registerAccount(deps, {
+      displayName: body.display_name,
+      login: body.login,
+      email: body.email,
+      password: body.password,
+      correlationId: requestId,
+    });
+    return { status: 201, body: authResponse(signedIn) };
+  };
+
+  const loginHandler: Handler<Op['login'], Principal> = async ({ body }) => ({
+    status: 200,
+    body: authResponse(await login(deps, body)),
+  });
+
+  const refresh: Handler<Op['refresh'], Principal> = async ({ body }) => ({
+    status: 200,
+    body: tokenPairBody(await refreshSession(deps, body.refresh_token)),
+  });
+
+  const logoutHandler: Handler<Op['logout'], Principal> = async ({ body, principal }) => {
+    await logout(deps, {
+      userId: principal!.userId,
+      access: principal!,
+      refreshToken: body?.refresh_token,
+    });
+    return { status: 204, body: undefined };
+  };
+
+  return { register, login: loginHandler, refresh, logout: logoutHandler };
+}

@@ -1,0 +1,2 @@
+export { loadAuthConfig, type AuthConfig } from './config.js';
+export { startAuthService, buildAuthService, type AuthService } from './service.js';

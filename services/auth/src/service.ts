@@ -1,0 +1,99 @@
+import {
+  createLogger,
+  InProcessBus,
+  listen,
+  type EventBus,
+  type Logger,
+  type RunningServer,
+} from '@platform/common';
+import type { DataSource } from 'typeorm';
+import { createAuthApp } from './app.js';
+import type { AuthConfig } from './config.js';
+import { authDataSource } from './data/data-source.js';
+import { Store } from './data/store.js';
+import { ensureAdmin } from './domain/accounts.js';
+import type { AuthDeps } from './domain/deps.js';
+import { devSigningKey } from './domain/dev-key.js';
+import { PasswordHasher } from './domain/passwords.js';
+import { loadKeyRing } from './domain/signing-keys.js';
+import { TokenService } from './domain/tokens.js';
+import { OutboxRelay } from './events/outbox-relay.js';
+
+export interface AuthService {
+  url: string;
+  deps: AuthDeps;
+  relay: OutboxRelay;
+  dataSource: DataSource;
+  /** Stops taking requests, publishes what is pending, closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Opens the database (migrating it), the keys and the relay; returns the parts without listening. */
+export async function buildAuthService(config: AuthConfig, bus: EventBus, logger: Logger) {
+  const dataSource = authDataSource(config.databaseUrl, config.databasePoolSize);
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+
+  let keys = config.signingKeys;
+  if (keys.length === 0) {
+    const dev = await devSigningKey(config.dataDir);
+    logger.warn(
+      { file: dev.file, kid: dev.key.kid },
+      dev.created ? 'created a development signing key' : 'using the development signing key',
+    );
+    keys = [dev.key];
+  }
+  const ring = await loadKeyRing(keys, config.signingKid);
+  const store = new Store(dataSource);
+  const relay = new OutboxRelay({ store, bus, logger, pollMs: config.outboxPollMs });
+  const deps: AuthDeps = {
+    store,
+    tokens: new TokenService(
+      {
+        issuer: config.issuer,
+        audience: config.audience,
+        accessTtlSeconds: config.accessTtlSeconds,
+        refreshTtlSeconds: config.refreshTtlSeconds,
+      },
+      { kid: ring.signingKid, key: ring.signingKey },
+      ring.verifyKey,
+    ),
+    passwords: new PasswordHasher(config.argon2),
+    eventsWritten: () => relay.wake(),
+    logger,
+  };
+  return { dataSource, deps, relay, jwks: ring.jwks };
+}
+
+export async function startAuthService(
+  config: AuthConfig,
+  opts: { bus?: EventBus; logger?: Logger } = {},
+): Promise<AuthService> {
+  const logger = opts.logger ?? createLogger({ service: 'auth-service', level: config.logLevel });
+  const bus = opts.bus ?? new InProcessBus({ logger });
+  const { dataSource, deps, relay, jwks } = await buildAuthService(config, bus, logger);
+  if (config.admin) {
+    const { account, created } = await ensureAdmin(deps, config.admin);
+    logger.info(
+      { userId: account.id, login: account.login, created },
+      'administrator ensured from ADMIN_* settings',
+    );
+  }
+  relay.start();
+  let draining = false;
+  const app = createAuthApp(deps, jwks, { draining: () => draining });
+  const server: RunningServer = await listen(app, config.port, config.host);
+  logger.info({ url: server.url }, 'auth service listening');
+  return {
+    url: server.url,
+    deps,
+    relay,
+    dataSource,
+    stop: async () => {
+      draining = true;
+      await server.close();
+      await relay.stop();
+      await dataSource.destroy();
+    },
+  };
+}

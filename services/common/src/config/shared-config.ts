@@ -1,0 +1,52 @@
+import path from 'node:path';
+import type { EnvReader } from './env-reader.js';
+
+export type RuntimeMode = 'development' | 'production' | 'test';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** Settings every service reads the same way. */
+export interface SharedConfig {
+  mode: RuntimeMode;
+  host: string;
+  port: number;
+  logLevel: LogLevel;
+  /** A `postgres://` URL, or a `sqlite:` path (relative to the working directory). */
+  databaseUrl: string;
+  /** Folder for the embedded default's files (SQLite databases, development keys). */
+  dataDir: string;
+  shutdownGraceMs: number;
+}
+
+export function readSharedConfig(
+  env: EnvReader,
+  defaults: { port: number; database: string },
+): SharedConfig {
+  const mode = env.oneOf('NODE_ENV', ['development', 'production', 'test'], {
+    default: 'development',
+  });
+  const dataDir = path.resolve(env.string('DATA_DIR', { default: 'data' }));
+  const databaseUrl = env.string('DATABASE_URL', {
+    default: `sqlite:${path.join(dataDir, defaults.database)}`,
+  });
+  if (!/^(postgres|postgresql):\/\/|^sqlite:/.test(databaseUrl)) {
+    env.fail('DATABASE_URL must start with postgres://, postgresql:// or sqlite:');
+  }
+  if (mode === 'production' && !env.has('DATABASE_URL')) {
+    env.fail('DATABASE_URL is required when NODE_ENV=production');
+  }
+  return {
+    mode,
+    host: env.string('HOST', { default: '0.0.0.0' }),
+    port: env.int('PORT', { default: defaults.port, min: 0, max: 65535 }),
+    logLevel: env.oneOf(
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      {
+        default: mode === 'test' ? 'silent' : 'info',
+      },
+    ),
+    databaseUrl,
+    dataDir,
+    shutdownGraceMs: env.int('SHUTDOWN_GRACE_MS', { default: 10_000, min: 0, max: 600_000 }),
+  };
+}

@@ -1,0 +1,132 @@
+/** One field-level problem in a request, as reported in a problem document's `errors`. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+interface AppErrorInit {
+  status: number;
+  code: string;
+  title: string;
+  detail?: string;
+  errors?: FieldError[];
+  headers?: Record<string, string>;
+  cause?: unknown;
+}
+
+/**
+ * The one error type that crosses layers. `code` is stable and becomes the problem `type`
+ * (`urn:problem:<code>`); `title` is the same for every occurrence of a code, `detail` explains this one.
+ */
+export class AppError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly title: string;
+  readonly detail: string | undefined;
+  readonly errors: FieldError[] | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(init: AppErrorInit) {
+    super(init.detail ?? init.title, { cause: init.cause });
+    this.name = 'AppError';
+    this.status = init.status;
+    this.code = init.code;
+    this.title = init.title;
+    this.detail = init.detail;
+    this.errors = init.errors;
+    this.headers = init.headers ?? {};
+  }
+}
+
+const bearer = (error: string, description: string) => ({
+  'WWW-Authenticate': `Bearer error="${error}", error_description="${description}"`,
+});
+
+export const errors = {
+  malformedBody: (detail = 'The request body is not valid JSON.') =>
+    new AppError({ status: 400, code: 'malformed-body', title: 'Malformed request body', detail }),
+  validation: (fieldErrors: FieldError[], detail = 'The request does not match the schema.') =>
+    new AppError({
+      status: 422,
+      code: 'validation-failed',
+      title: 'Validation failed',
+      detail,
+      errors: fieldErrors,
+    }),
+  unsupportedMediaType: () =>
+    new AppError({
+      status: 415,
+      code: 'unsupported-media-type',
+      title: 'Unsupported media type',
+      detail: 'Send the body as application/json.',
+    }),
+  payloadTooLarge: () =>
+    new AppError({
+      status: 413,
+      code: 'payload-too-large',
+      title: 'Payload too large',
+      detail: 'The request body is larger than this service accepts.',
+    }),
+  badCredentials: () =>
+    new AppError({
+      status: 401,
+      code: 'invalid-credentials',
+      title: 'Invalid credentials',
+      detail: 'The login or the password is wrong.',
+    }),
+  /** A missing, malformed, expired, revoked or wrong-type token (RFC 6750 `invalid_token`). */
+  invalidToken: (detail: string) =>
+    new AppError({
+      status: 401,
+      code: 'invalid-token',
+      title: 'Invalid token',
+      detail,
+      headers: bearer('invalid_token', detail),
+    }),
+  missingToken: () =>
+    new AppError({
+      status: 401,
+      code: 'missing-token',
+      title: 'Authentication required',
+      detail: 'Send an access token as `Authorization: Bearer <token>`.',
+      headers: { 'WWW-Authenticate': 'Bearer' },
+    }),
+  accountInactive: () =>
+    new AppError({
+      status: 403,
+      code: 'account-inactive',
+      title: 'Account deactivated',
+      detail: 'This account has been deactivated.',
+    }),
+  forbidden: (detail: string) =>
+    new AppError({ status: 403, code: 'forbidden', title: 'Forbidden', detail }),
+  notFound: (detail: string) =>
+    new AppError({ status: 404, code: 'not-found', title: 'Not found', detail }),
+  methodNotAllowed: (detail: string) =>
+    new AppError({ status: 405, code: 'method-not-allowed', title: 'Method not allowed', detail }),
+  conflict: (detail: string, fieldErrors?: FieldError[]) =>
+    new AppError({
+      status: 409,
+      code: 'conflict',
+      title: 'Conflict',
+      detail,
+      ...(fieldErrors ? { errors: fieldErrors } : {}),
+    }),
+  unavailable: (detail: string, cause?: unknown) =>
+    new AppError({
+      status: 503,
+      code: 'service-unavailable',
+      title: 'Service unavailable',
+      detail,
+      headers: { 'Retry-After': '5' },
+      cause,
+    }),
+  internal: (cause?: unknown) =>
+    new AppError({
+      status: 500,
+      code: 'internal-error',
+      title: 'Internal server error',
+      detail: 'An unexpected error occurred. It has been logged under this request id.',
+      cause,
+    }),
+};

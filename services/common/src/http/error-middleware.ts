@@ -1,0 +1,33 @@
+import type Koa from 'koa';
+import type { Logger } from 'pino';
+import { problemBody, PROBLEM_CONTENT_TYPE, toAppError } from '../errors/problem.js';
+
+/** The one renderer: every error leaves as problem+json; unexpected ones are logged, never echoed. */
+export function errorMiddleware(logger: Logger): Koa.Middleware {
+  return async (ctx, next) => {
+    const started = performance.now();
+    const requestId = ctx.state.requestId as string;
+    try {
+      await next();
+    } catch (err) {
+      const error = toAppError(err);
+      if (error.status >= 500) {
+        logger.error({ err: error.cause ?? err, requestId, route: ctx.path }, 'request failed');
+      }
+      ctx.status = error.status;
+      ctx.set(error.headers);
+      ctx.type = PROBLEM_CONTENT_TYPE;
+      ctx.body = problemBody(error, requestId);
+    }
+    logger.info(
+      {
+        requestId,
+        method: ctx.method,
+        path: ctx.path,
+        status: ctx.status,
+        durationMs: Math.round((performance.now() - started) * 100) / 100,
+      },
+      'request',
+    );
+  };
+}

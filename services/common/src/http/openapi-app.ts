@@ -1,0 +1,139 @@
+import Koa from 'koa';
+import bodyParser from 'koa-bodyparser';
+import { OpenAPIBackend, type Context as ApiContext, type Document } from 'openapi-backend';
+import type { Logger } from 'pino';
+import type { AppError } from '../errors/app-error.js';
+import { errors } from '../errors/app-error.js';
+import { createAjv } from './ajv.js';
+import { fieldErrors } from './field-errors.js';
+import { errorMiddleware } from './error-middleware.js';
+import { requestIdMiddleware } from './request-id.js';
+import type { HandlerMap, PrincipalBase, SecurityHandler } from './handler-types.js';
+
+export interface OpenApiAppOptions<Ops, Principal extends PrincipalBase> {
+  definition: Document;
+  handlers: HandlerMap<Ops, Principal>;
+  /** One handler per security scheme of the document. */
+  security: Record<string, SecurityHandler<Principal>>;
+  logger: Logger;
+  /** Extra routes served before the spec's (docs, metrics). */
+  extraMiddleware?: Koa.Middleware[];
+  bodyLimit?: string;
+}
+
+interface OperationExtras {
+  'x-required-roles'?: string[];
+  requestBody?: unknown;
+}
+
+/**
+ * A Koa app whose routing, validation and security come from the OpenAPI document: the document is
+ * the router, the handler map supplies the behaviour.
+ */
+export function createOpenApiApp<Ops, Principal extends PrincipalBase>(
+  opts: OpenApiAppOptions<Ops, Principal>,
+): Koa {
+  const api = new OpenAPIBackend({
+    definition: opts.definition,
+    quick: true,
+    strict: true,
+    validate: true,
+    coerceTypes: true,
+    customizeAjv: (_default, ajvOpts) => createAjv({ coerceTypes: Boolean(ajvOpts.coerceTypes) }),
+  });
+
+  const fail = (error: AppError) => {
+    throw error;
+  };
+
+  for (const [scheme, verify] of Object.entries(opts.security)) {
+    api.registerSecurityHandler(scheme, (_c: ApiContext, ctx: Koa.Context) => verify(ctx.headers));
+  }
+
+  api.register({
+    notFound: (c: ApiContext) =>
+      fail(errors.notFound(`No route for ${c.request.method.toUpperCase()} ${c.request.path}.`)),
+    methodNotAllowed: (c: ApiContext) =>
+      fail(
+        errors.methodNotAllowed(
+          `${c.request.method.toUpperCase()} is not allowed on ${c.request.path}.`,
+        ),
+      ),
+    postRoutingHandler: (c: ApiContext, ctx: Koa.Context) => {
+      const operation = c.operation as (typeof c.operation & OperationExtras) | undefined;
+      if (operation?.requestBody && hasBody(ctx) && !ctx.request.is('application/json')) {
+        fail(errors.unsupportedMediaType());
+      }
+    },
+    unauthorizedHandler: (c: ApiContext) => {
+      const results = Object.values(c.security ?? {}) as unknown[];
+      const refusal = results.find(
+        (r): r is { error: unknown } => typeof r === 'object' && r !== null && 'error' in r,
+      );
+      if (refusal?.error instanceof Error) throw refusal.error;
+      return fail(errors.missingToken());
+    },
+    postSecurityHandler: (c: ApiContext) => {
+      const required = (c.operation as OperationExtras | undefined)?.['x-required-roles'];
+      if (!required || !c.security?.authorized) return;
+      const principal = firstPrincipal<Principal>(c);
+      if (principal && !required.some((role) => principal.roles.includes(role))) {
+        fail(errors.forbidden(`This operation requires the role: ${required.join(' or ')}.`));
+      }
+    },
+    validationFail: (c: ApiContext) =>
+      fail(errors.validation(fieldErrors(c.validation.errors ?? []))),
+  });
+  for (const [operationId, handler] of Object.entries(opts.handlers) as [
+    string,
+    (req: unknown) => unknown,
+  ][]) {
+    api.register(operationId, async (c: ApiContext, ctx: Koa.Context) => {
+      const reply = (await handler({
+        body: c.request.requestBody,
+        params: c.request.params,
+        principal: firstPrincipal<Principal>(c),
+        requestId: ctx.state.requestId as string,
+        ip: ctx.ip,
+      })) as { status: number; body: unknown; headers?: Record<string, string> };
+      ctx.status = reply.status;
+      if (reply.headers) ctx.set(reply.headers);
+      if (reply.body !== undefined) ctx.body = reply.body;
+    });
+  }
+  api.init();
+
+  const app = new Koa();
+  app.proxy = false;
+  app.use(requestIdMiddleware());
+  app.use(errorMiddleware(opts.logger));
+  for (const middleware of opts.extraMiddleware ?? []) app.use(middleware);
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: opts.bodyLimit ?? '16kb', strict: true }));
+  app.use(async (ctx) => {
+    await api.handleRequest(
+      {
+        method: ctx.method,
+        path: ctx.path,
+        query: ctx.querystring,
+        headers: ctx.headers as Record<string, string>,
+        body: hasBody(ctx) ? ctx.request.body : undefined,
+      },
+      ctx,
+    );
+  });
+  return app;
+}
+
+function hasBody(ctx: Koa.Context): boolean {
+  const length = Number(ctx.get('content-length') || 0);
+  return length > 0 || ctx.get('transfer-encoding') !== '';
+}
+
+function firstPrincipal<Principal>(c: ApiContext): Principal | undefined {
+  if (!c.security?.authorized) return undefined;
+  for (const [name, value] of Object.entries(c.security)) {
+    if (name !== 'authorized' && value && typeof value === 'object' && !('error' in value))
+      return value as Principal;
+  }
+  return undefined;
+}

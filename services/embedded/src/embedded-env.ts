@@ -1,0 +1,17 @@
+import type { EnvSource } from '@platform/common';
+
+/**
+ * One environment, two services: `AUTH_*` and `USER_*` variants of the per-service variables
+ * (PORT, DATABASE_URL, LOG_LEVEL) are mapped onto what each service reads; everything else is shared.
+ */
+export function embeddedEnv(env: EnvSource): { auth: EnvSource; user: EnvSource } {
+  const view = (prefix: 'AUTH' | 'USER', port: string) => {
+    const out: Record<string, string | undefined> = { ...env, PORT: env[`${prefix}_PORT`] ?? port };
+    for (const name of ['DATABASE_URL', 'LOG_LEVEL'] as const) {
+      out[name] = env[`${prefix}_${name}`] ?? env[name];
+    }
+    if (prefix === 'USER') out.AUTH_JWKS_URL = env.AUTH_JWKS_URL;
+    return out;
+  };
+  return { auth: view('AUTH', '8000'), user: view('USER', '8001') };
+}

@@ -1,0 +1,1 @@
+export { embeddedEnv } from './embedded-env.js';

@@ -1,0 +1,19 @@
+import { createOpenApiApp, loadOpenApi, type HandlerMap, type UserApi } from '@platform/common';
+import type Koa from 'koa';
+import type { UserDeps } from './domain/deps.js';
+import { authenticate, type Principal } from './domain/principal.js';
+import { userHandlers } from './http/handlers.js';
+
+/** Builds the user service's HTTP app from its contract; it never listens, so tests start it on port 0. */
+export function createUserApp(deps: UserDeps, readiness: { draining: () => boolean }): Koa {
+  const handlers = userHandlers(deps, readiness) satisfies HandlerMap<
+    UserApi.operations,
+    Principal
+  >;
+  return createOpenApiApp<UserApi.operations, Principal>({
+    definition: loadOpenApi('user.yaml'),
+    handlers,
+    security: { bearerAuth: (headers) => authenticate(deps, headers) },
+    logger: deps.logger,
+  });
+}

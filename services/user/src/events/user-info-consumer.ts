@@ -1,0 +1,61 @@
+import {
+  EventContracts,
+  isUniqueViolation,
+  PermanentEventError,
+  type Delivery,
+  type EventConsumer,
+  type Logger,
+} from '@platform/common';
+import type { Store } from '../data/store.js';
+
+/**
+ * Keeps profiles in step with accounts. Each message is validated against its AsyncAPI schema, then
+ * applied and recorded as processed in one transaction, so a redelivery changes nothing.
+ */
+export class UserInfoConsumer implements EventConsumer {
+  readonly name = 'user-info';
+
+  constructor(
+    private readonly store: Store,
+    private readonly logger: Logger,
+    private readonly contracts = new EventContracts(),
+  ) {}
+
+  async handle(delivery: Delivery): Promise<void> {
+    const event = this.contracts.parse(delivery.payload);
+    if (event.event_type !== delivery.type) {
+      throw new PermanentEventError(
+        `message type "${delivery.type}" does not match event_type "${event.event_type}"`,
+      );
+    }
+    const log = this.logger.child({
+      messageId: delivery.id,
+      type: event.event_type,
+      correlationId: delivery.correlationId,
+    });
+    try {
+      const applied = await this.store.transaction(async (profiles) => {
+        if (!(await profiles.markProcessed(delivery.id, event.event_type))) return 'duplicate';
+        switch (event.event_type) {
+          case 'Register':
+            return (await profiles.createIfAbsent(event.auth_id, event.display_name))
+              ? 'created'
+              : 'exists';
+          case 'Account Deactivate':
+            if (!(await profiles.findByAuthId(event.auth_id))) {
+              // Deactivation overtook registration: retry until the profile exists.
+              throw new Error(`no profile for auth_id ${event.auth_id} yet`);
+            }
+            return (await profiles.deactivate(event.auth_id)) ? 'deactivated' : 'already-inactive';
+        }
+      });
+      log.info({ authId: event.auth_id, outcome: applied }, 'event applied');
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        log.info({ authId: event.auth_id }, 'event already applied by a concurrent delivery');
+        return;
+      }
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import { errors, type Handler, type UserApi } from '@platform/common';
+import type { Profile } from '../data/profile-repository.js';
+import type { UserDeps } from '../domain/deps.js';
+import type { Principal } from '../domain/principal.js';
+import { activeProfile, editBio } from '../domain/profiles.js';
+
+type Op = UserApi.operations;
+
+const profileBody = (p: Profile) => ({
+  id: p.id,
+  auth_id: p.authId,
+  display_name: p.displayName,
+  bio: p.bio,
+  is_active: p.isActive,
+});
+
+export function userHandlers(deps: UserDeps, readiness: { draining: () => boolean }) {
+  const getProfile: Handler<Op['getProfile'], Principal> = async ({ principal }) => ({
+    status: 200,
+    body: profileBody(await activeProfile(deps, principal!.userId)),
+  });
+
+  const editBioHandler: Handler<Op['editBio'], Principal> = async ({ principal, body }) => ({
+    status: 200,
+    body: profileBody(await editBio(deps, principal!.userId, body.bio)),
+  });
+
+  const getHealth: Handler<Op['getHealth'], Principal> = async () => ({
+    status: 200,
+    body: { status: 'ok' },
+  });
+
+  const getReadiness: Handler<Op['getReadiness'], Principal> = async () => {
+    if (readiness.draining()) throw errors.unavailable('The service is shutting down.');
+    try {
+      await deps.store.ping();
+    } catch (err) {
+      throw errors.unavailable('The database is unreachable.', err);
+    }
+    return { status: 200, body: { status: 'ok' } };
+  };
+
+  return { getProfile, editBio: editBioHandler, getHealth, getReadiness };
+}

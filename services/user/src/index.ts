@@ -1,0 +1,2 @@
+export { loadUserConfig, type UserConfig } from './config.js';
+export { startUserService, type UserService } from './service.js';
