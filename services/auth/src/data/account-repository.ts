@@ -1,0 +1,96 @@
+import { In, type EntityManager } from 'typeorm';
+import { AccountEntity, RoleEntity, UserRoleEntity, type AccountRow, type UserRoleRow } from './entities.js';
+import type { Account, AccountWithSecret } from './records.js';
+
+export interface NewAccount {
+  login: string;
+  email: string;
+  hashedPassword: string;
+}
+
+export class AccountRepository {
+  constructor(private readonly db: EntityManager) {}
+
+  async findByLogin(login: string): Promise<AccountWithSecret | null> {
+    const row = await this.db.findOne(AccountEntity, { where: { login_lower: login.toLowerCase() } });
+    return row ? { ...(await this.toAccount(row)), hashedPassword: row.hashed_password } : null;
+  }
+
+  async findById(id: number): Promise<Account | null> {
+    const row = await this.db.findOne(AccountEntity, { where: { id } });
+    return row ? this.toAccount(row) : null;
+  }
+
+  /** Which of the login and email are already taken (case-insensitively). */
+  async taken(login: string, email: string): Promise<{ login: boolean; email: boolean }> {
+    const rows = await this.db.find(AccountEntity, {
+      select: { login_lower: true, email_lower: true },
+      where: [{ login_lower: login.toLowerCase() }, { email_lower: email.toLowerCase() }],
+    });
+    return {
+      login: rows.some((r) => r.login_lower === login.toLowerCase()),
+      email: rows.some((r) => r.email_lower === email.toLowerCase()),
+    };
+  }
+
+  async create(account: NewAccount, roles: string[]): Promise<Account> {
+    const now = new Date();
+    const row = await this.db.save(AccountEntity, {
+      login: account.login,
+      login_lower: account.login.toLowerCase(),
+      email: account.email,
+      email_lower: account.email.toLowerCase(),
+      hashed_password: account.hashedPassword,
+      is_active: true,
+      created_at: now,
+      updated_at: now,
+    });
+    await this.grantRoles(row.id, roles);
+    return this.toAccount(row);
+  }
+
+  async grantRoles(userId: number, roles: string[]): Promise<void> {
+    const found = await this.db.find(RoleEntity, { where: { name: In(roles) } });
+    if (found.length !== roles.length) {
+      throw new Error(`Unknown role among ${roles.join(', ')}`);
+    }
+    const held = new Set((await this.db.find(UserRoleEntity, { where: { user_id: userId } })).map((r) => r.role_id));
+    const missing = found.filter((role) => !held.has(role.id));
+    if (missing.length > 0) {
+      const grants: UserRoleRow[] = missing.map((role) => ({ user_id: userId, role_id: role.id, granted_at: new Date() }));
+      await this.db.insert(UserRoleEntity, grants);
+    }
+  }
+
+  async setPasswordHash(id: number, hashedPassword: string): Promise<void> {
+    await this.db.update(AccountEntity, { id }, { hashed_password: hashedPassword, updated_at: new Date() });
+  }
+
+  /** Returns false when the account was already inactive. */
+  async deactivate(id: number): Promise<boolean> {
+    const result = await this.db.update(AccountEntity, { id, is_active: true }, { is_active: false, updated_at: new Date() });
+    return (result.affected ?? 0) > 0;
+  }
+
+  async rolesOf(userId: number): Promise<string[]> {
+    const rows = await this.db
+      .createQueryBuilder()
+      .select('r.name', 'name')
+      .from(RoleEntity, 'r')
+      .innerJoin('user_roles', 'ur', 'ur.role_id = r.id')
+      .where('ur.user_id = :userId', { userId })
+      .orderBy('r.name')
+      .getRawMany<{ name: string }>();
+    return rows.map((r) => r.name);
+  }
+
+  private async toAccount(row: AccountRow): Promise<Account> {
+    return {
+      id: row.id,
+      login: row.login,
+      email: row.email,
+      isActive: Boolean(row.is_active),
+      roles: await this.rolesOf(row.id),
+    };
+  }
+}

@@ -1,0 +1,9 @@
+import { createDataSource } from '@platform/common';
+import { entities } from './entities.js';
+import { InitialSchema1764072000000 } from './migrations/1764072000000-initial-schema.js';
+
+export const migrations = [InitialSchema1764072000000];
+
+export function authDataSource(url: string, poolSize?: number) {
+  return createDataSource({ url, entities, migrations, ...(poolSize ? { poolSize } : {}) });
+}

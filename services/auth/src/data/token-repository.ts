@@ -1,0 +1,84 @@
+import { In, IsNull, type EntityManager } from 'typeorm';
+import { BlacklistEntity, SessionEntity, type SessionRow } from './entities.js';
+import type { RevokedToken, Session } from './records.js';
+
+/** Sessions (one per login, followed through refresh rotation) and the token blacklist. */
+export class TokenRepository {
+  constructor(private readonly db: EntityManager) {}
+
+  async createSession(session: { id: string; userId: number; refreshJti: string; expiresAt: Date }): Promise<void> {
+    await this.db.insert(SessionEntity, {
+      id: session.id,
+      user_id: session.userId,
+      refresh_jti: session.refreshJti,
+      created_at: new Date(),
+      expires_at: session.expiresAt,
+      revoked_at: null,
+      revoked_reason: null,
+    });
+  }
+
+  async findSession(id: string): Promise<Session | null> {
+    const row = await this.db.findOne(SessionEntity, { where: { id } });
+    return row ? toSession(row) : null;
+  }
+
+  /**
+   * Compare-and-swap of the session's current refresh token: succeeds for exactly one caller that
+   * presents the current one, however many race.
+   */
+  async rotate(sessionId: string, fromJti: string, toJti: string, expiresAt: Date): Promise<boolean> {
+    const result = await this.db.update(
+      SessionEntity,
+      { id: sessionId, refresh_jti: fromJti, revoked_at: IsNull() },
+      { refresh_jti: toJti, expires_at: expiresAt },
+    );
+    return (result.affected ?? 0) === 1;
+  }
+
+  async revokeSession(sessionId: string, reason: string): Promise<void> {
+    await this.db.update(SessionEntity, { id: sessionId, revoked_at: IsNull() }, { revoked_at: new Date(), revoked_reason: reason });
+  }
+
+  async revokeAllSessions(userId: number, reason: string): Promise<number> {
+    const result = await this.db.update(
+      SessionEntity,
+      { user_id: userId, revoked_at: IsNull() },
+      { revoked_at: new Date(), revoked_reason: reason },
+    );
+    return result.affected ?? 0;
+  }
+
+  /** Adds tokens to the blacklist; a token already there stays as it was. */
+  async blacklist(tokens: RevokedToken[]): Promise<void> {
+    if (tokens.length === 0) return;
+    const existing = new Set(
+      (await this.db.find(BlacklistEntity, { select: { jti: true }, where: { jti: In(tokens.map((t) => t.jti)) } })).map(
+        (r) => r.jti,
+      ),
+    );
+    const fresh = tokens.filter((t) => !existing.has(t.jti));
+    if (fresh.length === 0) return;
+    await this.db
+      .createQueryBuilder()
+      .insert()
+      .into(BlacklistEntity)
+      .values(fresh.map((t) => ({ jti: t.jti, user_id: t.userId, expires_at: t.expiresAt, blacklisted_at: new Date() })))
+      .orIgnore()
+      .execute();
+  }
+
+  async isBlacklisted(jti: string): Promise<boolean> {
+    return (await this.db.count(BlacklistEntity, { where: { jti } })) > 0;
+  }
+}
+
+function toSession(row: SessionRow): Session {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    refreshJti: row.refresh_jti,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+  };
+}

@@ -1,0 +1,44 @@
+import { EntitySchema } from 'typeorm';
+
+export interface ProfileRow {
+  id: number;
+  auth_id: number;
+  display_name: string;
+  bio: string | null;
+  is_active: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export const ProfileEntity = new EntitySchema<ProfileRow>({
+  name: 'Profile',
+  tableName: 'user_profiles',
+  columns: {
+    id: { type: 'integer', primary: true, generated: 'increment' },
+    auth_id: { type: 'integer' },
+    display_name: { type: String, length: 30 },
+    bio: { type: String, length: 500, nullable: true },
+    is_active: { type: Boolean, default: true },
+    created_at: { type: Date },
+    updated_at: { type: Date },
+  },
+});
+
+/** Message ids already applied: the consumer's idempotency record. */
+export interface ProcessedMessageRow {
+  message_id: string;
+  event_type: string;
+  processed_at: Date;
+}
+
+export const ProcessedMessageEntity = new EntitySchema<ProcessedMessageRow>({
+  name: 'ProcessedMessage',
+  tableName: 'processed_messages',
+  columns: {
+    message_id: { type: String, length: 36, primary: true },
+    event_type: { type: String, length: 64 },
+    processed_at: { type: Date },
+  },
+});
+
+export const entities = [ProfileEntity, ProcessedMessageEntity];

@@ -1,0 +1,64 @@
+import type { EntityManager } from 'typeorm';
+import { ProcessedMessageEntity, ProfileEntity, type ProfileRow } from './entities.js';
+
+export interface Profile {
+  id: number;
+  authId: number;
+  displayName: string;
+  bio: string | null;
+  isActive: boolean;
+}
+
+export class ProfileRepository {
+  constructor(private readonly db: EntityManager) {}
+
+  async findByAuthId(authId: number): Promise<Profile | null> {
+    const row = await this.db.findOne(ProfileEntity, { where: { auth_id: authId } });
+    return row ? toProfile(row) : null;
+  }
+
+  /** Creates the profile unless one exists; returns whether it did. */
+  async createIfAbsent(authId: number, displayName: string): Promise<boolean> {
+    if (await this.db.exists(ProfileEntity, { where: { auth_id: authId } })) return false;
+    const now = new Date();
+    await this.db.insert(ProfileEntity, {
+      auth_id: authId,
+      display_name: displayName,
+      bio: null,
+      is_active: true,
+      created_at: now,
+      updated_at: now,
+    });
+    return true;
+  }
+
+  async deactivate(authId: number): Promise<boolean> {
+    const result = await this.db.update(ProfileEntity, { auth_id: authId, is_active: true }, { is_active: false, updated_at: new Date() });
+    return (result.affected ?? 0) > 0;
+  }
+
+  async setBio(authId: number, bio: string): Promise<Profile | null> {
+    await this.db.update(ProfileEntity, { auth_id: authId }, { bio, updated_at: new Date() });
+    return this.findByAuthId(authId);
+  }
+
+  /**
+   * Records a message as applied; false if it already was (a redelivery). A concurrent duplicate
+   * fails on the primary key instead, which rolls its transaction back.
+   */
+  async markProcessed(messageId: string, eventType: string): Promise<boolean> {
+    if (await this.db.exists(ProcessedMessageEntity, { where: { message_id: messageId } })) return false;
+    await this.db.insert(ProcessedMessageEntity, { message_id: messageId, event_type: eventType, processed_at: new Date() });
+    return true;
+  }
+}
+
+function toProfile(row: ProfileRow): Profile {
+  return {
+    id: row.id,
+    authId: row.auth_id,
+    displayName: row.display_name,
+    bio: row.bio,
+    isActive: Boolean(row.is_active),
+  };
+}

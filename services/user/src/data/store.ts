@@ -1,0 +1,28 @@
+import type { DataSource } from 'typeorm';
+import { createDataSource } from '@platform/common';
+import { entities } from './entities.js';
+import { InitialSchema1764072000000 } from './migrations/1764072000000-initial-schema.js';
+import { ProfileRepository } from './profile-repository.js';
+
+export const migrations = [InitialSchema1764072000000];
+
+export function userDataSource(url: string, poolSize?: number): DataSource {
+  return createDataSource({ url, entities, migrations, ...(poolSize ? { poolSize } : {}) });
+}
+
+/** The user service's data access, outside or inside one transaction. */
+export class Store {
+  readonly profiles: ProfileRepository;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.profiles = new ProfileRepository(dataSource.manager);
+  }
+
+  transaction<T>(work: (profiles: ProfileRepository) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction((manager) => work(new ProfileRepository(manager)));
+  }
+
+  async ping(): Promise<void> {
+    await this.dataSource.query('SELECT 1');
+  }
+}
