@@ -5,6 +5,7 @@ export * from './errors/problem.js';
 export * from './http/handler-types.js';
 export * from './http/openapi-app.js';
 export * from './http/ajv.js';
+export * from './http/schema-validator.js';
 export * from './events/event-bus.js';
 export * from './events/in-process-bus.js';
 export * from './events/event-contracts.js';

@@ -1,4 +1,4 @@
-import { errors, isUniqueViolation } from '@platform/common';
+import { errors, isUniqueViolation, schemaValidator } from '@platform/common';
 import type { Account } from '../data/records.js';
 import { deactivated, registered } from '../events/account-events.js';
 import type { AuthDeps } from './deps.js';
@@ -136,6 +136,8 @@ export async function deactivateAccount(
   return account!;
 }
 
+const checkRegistration = schemaValidator('auth.yaml', 'RegisterSchema');
+
 /**
  * Makes sure an administrator account exists: creates it (with a profile event) or grants the admin
  * role to the existing account of that login. Used by `create-admin` and the ADMIN_* variables.
@@ -144,6 +146,15 @@ export async function ensureAdmin(
   deps: AuthDeps,
   input: Omit<Registration, 'correlationId'>,
 ): Promise<{ account: Account; created: boolean }> {
+  // This input comes from the command line or the environment, not through the HTTP contract.
+  const problems = checkRegistration({
+    display_name: input.displayName,
+    login: input.login,
+    email: input.email,
+    password: input.password,
+  });
+  if (problems.length > 0)
+    throw errors.validation(problems, 'The administrator account is invalid.');
   const existing = await deps.store.repos.accounts.findByLogin(input.login);
   if (existing) {
     await deps.store.repos.accounts.grantRoles(existing.id, [DEFAULT_ROLE, ADMIN_ROLE]);

@@ -107,6 +107,7 @@ export function createOpenApiApp<Ops, Principal extends PrincipalBase>(
   app.proxy = false;
   app.use(requestIdMiddleware());
   app.use(errorMiddleware(opts.logger));
+  app.use(serveSpec(opts.definition));
   for (const middleware of opts.extraMiddleware ?? []) app.use(middleware);
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: opts.bodyLimit ?? '16kb', strict: true }));
   app.use(async (ctx) => {
@@ -122,6 +123,16 @@ export function createOpenApiApp<Ops, Principal extends PrincipalBase>(
     );
   });
   return app;
+}
+
+/** The contract itself, for tools and clients: GET /openapi.json. */
+function serveSpec(definition: Document): Koa.Middleware {
+  const body = JSON.stringify(definition);
+  return async (ctx, next) => {
+    if (ctx.path !== '/openapi.json' || ctx.method !== 'GET') return next();
+    ctx.type = 'application/json';
+    ctx.body = body;
+  };
 }
 
 function hasBody(ctx: Koa.Context): boolean {
