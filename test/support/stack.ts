@@ -12,6 +12,8 @@ export interface Stack {
   bus: InProcessBus;
   authApi: Client;
   userApi: Client;
+  /** The temporary folder with both databases and the auth service's development signing key. */
+  dataDir: string;
   /** Waits until every event written so far has been published and consumed. */
   settle(): Promise<void>;
   stop(): Promise<void>;
@@ -54,6 +56,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     bus,
     authApi: client(auth.url),
     userApi: client(user.url),
+    dataDir,
     settle: async () => {
       await auth.relay.flush();
       await bus.drained();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { errors, type TokenClaims } from '@platform/common';
+import { AppError, errors, type TokenClaims } from '@platform/common';
 import type { Account } from '../data/records.js';
 import type { Repositories } from '../data/store.js';
 import type { AuthDeps } from './deps.js';
@@ -86,8 +86,11 @@ export async function logout(deps: AuthDeps, input: LogoutInput): Promise<void> 
     { jti: input.access.jti, userId: input.userId, expiresAt: new Date(input.access.exp * 1000) },
   ];
   const sessions = new Set([input.access.sid]);
-  if (input.refreshToken !== undefined) {
-    const refresh = await deps.tokens.verify(input.refreshToken, 'refresh');
+  const refresh =
+    input.refreshToken === undefined
+      ? undefined
+      : await verifyUnlessExpired(deps, input.refreshToken);
+  if (refresh) {
     if (Number(refresh.sub) !== input.userId) {
       throw errors.invalidToken('The refresh token belongs to another account.');
     }
@@ -102,4 +105,17 @@ export async function logout(deps: AuthDeps, input: LogoutInput): Promise<void> 
     await repos.tokens.blacklist(revoked);
     for (const sessionId of sessions) await repos.tokens.revokeSession(sessionId, 'logout');
   });
+}
+
+/** An expired refresh token is dead already; logging out with one still ends the access token's session. */
+async function verifyUnlessExpired(
+  deps: AuthDeps,
+  token: string,
+): Promise<TokenClaims | undefined> {
+  try {
+    return await deps.tokens.verify(token, 'refresh');
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'token-expired') return undefined;
+    throw err;
+  }
 }

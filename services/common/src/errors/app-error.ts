@@ -83,6 +83,14 @@ export const errors = {
       detail,
       headers: bearer('invalid_token', detail),
     }),
+  expiredToken: () =>
+    new AppError({
+      status: 401,
+      code: 'token-expired',
+      title: 'Token expired',
+      detail: 'The token has expired.',
+      headers: bearer('invalid_token', 'The token has expired.'),
+    }),
   missingToken: () =>
     new AppError({
       status: 401,
@@ -102,8 +110,14 @@ export const errors = {
     new AppError({ status: 403, code: 'forbidden', title: 'Forbidden', detail }),
   notFound: (detail: string) =>
     new AppError({ status: 404, code: 'not-found', title: 'Not found', detail }),
-  methodNotAllowed: (detail: string) =>
-    new AppError({ status: 405, code: 'method-not-allowed', title: 'Method not allowed', detail }),
+  methodNotAllowed: (detail: string, allowed: string[]) =>
+    new AppError({
+      status: 405,
+      code: 'method-not-allowed',
+      title: 'Method not allowed',
+      detail,
+      headers: { Allow: allowed.join(', ') },
+    }),
   conflict: (detail: string, fieldErrors?: FieldError[]) =>
     new AppError({
       status: 409,

@@ -52,9 +52,11 @@ export class EventContracts {
       throw new PermanentEventError(`unknown event_type ${JSON.stringify(type ?? null)}`);
     }
     if (!validate(payload)) {
-      const details = (validate.errors ?? []).map((e) =>
-        `${e.instancePath || '/'} ${e.message ?? ''}`.trim(),
-      );
+      const details = (validate.errors ?? []).map((e) => {
+        // Ajv's message does not say which property is extra; name it.
+        const extra = (e.params as { additionalProperty?: string }).additionalProperty;
+        return `${e.instancePath || '/'} ${e.message ?? ''}${extra ? ` "${extra}"` : ''}`.trim();
+      });
       throw new PermanentEventError(`invalid ${type} payload: ${details.join('; ')}`);
     }
     return payload as UserInfoEvent;

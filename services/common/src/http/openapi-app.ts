@@ -53,12 +53,19 @@ export function createOpenApiApp<Ops, Principal extends PrincipalBase>(
   api.register({
     notFound: (c: ApiContext) =>
       fail(errors.notFound(`No route for ${c.request.method.toUpperCase()} ${c.request.path}.`)),
-    methodNotAllowed: (c: ApiContext) =>
-      fail(
+    methodNotAllowed: (c: ApiContext) => {
+      const allowed = ['get', 'post', 'put', 'patch', 'delete']
+        .filter((method) =>
+          api.router.matchOperation({ method, path: c.request.path, headers: {} }),
+        )
+        .map((method) => method.toUpperCase());
+      return fail(
         errors.methodNotAllowed(
           `${c.request.method.toUpperCase()} is not allowed on ${c.request.path}.`,
+          allowed,
         ),
-      ),
+      );
+    },
     postRoutingHandler: (c: ApiContext, ctx: Koa.Context) => {
       const operation = c.operation as (typeof c.operation & OperationExtras) | undefined;
       if (operation?.requestBody && hasBody(ctx) && !ctx.request.is('application/json')) {
@@ -91,7 +98,8 @@ export function createOpenApiApp<Ops, Principal extends PrincipalBase>(
     api.register(operationId, async (c: ApiContext, ctx: Koa.Context) => {
       const reply = (await handler({
         body: c.request.requestBody,
-        params: c.request.params,
+        // The validated copy: path parameters coerced to their schema types (an integer id is a number).
+        params: c.validation?.coerced?.params ?? c.request.params,
         principal: firstPrincipal<Principal>(c),
         requestId: ctx.state.requestId as string,
         ip: ctx.ip,

@@ -46,7 +46,7 @@ export async function verifyToken(
       requiredClaims: ['sub', 'jti', 'exp', 'iat'],
     }));
   } catch (err) {
-    if (err instanceof joseErrors.JWTExpired) throw errors.invalidToken('The token has expired.');
+    if (err instanceof joseErrors.JWTExpired) throw errors.expiredToken();
     if (isKeySourceFailure(err)) {
       throw errors.unavailable('The signing keys could not be fetched.', err);
     }

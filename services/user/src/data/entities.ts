@@ -41,4 +41,19 @@ export const ProcessedMessageEntity = new EntitySchema<ProcessedMessageRow>({
   },
 });
 
-export const entities = [ProfileEntity, ProcessedMessageEntity];
+/** A deactivation that arrived before the profile existed. */
+export interface DeactivatedAccountRow {
+  auth_id: number;
+  deactivated_at: Date;
+}
+
+export const DeactivatedAccountEntity = new EntitySchema<DeactivatedAccountRow>({
+  name: 'DeactivatedAccount',
+  tableName: 'deactivated_accounts',
+  columns: {
+    auth_id: { type: 'integer', primary: true },
+    deactivated_at: { type: Date },
+  },
+});
+
+export const entities = [ProfileEntity, ProcessedMessageEntity, DeactivatedAccountEntity];

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { ProcessedMessageEntity, ProfileEntity, type ProfileRow } from './entities.js';
+import { DeactivatedAccountEntity, ProcessedMessageEntity, ProfileEntity, type ProfileRow } from './entities.js';
 
 export interface Profile {
   id: number;
@@ -17,24 +17,35 @@ export class ProfileRepository {
     return row ? toProfile(row) : null;
   }
 
-  /** Creates the profile unless one exists; returns whether it did. */
+  /**
+   * Creates the profile unless one exists; returns whether it did. A deactivation that arrived first
+   * makes the new profile inactive.
+   */
   async createIfAbsent(authId: number, displayName: string): Promise<boolean> {
     if (await this.db.exists(ProfileEntity, { where: { auth_id: authId } })) return false;
+    const deactivated = await this.db.exists(DeactivatedAccountEntity, { where: { auth_id: authId } });
     const now = new Date();
     await this.db.insert(ProfileEntity, {
       auth_id: authId,
       display_name: displayName,
       bio: null,
-      is_active: true,
+      is_active: !deactivated,
       created_at: now,
       updated_at: now,
     });
     return true;
   }
 
-  async deactivate(authId: number): Promise<boolean> {
+  /** Deactivates the profile, or remembers the deactivation for a profile that does not exist yet. */
+  async deactivate(authId: number): Promise<'deactivated' | 'already-inactive' | 'remembered'> {
+    if (!(await this.db.exists(ProfileEntity, { where: { auth_id: authId } }))) {
+      if (!(await this.db.exists(DeactivatedAccountEntity, { where: { auth_id: authId } }))) {
+        await this.db.insert(DeactivatedAccountEntity, { auth_id: authId, deactivated_at: new Date() });
+      }
+      return 'remembered';
+    }
     const result = await this.db.update(ProfileEntity, { auth_id: authId, is_active: true }, { is_active: false, updated_at: new Date() });
-    return (result.affected ?? 0) > 0;
+    return (result.affected ?? 0) > 0 ? 'deactivated' : 'already-inactive';
   }
 
   async setBio(authId: number, bio: string): Promise<Profile | null> {

@@ -42,11 +42,8 @@ export class UserInfoConsumer implements EventConsumer {
               ? 'created'
               : 'exists';
           case 'Account Deactivate':
-            if (!(await profiles.findByAuthId(event.auth_id))) {
-              // Deactivation overtook registration: retry until the profile exists.
-              throw new Error(`no profile for auth_id ${event.auth_id} yet`);
-            }
-            return (await profiles.deactivate(event.auth_id)) ? 'deactivated' : 'already-inactive';
+            // If it overtook the Register event, it is remembered and the profile is created inactive.
+            return profiles.deactivate(event.auth_id);
         }
       });
       log.info({ authId: event.auth_id, outcome: applied }, 'event applied');

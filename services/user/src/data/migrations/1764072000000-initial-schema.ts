@@ -32,9 +32,21 @@ export class InitialSchema1764072000000 implements MigrationInterface {
         indices: [new TableIndex({ name: 'ix_processed_messages_processed_at', columnNames: ['processed_at'] })],
       }),
     );
+    // Deactivations that arrived before the account's Register event, so that the late profile is
+    // created inactive (events may arrive out of order).
+    await queryRunner.createTable(
+      new Table({
+        name: 'deactivated_accounts',
+        columns: [
+          { name: 'auth_id', type: 'integer', isPrimary: true },
+          { name: 'deactivated_at', type: timestamp },
+        ],
+      }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropTable('deactivated_accounts');
     await queryRunner.dropTable('processed_messages');
     await queryRunner.dropTable('user_profiles');
   }

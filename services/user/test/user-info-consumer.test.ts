@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  deactivatePayload,
+  freshAuthId,
+  publish,
+  registerPayload,
+} from '../../../test/support/events.js';
+import { startStack, type Stack } from '../../../test/support/stack.js';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack.stop();
+});
+
+const profile = (authId: number) => stack.user.deps.store.profiles.findByAuthId(authId);
+
+const count = async (sql: string, param: unknown): Promise<number> => {
+  const [row] = (await stack.user.dataSource.query(sql, [param])) as { n: number }[];
+  return Number(row!.n);
+};
+const profileCount = (authId: number) =>
+  count('SELECT COUNT(*) AS n FROM user_profiles WHERE auth_id = ?', authId);
+const processedCount = (messageId: string) =>
+  count('SELECT COUNT(*) AS n FROM processed_messages WHERE message_id = ?', messageId);
+
+const deadLetter = (messageId: string) =>
+  stack.bus.deadLetters.find((d) => d.message.id === messageId);
+
+describe('user-info consumer', () => {
+  it('When a Register event arrives, then the profile is created', async () => {
+    const authId = freshAuthId();
+    const id = await publish(stack.bus, registerPayload(authId, 'John Doe'));
+    await stack.bus.drained();
+    expect(await profile(authId)).toMatchObject({
+      authId,
+      displayName: 'John Doe',
+      bio: null,
+      isActive: true,
+    });
+    expect(await processedCount(id)).toBe(1);
+  });
+
+  it('When the same message is delivered twice, then it is applied once', async () => {
+    const authId = freshAuthId();
+    const id = await publish(stack.bus, registerPayload(authId));
+    await publish(stack.bus, registerPayload(authId), { id });
+    await stack.bus.drained();
+    expect(await profileCount(authId)).toBe(1);
+    expect(await processedCount(id)).toBe(1);
+    expect(deadLetter(id)).toBeUndefined();
+  });
+
+  it('When a message id is reused, then the second message is ignored', async () => {
+    const first = freshAuthId();
+    const second = freshAuthId();
+    const id = await publish(stack.bus, registerPayload(first));
+    await publish(stack.bus, registerPayload(second), { id });
+    await stack.bus.drained();
+    expect(await profile(first)).not.toBeNull();
+    expect(await profile(second)).toBeNull();
+  });
+
+  it('When two Register messages name the same auth_id, then one profile exists', async () => {
+    const authId = freshAuthId();
+    const a = await publish(stack.bus, registerPayload(authId, 'First Name'));
+    const b = await publish(stack.bus, registerPayload(authId, 'Second Name'));
+    await stack.bus.drained();
+    expect(await profileCount(authId)).toBe(1);
+    expect((await profile(authId))?.displayName).toBe('First Name');
+    expect([await processedCount(a), await processedCount(b)]).toEqual([1, 1]);
+  });
+
+  it('When an Account Deactivate arrives, then the profile becomes inactive', async () => {
+    const authId = freshAuthId();
+    await publish(stack.bus, registerPayload(authId));
+    const id = await publish(stack.bus, deactivatePayload(authId));
+    const again = await publish(stack.bus, deactivatePayload(authId));
+    await stack.bus.drained();
+    expect((await profile(authId))?.isActive).toBe(false);
+    expect([deadLetter(id), deadLetter(again)]).toEqual([undefined, undefined]);
+  });
+
+  it.each([
+    ['auth_id as a string', { ...registerPayload(1), auth_id: '7' }, /\/auth_id must be integer/],
+    ['auth_id zero', { ...registerPayload(1), auth_id: 0 }, /\/auth_id must be >= 1/],
+    ['a fractional auth_id', { ...registerPayload(1), auth_id: 1.5 }, /\/auth_id must be integer/],
+    ['display_name a number', { ...registerPayload(1), display_name: 5 }, /display_name/],
+    ['an unknown event_type', { ...registerPayload(1), event_type: 'Login' }, /unknown event_type/],
+    ['no event_type', { auth_id: 1, display_name: 'John Doe' }, /unknown event_type null/],
+    ['no display_name', { event_type: 'Register', auth_id: 1 }, /display_name/],
+    ['no auth_id', { event_type: 'Account Deactivate', is_active: false }, /auth_id/],
+    ['an extra field', { ...registerPayload(1), role: 'admin' }, /additional properties "role"/],
+    ['a display_name over 30', registerPayload(1, 'J'.repeat(31)), /display_name.*30/],
+    ['an empty display_name', registerPayload(1, ''), /display_name/],
+    ['is_active true', { ...deactivatePayload(1), is_active: true }, /is_active/],
+    ['null instead of an object', null, /unknown event_type/],
+  ])('When a payload has %s, then it is dead-lettered at once', async (_name, payload, reason) => {
+    const before = freshAuthId();
+    const after = freshAuthId();
+    await publish(stack.bus, registerPayload(before));
+    const bad = await publish(stack.bus, payload);
+    await publish(stack.bus, registerPayload(after));
+    await stack.bus.drained();
+    expect(deadLetter(bad)?.reason).toMatch(reason);
+    expect(await processedCount(bad)).toBe(0);
+    expect(await profile(before)).not.toBeNull();
+    expect(await profile(after)).not.toBeNull();
+  });
+
+  it('When the message type differs from event_type, then it is dead-lettered', async () => {
+    const authId = freshAuthId();
+    const id = await publish(stack.bus, registerPayload(authId), { type: 'Account Deactivate' });
+    await stack.bus.drained();
+    expect(deadLetter(id)?.reason).toMatch(/does not match event_type "Register"/);
+    expect(await profile(authId)).toBeNull();
+  });
+
+  it('When Account Deactivate overtakes its Register, then the profile is created inactive', async () => {
+    const authId = freshAuthId();
+    const id = await publish(stack.bus, deactivatePayload(authId));
+    await publish(stack.bus, registerPayload(authId));
+    await stack.bus.drained();
+    expect(deadLetter(id)).toBeUndefined();
+    expect(await processedCount(id)).toBe(1);
+    expect((await profile(authId))?.isActive).toBe(false);
+  });
+
+  it('When Account Deactivate is redelivered before its Register, then it is remembered once', async () => {
+    const authId = freshAuthId();
+    const payload = deactivatePayload(authId);
+    const id = await publish(stack.bus, payload);
+    await publish(stack.bus, payload, { id });
+    await publish(stack.bus, registerPayload(authId));
+    await stack.bus.drained();
+    expect(await processedCount(id)).toBe(1);
+    expect((await profile(authId))?.isActive).toBe(false);
+  });
+});

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
+import type { InProcessBus } from '@platform/common';
+import { ContractChecker } from './contract.js';
+import { newRegistration } from './factories.js';
+import type { Stack } from './stack.js';
+
+const authContract = new ContractChecker('auth.yaml');
+let nextAuthId = 1_000_000;
+
+/** An auth_id no account of the stack has (accounts count up from 1). */
+export const freshAuthId = () => ++nextAuthId;
+
+export const registerPayload = (authId: number, displayName = 'John Doe') => ({
+  event_type: 'Register',
+  auth_id: authId,
+  display_name: displayName,
+});
+
+export const deactivatePayload = (authId: number) => ({
+  event_type: 'Account Deactivate',
+  auth_id: authId,
+  is_active: false,
+});
+
+/** Publishes a payload on the bus as the outbox relay would; returns the message id. */
+export async function publish(
+  bus: InProcessBus,
+  payload: unknown,
+  opts: { id?: string; type?: string } = {},
+): Promise<string> {
+  const id = opts.id ?? randomUUID();
+  const type = opts.type ?? String((payload as { event_type?: unknown } | null)?.event_type);
+  await bus.publish({ id, type, timestamp: new Date(), payload });
+  return id;
+}
+
+/** Registers through the auth service and waits for the Register event to reach the user service. */
+export async function registeredUser(stack: Stack) {
+  const res = await stack.authApi.post('/register', newRegistration());
+  authContract.check('register', res);
+  expect(res.status).toBe(201);
+  await stack.settle();
+  return {
+    id: res.body.user.id as number,
+    access: res.body.token_pair.access_token.token as string,
+    refresh: res.body.token_pair.refresh_token.token as string,
+  };
+}
+
+/** Deactivates the user's own account through the auth service and waits for the event. */
+export async function deactivate(stack: Stack, access: string): Promise<void> {
+  const res = await stack.authApi.post('/account-delete', undefined, { token: access });
+  authContract.check('deactivateOwnAccount', res);
+  expect(res.status).toBe(200);
+  await stack.settle();
+}

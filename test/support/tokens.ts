@@ -1,0 +1,52 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  decodeJwt,
+  decodeProtectedHeader,
+  generateKeyPair,
+  importJWK,
+  SignJWT,
+  type JWK,
+  type JWTPayload,
+} from 'jose';
+import type { Stack } from './stack.js';
+
+/** The private development key the stack's auth service signs with (DATA_DIR/dev-signing-key.json). */
+export async function devSigningKey(stack: Stack): Promise<JWK & { kid: string }> {
+  const file = path.join(stack.dataDir, 'dev-signing-key.json');
+  return JSON.parse(await readFile(file, 'utf8')) as JWK & { kid: string };
+}
+
+export interface ForgeOptions {
+  /** Claims that replace (or, when undefined, remove) those of the real token. */
+  claims?: JWTPayload & Record<string, unknown>;
+  /** Sign with a fresh key that has the real key's kid instead of the stack's key. */
+  foreignKey?: boolean;
+}
+
+/**
+ * Re-signs a real token of the stack with the claims changed: everything else (iss, aud, sub, sid,
+ * jti, type, roles and the header) is copied, so a test changes one thing only.
+ */
+export async function forgeToken(
+  stack: Stack,
+  realToken: string,
+  opts: ForgeOptions = {},
+): Promise<string> {
+  const header = decodeProtectedHeader(realToken);
+  const claims: Record<string, unknown> = { ...decodeJwt(realToken), ...opts.claims };
+  for (const [name, value] of Object.entries(claims)) if (value === undefined) delete claims[name];
+  const stackKey = await devSigningKey(stack);
+  const key = opts.foreignKey
+    ? (await generateKeyPair('EdDSA', { crv: 'Ed25519' })).privateKey
+    : await importJWK(stackKey, 'EdDSA');
+  return new SignJWT(claims)
+    .setProtectedHeader({ ...header, alg: 'EdDSA', kid: stackKey.kid })
+    .sign(key);
+}
+
+/** The same token, expired a minute ago (issued an hour before that). */
+export function expiredToken(stack: Stack, realToken: string): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return forgeToken(stack, realToken, { claims: { iat: now - 3660, exp: now - 60 } });
+}
