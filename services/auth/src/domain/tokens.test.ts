@@ -1,0 +1,142 @@
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '@platform/common';
+import { generatePrivateJwk, loadKeyRing } from './signing-keys.js';
+import { primaryRole, TokenService } from './tokens.js';
+
+const settings = {
+  issuer: 'auth-service',
+  audience: 'auth-user-platform',
+  accessTtlSeconds: 1800,
+  refreshTtlSeconds: 604_800,
+};
+const subject = { userId: 42, roles: ['user'], sessionId: 'session-1' };
+
+async function service(now: () => number = Date.now, overrides: Partial<typeof settings> = {}) {
+  const ring = await loadKeyRing([await generatePrivateJwk('kid-1')]);
+  return new TokenService(
+    { ...settings, ...overrides },
+    { kid: ring.signingKid, key: ring.signingKey },
+    ring.verifyKey,
+    now,
+  );
+}
+
+async function rejection(promise: Promise<unknown>): Promise<AppError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(AppError);
+  return err as AppError;
+}
+
+describe('TokenService', () => {
+  it('issues an EdDSA pair with the seed claims plus roles, sid, iss and aud', async () => {
+    const pair = await (await service()).issuePair(subject);
+    expect(decodeProtectedHeader(pair.access.token)).toMatchObject({
+      alg: 'EdDSA',
+      kid: 'kid-1',
+      typ: 'JWT',
+    });
+    const claims = decodeJwt(pair.access.token);
+    expect(claims).toMatchObject({
+      sub: '42',
+      type: 'access',
+      role: 'user',
+      roles: ['user'],
+      sid: 'session-1',
+    });
+    expect(claims.exp! - claims.iat!).toBe(1800);
+    expect(decodeJwt(pair.refresh.token).exp! - decodeJwt(pair.refresh.token).iat!).toBe(604_800);
+    expect(pair.access.jti).not.toBe(pair.refresh.jti);
+  });
+
+  it('verifies its own tokens of the expected type', async () => {
+    const tokens = await service();
+    const pair = await tokens.issuePair(subject);
+    await expect(tokens.verify(pair.access.token, 'access')).resolves.toMatchObject({
+      sub: '42',
+      jti: pair.access.jti,
+    });
+    await expect(tokens.verify(pair.refresh.token, 'refresh')).resolves.toMatchObject({
+      type: 'refresh',
+    });
+  });
+
+  it('refuses a token of the other type', async () => {
+    const tokens = await service();
+    const pair = await tokens.issuePair(subject);
+    expect((await rejection(tokens.verify(pair.refresh.token, 'access'))).detail).toBe(
+      'An access token is required.',
+    );
+    expect((await rejection(tokens.verify(pair.access.token, 'refresh'))).detail).toBe(
+      'A refresh token is required.',
+    );
+  });
+
+  it('refuses an expired token with its own problem code', async () => {
+    let now = Date.now();
+    const tokens = await service(() => now);
+    const pair = await tokens.issuePair(subject);
+    now += 1801_000;
+    expect((await rejection(tokens.verify(pair.access.token, 'access'))).code).toBe(
+      'token-expired',
+    );
+  });
+
+  it('refuses tokens of another issuer or audience', async () => {
+    const tokens = await service();
+    const ring = await loadKeyRing([await generatePrivateJwk('kid-1')]);
+    for (const other of [{ issuer: 'someone-else' }, { audience: 'another-app' }]) {
+      const foreign = new TokenService(
+        { ...settings, ...other },
+        { kid: 'kid-1', key: ring.signingKey },
+        ring.verifyKey,
+      );
+      const pair = await foreign.issuePair(subject);
+      expect((await rejection(tokens.verify(pair.access.token, 'access'))).status).toBe(401);
+    }
+  });
+
+  it('refuses garbage and tampered tokens', async () => {
+    const tokens = await service();
+    const pair = await tokens.issuePair(subject);
+    const [header, , signature] = pair.access.token.split('.');
+    const tampered = `${header}.${Buffer.from(JSON.stringify({ ...decodeJwt(pair.access.token), sub: '1' })).toString('base64url')}.${signature}`;
+    for (const token of ['garbage', tampered]) {
+      expect((await rejection(tokens.verify(token, 'access'))).code).toBe('invalid-token');
+    }
+  });
+
+  it('verifies with every configured key while the first signs (rotation)', async () => {
+    const [oldKey, newKey] = [await generatePrivateJwk('old'), await generatePrivateJwk('new')];
+    const before = await loadKeyRing([oldKey]);
+    const after = await loadKeyRing([newKey, oldKey]);
+    expect(after.signingKid).toBe('new');
+    expect(after.jwks.keys.map((k) => k.kid)).toEqual(['new', 'old']);
+    expect(after.jwks.keys.every((k) => !('d' in k))).toBe(true);
+    const oldTokens = new TokenService(
+      settings,
+      { kid: 'old', key: before.signingKey },
+      before.verifyKey,
+    );
+    const newTokens = new TokenService(
+      settings,
+      { kid: 'new', key: after.signingKey },
+      after.verifyKey,
+    );
+    const pair = await oldTokens.issuePair(subject);
+    await expect(newTokens.verify(pair.access.token, 'access')).resolves.toMatchObject({
+      sub: '42',
+    });
+  });
+});
+
+describe('primaryRole', () => {
+  it('is admin when held, else the first role, else user', () => {
+    expect(primaryRole(['user', 'admin'])).toBe('admin');
+    expect(primaryRole(['user'])).toBe('user');
+    expect(primaryRole([])).toBe('user');
+  });
+});
