@@ -15,7 +15,7 @@ function recordingEnv(seen: Set<string>, set: Record<string, string> = {}) {
   });
 }
 
-/** Every variable any entry point reads; ADMIN_* beyond ADMIN_LOGIN are read only when it is set. */
+/** Every variable any entry point reads; some are read only when another is set (ADMIN_*, AMQP_*). */
 function variablesRead(): Set<string> {
   const seen = new Set<string>();
   loadAuthConfig(recordingEnv(seen));
@@ -23,6 +23,7 @@ function variablesRead(): Set<string> {
     recordingEnv(seen, { ADMIN_LOGIN: 'admin', ADMIN_EMAIL: 'a@example.com', ADMIN_PASSWORD: 'x' }),
   );
   loadUserConfig(recordingEnv(seen));
+  loadUserConfig(recordingEnv(seen, { AMQP_URL: 'amqp://localhost' }));
   embeddedEnv(recordingEnv(seen));
   return seen;
 }

@@ -3,7 +3,6 @@ import { isPrivateJwk, type PrivateJwk } from './domain/signing-keys.js';
 import type { Argon2Params } from './domain/passwords.js';
 
 export interface AuthConfig extends SharedConfig {
-  databasePoolSize: number;
   /** Empty means: use (or create) the development key in DATA_DIR; refused in production. */
   signingKeys: PrivateJwk[];
   signingKid: string | undefined;
@@ -40,7 +39,6 @@ export function loadAuthConfig(source: EnvSource): Readonly<AuthConfig> {
     : undefined;
   return env.done({
     ...shared,
-    databasePoolSize: env.int('DATABASE_POOL_SIZE', { default: 10, min: 1, max: 200 }),
     signingKeys,
     signingKid,
     issuer: env.string('JWT_ISSUER', { default: 'auth-service' }),

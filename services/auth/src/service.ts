@@ -1,7 +1,8 @@
 import {
+  createBus,
   createLogger,
-  InProcessBus,
   listen,
+  prepareSchema,
   type EventBus,
   type Logger,
   type RunningServer,
@@ -23,16 +24,17 @@ export interface AuthService {
   url: string;
   deps: AuthDeps;
   relay: OutboxRelay;
+  bus: EventBus;
   dataSource: DataSource;
-  /** Stops taking requests, publishes what is pending, closes the database. */
+  /** Stops taking requests, publishes what is pending, closes the broker and the database. */
   stop(): Promise<void>;
 }
 
-/** Opens the database (migrating it), the keys and the relay; returns the parts without listening. */
+/** Opens the database (migrating it when configured to), the keys and the relay, without listening. */
 export async function buildAuthService(config: AuthConfig, bus: EventBus, logger: Logger) {
   const dataSource = authDataSource(config.databaseUrl, config.databasePoolSize);
   await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
+  await prepareSchema(dataSource, config.migrateOnStart, logger);
 
   let keys = config.signingKeys;
   if (keys.length === 0) {
@@ -70,8 +72,11 @@ export async function startAuthService(
   opts: { bus?: EventBus; logger?: Logger } = {},
 ): Promise<AuthService> {
   const logger = opts.logger ?? createLogger({ service: 'auth-service', level: config.logLevel });
-  const bus = opts.bus ?? new InProcessBus({ logger });
-  const { dataSource, deps, relay, jwks } = await buildAuthService(config, bus, logger);
+  // A (re)connected broker wakes the relay, so events held back during an outage go out at once.
+  const connected = { wake: () => undefined as void };
+  const bus = opts.bus ?? createBus(config, logger, { onConnect: () => connected.wake() });
+  const { dataSource, deps, jwks, relay } = await buildAuthService(config, bus, logger);
+  connected.wake = () => relay.wake();
   if (config.admin) {
     const { account, created } = await ensureAdmin(deps, config.admin);
     logger.info(
@@ -81,18 +86,26 @@ export async function startAuthService(
   }
   relay.start();
   let draining = false;
-  const app = createAuthApp(deps, jwks, { draining: () => draining });
+  const app = createAuthApp(deps, jwks, {
+    draining: () => draining,
+    busHealthy: () => bus.healthy(),
+  });
   const server: RunningServer = await listen(app, config.port, config.host);
-  logger.info({ url: server.url }, 'auth service listening');
+  logger.info(
+    { url: server.url, broker: config.amqp ? config.amqp.queue : 'in-process' },
+    'auth service listening',
+  );
   return {
     url: server.url,
     deps,
     relay,
+    bus,
     dataSource,
     stop: async () => {
       draining = true;
       await server.close();
       await relay.stop();
+      if (!opts.bus) await bus.close();
       await dataSource.destroy();
     },
   };

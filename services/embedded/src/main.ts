@@ -10,7 +10,8 @@ try {
   const env = embeddedEnv(process.env);
   const authConfig = loadAuthConfig(env.auth);
   const logger = createLogger({ service: 'embedded', level: authConfig.logLevel });
-  const bus = new InProcessBus({ logger });
+  // With AMQP_URL each service connects to the broker itself; otherwise they share the in-process bus.
+  const bus = authConfig.amqp ? undefined : new InProcessBus({ logger });
   const auth = await startAuthService(authConfig, {
     bus,
     logger: logger.child({ service: 'auth-service' }),
@@ -26,10 +27,10 @@ try {
 
   console.log(`
 Auth & user services (embedded default)
-  auth service   ${auth.url}   docs: ${auth.url}/openapi.json
+  auth service   ${auth.url}   contract: ${auth.url}/openapi.json
   user service   ${user.url}
   data folder    ${authConfig.dataDir} (SQLite: auth.db, user.db; development signing key)
-  event bus      in-process
+  event bus      ${authConfig.amqp ? `RabbitMQ, queue ${authConfig.amqp.queue}` : 'in-process'}
 Press Ctrl+C to stop.
 `);
   let stopping = false;
@@ -38,7 +39,7 @@ Press Ctrl+C to stop.
       if (stopping) return;
       stopping = true;
       void Promise.all([user.stop(), auth.stop()])
-        .then(() => bus.close())
+        .then(() => bus?.close())
         .then(
           () => process.exit(0),
           (err: unknown) => {

@@ -2,10 +2,10 @@ import { createOpenApiApp, loadOpenApi, type HandlerMap, type UserApi } from '@p
 import type Koa from 'koa';
 import type { UserDeps } from './domain/deps.js';
 import { authenticate, type Principal } from './domain/principal.js';
-import { userHandlers } from './http/handlers.js';
+import { userHandlers, type Readiness } from './http/handlers.js';
 
 /** Builds the user service's HTTP app from its contract; it never listens, so tests start it on port 0. */
-export function createUserApp(deps: UserDeps, readiness: { draining: () => boolean }): Koa {
+export function createUserApp(deps: UserDeps, readiness: Readiness): Koa {
   const handlers = userHandlers(deps, readiness) satisfies HandlerMap<
     UserApi.operations,
     Principal

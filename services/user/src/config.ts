@@ -1,8 +1,11 @@
 import { EnvReader, readSharedConfig, type EnvSource, type SharedConfig } from '@platform/common';
 
 export interface UserConfig extends SharedConfig {
-  databasePoolSize: number;
   authJwksUrl: string;
+  /** Messages handled at once (RabbitMQ prefetch). */
+  prefetch: number;
+  /** Deliveries of a failing event before it is dead-lettered. */
+  eventMaxAttempts: number;
   issuer: string;
   audience: string;
 }
@@ -12,11 +15,12 @@ export function loadUserConfig(source: EnvSource): Readonly<UserConfig> {
   const shared = readSharedConfig(env, { port: 8001, database: 'user.db' });
   return env.done({
     ...shared,
-    databasePoolSize: env.int('DATABASE_POOL_SIZE', { default: 10, min: 1, max: 200 }),
     authJwksUrl: env.url('AUTH_JWKS_URL', {
       default: 'http://127.0.0.1:8000/.well-known/jwks.json',
       protocols: ['http:', 'https:'],
     }),
+    prefetch: env.int('AMQP_PREFETCH', { default: 20, min: 1, max: 1000 }),
+    eventMaxAttempts: env.int('EVENT_MAX_ATTEMPTS', { default: 5, min: 1, max: 100 }),
     issuer: env.string('JWT_ISSUER', { default: 'auth-service' }),
     audience: env.string('JWT_AUDIENCE', { default: 'auth-user-platform' }),
   });

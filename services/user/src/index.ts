@@ -1,2 +1,3 @@
 export { loadUserConfig, type UserConfig } from './config.js';
 export { startUserService, type UserService } from './service.js';
+export { userDataSource } from './data/store.js';

@@ -1,4 +1,11 @@
-import { createLogger, InProcessBus, listen, type EventBus, type Logger } from '@platform/common';
+import {
+  createBus,
+  createLogger,
+  listen,
+  prepareSchema,
+  type EventBus,
+  type Logger,
+} from '@platform/common';
 import { createRemoteJWKSet } from 'jose';
 import type { DataSource } from 'typeorm';
 import { createUserApp } from './app.js';
@@ -10,6 +17,7 @@ import { UserInfoConsumer } from './events/user-info-consumer.js';
 export interface UserService {
   url: string;
   deps: UserDeps;
+  bus: EventBus;
   dataSource: DataSource;
   stop(): Promise<void>;
 }
@@ -19,10 +27,9 @@ export async function startUserService(
   opts: { bus?: EventBus; logger?: Logger } = {},
 ): Promise<UserService> {
   const logger = opts.logger ?? createLogger({ service: 'user-service', level: config.logLevel });
-  const bus = opts.bus ?? new InProcessBus({ logger });
   const dataSource = userDataSource(config.databaseUrl, config.databasePoolSize);
   await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
+  await prepareSchema(dataSource, config.migrateOnStart, logger);
   const store = new Store(dataSource);
   const deps: UserDeps = {
     store,
@@ -35,21 +42,30 @@ export async function startUserService(
     token: { issuer: config.issuer, audience: config.audience },
     logger,
   };
+  const bus =
+    opts.bus ??
+    createBus(config, logger, { prefetch: config.prefetch, maxAttempts: config.eventMaxAttempts });
   await bus.subscribe(new UserInfoConsumer(store, logger));
   let draining = false;
-  const server = await listen(
-    createUserApp(deps, { draining: () => draining }),
-    config.port,
-    config.host,
+  const app = createUserApp(deps, { draining: () => draining, busHealthy: () => bus.healthy() });
+  const server = await listen(app, config.port, config.host);
+  logger.info(
+    {
+      url: server.url,
+      jwks: config.authJwksUrl,
+      broker: config.amqp ? config.amqp.queue : 'in-process',
+    },
+    'user service listening',
   );
-  logger.info({ url: server.url, jwks: config.authJwksUrl }, 'user service listening');
   return {
     url: server.url,
     deps,
+    bus,
     dataSource,
     stop: async () => {
       draining = true;
       await server.close();
+      if (!opts.bus) await bus.close();
       await dataSource.destroy();
     },
   };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { In, IsNull, type EntityManager } from 'typeorm';
+import { In, IsNull, LessThan, type EntityManager } from 'typeorm';
 import { OutboxEntity } from './entities.js';
 import type { PendingEvent } from './records.js';
 
@@ -28,9 +28,33 @@ export class OutboxRepository {
     });
   }
 
-  /** The oldest unsent events, in the order they were written. */
-  async pending(limit: number): Promise<PendingEvent[]> {
-    const rows = await this.db.find(OutboxEntity, { where: { sent_at: IsNull() }, order: { id: 'ASC' }, take: limit });
+  /**
+   * Claims the oldest unsent events for this transaction. On Postgres the rows are locked with
+   * `FOR UPDATE SKIP LOCKED`, so relays in other replicas take other rows; an account whose earlier
+   * event is held by another relay is left out entirely, which keeps each account's events in order.
+   */
+  async claim(limit: number): Promise<PendingEvent[]> {
+    const postgres = this.db.connection.options.type === 'postgres';
+    const query = this.db
+      .createQueryBuilder(OutboxEntity, 'o')
+      .where('o.sent_at IS NULL')
+      .orderBy('o.id', 'ASC')
+      .take(limit);
+    if (postgres) query.setLock('pessimistic_write').setOnLocked('skip_locked');
+    let rows = await query.getMany();
+    if (postgres && rows.length > 0) {
+      const firstPending = await this.db
+        .createQueryBuilder(OutboxEntity, 'o')
+        .select('o.aggregate_id', 'aggregate_id')
+        .addSelect('MIN(o.id)', 'first_id')
+        .where('o.sent_at IS NULL')
+        .andWhere('o.aggregate_id IN (:...ids)', { ids: [...new Set(rows.map((r) => r.aggregate_id))] })
+        .groupBy('o.aggregate_id')
+        .getRawMany<{ aggregate_id: number; first_id: number | string }>();
+      const mine = new Set(rows.map((r) => r.id));
+      const blocked = new Set(firstPending.filter((p) => !mine.has(Number(p.first_id))).map((p) => p.aggregate_id));
+      rows = rows.filter((r) => !blocked.has(r.aggregate_id));
+    }
     return rows.map((r) => ({
       id: r.id,
       messageId: r.message_id,
@@ -40,6 +64,25 @@ export class OutboxRepository {
       createdAt: r.created_at,
       attempts: r.attempts,
     }));
+  }
+
+  /** Deletes up to `limit` events sent before `cutoff`; returns how many. */
+  async pruneSent(cutoff: Date, limit: number): Promise<number> {
+    const ids = (
+      await this.db.find(OutboxEntity, {
+        select: { id: true },
+        where: { sent_at: LessThan(cutoff) },
+        order: { id: 'ASC' },
+        take: limit,
+      })
+    ).map((r) => r.id);
+    if (ids.length === 0) return 0;
+    await this.db.delete(OutboxEntity, { id: In(ids) });
+    return ids.length;
+  }
+
+  async pendingCount(): Promise<number> {
+    return this.db.count(OutboxEntity, { where: { sent_at: IsNull() } });
   }
 
   async markSent(ids: number[]): Promise<void> {

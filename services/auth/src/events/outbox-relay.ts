@@ -8,12 +8,15 @@ export interface OutboxRelayOptions {
   /** Fallback poll for rows written by other processes (the admin command, other replicas). */
   pollMs: number;
   batchSize?: number;
+  /** Sent rows older than this are deleted. */
+  retentionMs?: number;
 }
 
 /**
- * Publishes outbox rows in the order they were written and marks them sent. `wake()` after a commit
- * makes delivery immediate; the poll catches everything else. A failed publish stops the batch (order
- * is kept) and is retried with exponential backoff.
+ * Publishes outbox rows in the order they were written and marks them sent, in one transaction per
+ * batch (rows claimed with SKIP LOCKED on Postgres, so several replicas can relay at once). `wake()`
+ * after a commit makes delivery immediate; the poll catches everything else. A failed publish ends the
+ * batch, so an account's later events wait for its earlier one, and is retried with backoff.
  */
 export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
@@ -21,6 +24,7 @@ export class OutboxRelay {
   private again = false;
   private stopped = true;
   private failures = 0;
+  private lastPrune = 0;
 
   constructor(private readonly opts: OutboxRelayOptions) {}
 
@@ -46,7 +50,7 @@ export class OutboxRelay {
         return;
       }
       const delay =
-        this.failures === 0 ? this.opts.pollMs : Math.min(30_000, 200 * 2 ** this.failures);
+        this.failures === 0 ? this.opts.pollMs : Math.min(10_000, 100 * 2 ** this.failures);
       this.timer = setTimeout(() => this.wake(), delay);
       this.timer.unref();
     });
@@ -68,36 +72,54 @@ export class OutboxRelay {
     const batchSize = this.opts.batchSize ?? 100;
     try {
       for (;;) {
-        const batch = await this.opts.store.repos.outbox.pending(batchSize);
-        for (const row of batch) {
-          try {
-            await this.opts.bus.publish({
-              id: row.messageId,
-              type: row.eventType,
-              timestamp: row.createdAt,
-              payload: JSON.parse(row.payload) as unknown,
-              ...(row.correlationId ? { correlationId: row.correlationId } : {}),
-            });
-          } catch (err) {
-            this.failures++;
-            await this.opts.store.repos.outbox.markFailed(
-              row.id,
-              err instanceof Error ? err.message : String(err),
-            );
-            this.opts.logger.warn(
-              { err, messageId: row.messageId },
-              'outbox publish failed; will retry',
-            );
-            return;
+        const { claimed, error } = await this.opts.store.transaction(async (repos) => {
+          const batch = await repos.outbox.claim(batchSize);
+          const sent: number[] = [];
+          for (const row of batch) {
+            try {
+              await this.opts.bus.publish({
+                id: row.messageId,
+                type: row.eventType,
+                timestamp: row.createdAt,
+                payload: JSON.parse(row.payload) as unknown,
+                ...(row.correlationId ? { correlationId: row.correlationId } : {}),
+              });
+              sent.push(row.id);
+            } catch (err) {
+              await repos.outbox.markSent(sent);
+              await repos.outbox.markFailed(
+                row.id,
+                err instanceof Error ? err.message : String(err),
+              );
+              return { claimed: batch.length, error: err };
+            }
           }
-          await this.opts.store.repos.outbox.markSent([row.id]);
+          await repos.outbox.markSent(sent);
+          return { claimed: batch.length, error: undefined };
+        });
+        if (error) {
+          this.failures++;
+          this.opts.logger.warn(
+            { err: (error as Error).message },
+            'outbox publish failed; will retry',
+          );
+          return;
         }
         this.failures = 0;
-        if (batch.length < batchSize) return;
+        if (claimed < batchSize) break;
       }
+      await this.prune();
     } catch (err) {
       this.failures++;
       this.opts.logger.warn({ err }, 'outbox relay pass failed; will retry');
     }
+  }
+
+  private async prune(): Promise<void> {
+    if (Date.now() - this.lastPrune < 60_000) return;
+    this.lastPrune = Date.now();
+    const cutoff = new Date(Date.now() - (this.opts.retentionMs ?? 3_600_000));
+    const deleted = await this.opts.store.repos.outbox.pruneSent(cutoff, 1000);
+    if (deleted > 0) this.opts.logger.info({ deleted }, 'pruned sent outbox rows');
   }
 }

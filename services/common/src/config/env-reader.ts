@@ -59,6 +59,19 @@ export class EnvReader {
     return value;
   }
 
+  bool(name: string, opts: Opts<boolean> = {}): boolean {
+    const raw = this.raw(name)?.toLowerCase();
+    if (raw === undefined) {
+      if (opts.default !== undefined) return opts.default;
+      this.problems.push(`${name} is required (true or false)`);
+      return false;
+    }
+    if (['true', '1', 'yes'].includes(raw)) return true;
+    if (['false', '0', 'no'].includes(raw)) return false;
+    this.problems.push(`${name} must be true or false, got "${raw}"`);
+    return opts.default ?? false;
+  }
+
   oneOf<const T extends string>(name: string, values: readonly T[], opts: Opts<T> = {}): T {
     const raw = this.raw(name) ?? opts.default;
     if (raw === undefined || !values.includes(raw as T)) {

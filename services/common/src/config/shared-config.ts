@@ -1,6 +1,9 @@
 import path from 'node:path';
 import type { EnvReader } from './env-reader.js';
 
+/** The seed's queue name. */
+export const USER_INFO_QUEUE = 'user_info';
+
 export type RuntimeMode = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -15,6 +18,12 @@ export interface SharedConfig {
   /** Folder for the embedded default's files (SQLite databases, development keys). */
   dataDir: string;
   shutdownGraceMs: number;
+  /** Connections in the Postgres pool. */
+  databasePoolSize: number;
+  /** Apply pending migrations at start-up (the embedded default); otherwise refuse to start with them pending. */
+  migrateOnStart: boolean;
+  /** RabbitMQ; absent means the in-process bus (the embedded default). */
+  amqp: { url: string; queue: string } | undefined;
 }
 
 export function readSharedConfig(
@@ -48,5 +57,13 @@ export function readSharedConfig(
     databaseUrl,
     dataDir,
     shutdownGraceMs: env.int('SHUTDOWN_GRACE_MS', { default: 10_000, min: 0, max: 600_000 }),
+    databasePoolSize: env.int('DATABASE_POOL_SIZE', { default: 10, min: 1, max: 200 }),
+    migrateOnStart: env.bool('MIGRATE_ON_START', { default: mode !== 'production' }),
+    amqp: env.has('AMQP_URL')
+      ? {
+          url: env.url('AMQP_URL', { protocols: ['amqp:', 'amqps:'] }),
+          queue: env.string('AMQP_QUEUE', { default: USER_INFO_QUEUE }),
+        }
+      : undefined,
   };
 }

@@ -6,9 +6,6 @@ import type { UserInfoEvent } from '../generated/events.js';
 import { contractPath } from '../contracts.js';
 import { PermanentEventError } from './event-bus.js';
 
-/** The name of the queue (and AsyncAPI channel address) the account events travel on. */
-export const USER_INFO_CHANNEL = 'user_info';
-
 interface AsyncApiDoc {
   components: {
     messages: Record<string, { name: string; payload: { $ref: string } }>;

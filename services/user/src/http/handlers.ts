@@ -6,6 +6,11 @@ import { activeProfile, editBio } from '../domain/profiles.js';
 
 type Op = UserApi.operations;
 
+export interface Readiness {
+  draining: () => boolean;
+  busHealthy: () => boolean;
+}
+
 const profileBody = (p: Profile) => ({
   id: p.id,
   auth_id: p.authId,
@@ -14,7 +19,7 @@ const profileBody = (p: Profile) => ({
   is_active: p.isActive,
 });
 
-export function userHandlers(deps: UserDeps, readiness: { draining: () => boolean }) {
+export function userHandlers(deps: UserDeps, readiness: Readiness) {
   const getProfile: Handler<Op['getProfile'], Principal> = async ({ principal }) => ({
     status: 200,
     body: profileBody(await activeProfile(deps, principal!.userId)),
@@ -37,6 +42,7 @@ export function userHandlers(deps: UserDeps, readiness: { draining: () => boolea
     } catch (err) {
       throw errors.unavailable('The database is unreachable.', err);
     }
+    if (!readiness.busHealthy()) throw errors.unavailable('The message broker is unreachable.');
     return { status: 200, body: { status: 'ok' } };
   };
 

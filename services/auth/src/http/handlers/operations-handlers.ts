@@ -6,6 +6,7 @@ type Op = AuthApi.operations;
 
 export interface Readiness {
   draining: () => boolean;
+  busHealthy: () => boolean;
 }
 
 export function operationsHandlers(deps: AuthDeps, jwks: { keys: object[] }, readiness: Readiness) {
@@ -27,6 +28,7 @@ export function operationsHandlers(deps: AuthDeps, jwks: { keys: object[] }, rea
     } catch (err) {
       throw errors.unavailable('The database is unreachable.', err);
     }
+    if (!readiness.busHealthy()) throw errors.unavailable('The message broker is unreachable.');
     return { status: 200, body: { status: 'ok' } };
   };
 

@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface ServiceProcess {
+  readonly url: string;
+  /** The last lines the process wrote, for failure messages. */
+  output(): string;
+  /** Sends a signal and waits for the exit; resolves with the exit code or signal. */
+  kill(signal?: NodeJS.Signals): Promise<number | NodeJS.Signals | null>;
+  /** Starts the process again with the same environment and port. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs one service the way a container does: `node services/<name>/dist/main.js`, configured only by
+ * its environment, on a fixed port; resolves once /healthz answers.
+ */
+export async function startServiceProcess(
+  name: 'auth' | 'user',
+  port: number,
+  env: Record<string, string>,
+): Promise<ServiceProcess> {
+  const url = `http://127.0.0.1:${port}`;
+  let child: ChildProcess;
+  let log = '';
+  const launch = async () => {
+    log = '';
+    child = spawn(process.execPath, [`services/${name}/dist/main.js`], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...env, HOST: '127.0.0.1', PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (chunk: Buffer) => {
+      log = (log + chunk.toString()).slice(-8000);
+    };
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    await waitForHealth(
+      url,
+      () => child.exitCode !== null || child.signalCode !== null,
+      () => log,
+    );
+  };
+  const kill = (signal: NodeJS.Signals = 'SIGTERM') =>
+    new Promise<number | NodeJS.Signals | null>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null)
+        return resolve(child.exitCode ?? child.signalCode);
+      child.once('exit', (code, sig) => resolve(code ?? sig));
+      child.kill(signal);
+    });
+  await launch();
+  return {
+    url,
+    output: () => log,
+    kill,
+    restart: launch,
+    stop: async () => {
+      await kill('SIGTERM');
+    },
+  };
+}
+
+async function waitForHealth(url: string, exited: () => boolean, log: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (exited()) throw new Error(`service at ${url} exited during start-up:\n${log()}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`service at ${url} did not become healthy in 30 s:\n${log()}`);
+}
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+}
