@@ -32,7 +32,10 @@ export interface AuthService {
 
 /** Opens the database (migrating it when configured to), the keys and the relay, without listening. */
 export async function buildAuthService(config: AuthConfig, bus: EventBus, logger: Logger) {
-  const dataSource = authDataSource(config.databaseUrl, config.databasePoolSize);
+  const dataSource = authDataSource(config.databaseUrl, {
+    poolSize: config.databasePoolSize,
+    timeoutMs: config.databaseTimeoutMs,
+  });
   await dataSource.initialize();
   await prepareSchema(dataSource, config.migrateOnStart, logger);
 

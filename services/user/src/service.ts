@@ -27,7 +27,10 @@ export async function startUserService(
   opts: { bus?: EventBus; logger?: Logger } = {},
 ): Promise<UserService> {
   const logger = opts.logger ?? createLogger({ service: 'user-service', level: config.logLevel });
-  const dataSource = userDataSource(config.databaseUrl, config.databasePoolSize);
+  const dataSource = userDataSource(config.databaseUrl, {
+    poolSize: config.databasePoolSize,
+    timeoutMs: config.databaseTimeoutMs,
+  });
   await dataSource.initialize();
   await prepareSchema(dataSource, config.migrateOnStart, logger);
   const store = new Store(dataSource);

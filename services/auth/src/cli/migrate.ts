@@ -5,7 +5,7 @@ import { authDataSource } from '../data/data-source.js';
 // npm run migrate:auth — applies the auth service's pending migrations to DATABASE_URL.
 try {
   const config = loadAuthConfig(process.env);
-  const applied = await migrate(authDataSource(config.databaseUrl, 1));
+  const applied = await migrate(authDataSource(config.databaseUrl, { poolSize: 1 }));
   console.log(
     applied.length > 0 ? `auth: applied ${applied.join(', ')}` : 'auth: schema is up to date',
   );

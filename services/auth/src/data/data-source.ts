@@ -4,6 +4,6 @@ import { InitialSchema1764072000000 } from './migrations/1764072000000-initial-s
 
 export const migrations = [InitialSchema1764072000000];
 
-export function authDataSource(url: string, poolSize?: number) {
-  return createDataSource({ url, entities, migrations, ...(poolSize ? { poolSize } : {}) });
+export function authDataSource(url: string, opts: { poolSize?: number; timeoutMs?: number } = {}) {
+  return createDataSource({ url, entities, migrations, ...opts });
 }

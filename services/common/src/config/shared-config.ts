@@ -20,6 +20,8 @@ export interface SharedConfig {
   shutdownGraceMs: number;
   /** Connections in the Postgres pool. */
   databasePoolSize: number;
+  /** Longest wait for a database connection; queries get twice that before they fail (503). */
+  databaseTimeoutMs: number;
   /** Apply pending migrations at start-up (the embedded default); otherwise refuse to start with them pending. */
   migrateOnStart: boolean;
   /** RabbitMQ; absent means the in-process bus (the embedded default). */
@@ -58,6 +60,7 @@ export function readSharedConfig(
     dataDir,
     shutdownGraceMs: env.int('SHUTDOWN_GRACE_MS', { default: 10_000, min: 0, max: 600_000 }),
     databasePoolSize: env.int('DATABASE_POOL_SIZE', { default: 10, min: 1, max: 200 }),
+    databaseTimeoutMs: env.int('DATABASE_TIMEOUT_MS', { default: 5000, min: 100, max: 120_000 }),
     migrateOnStart: env.bool('MIGRATE_ON_START', { default: mode !== 'production' }),
     amqp: env.has('AMQP_URL')
       ? {

@@ -29,6 +29,7 @@ const CONNECTION_CODES = new Set([
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now
   '53300', // too_many_connections
+  '57014', // query_canceled: statement_timeout, the database is too slow to answer
   '08000',
   '08003',
   '08006',
@@ -39,7 +40,7 @@ export function isConnectionError(err: unknown): boolean {
   const e = driverError(err);
   if (typeof e.code === 'string' && CONNECTION_CODES.has(e.code)) return true;
   const message = typeof e.message === 'string' ? e.message : '';
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(
     message,
   );
 }

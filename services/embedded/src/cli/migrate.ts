@@ -12,8 +12,8 @@ try {
   const auth = loadAuthConfig(env.auth);
   const user = loadUserConfig(env.user);
   for (const [name, dataSource] of [
-    ['auth', authDataSource(auth.databaseUrl, 1)],
-    ['user', userDataSource(user.databaseUrl, 1)],
+    ['auth', authDataSource(auth.databaseUrl, { poolSize: 1 })],
+    ['user', userDataSource(user.databaseUrl, { poolSize: 1 })],
   ] as const) {
     const applied = await migrate(dataSource);
     console.log(

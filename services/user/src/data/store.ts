@@ -6,8 +6,8 @@ import { ProfileRepository } from './profile-repository.js';
 
 export const migrations = [InitialSchema1764072000000];
 
-export function userDataSource(url: string, poolSize?: number): DataSource {
-  return createDataSource({ url, entities, migrations, ...(poolSize ? { poolSize } : {}) });
+export function userDataSource(url: string, opts: { poolSize?: number; timeoutMs?: number } = {}): DataSource {
+  return createDataSource({ url, entities, migrations, ...opts });
 }
 
 /** The user service's data access, outside or inside one transaction. */
