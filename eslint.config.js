@@ -41,6 +41,7 @@ export default tseslint.config(
       'services/*/test/**',
       '**/*.test.ts',
       'services/*/src/cli/**',
+      'vitest.config.ts',
     ],
     rules: { 'no-restricted-syntax': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },

@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 // Runs the whole test suite with vitest and ends with the totals on a line of their own:
-// `N passed, N failed[, N skipped]`. Extra arguments go to vitest (a file filter, `-t name`, ...).
+// `N passed, N failed[, N skipped]`, counted over every project (embedded, and infra when Postgres and
+// RabbitMQ are reachable); the line before it gives each project's share. Extra arguments go to
+// vitest (a file filter, `-t name`, `--project embedded`, ...).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const report = 'test-results/vitest.json';
+const projectReport = 'test-results/projects.json';
 mkdirSync('test-results', { recursive: true });
 rmSync(report, { force: true });
+rmSync(projectReport, { force: true });
 const run = spawnSync(
   'npx',
   [
@@ -15,6 +19,7 @@ const run = spawnSync(
     '--reporter=default',
     '--reporter=json',
     `--outputFile.json=${report}`,
+    '--reporter=./scripts/vitest-project-totals.mjs',
     ...process.argv.slice(2),
   ],
   { stdio: 'inherit' },
@@ -33,6 +38,17 @@ try {
 } catch {
   totals = { passed: 0, failed: 1, skipped: 0 };
   console.error('The test run produced no report; counting it as one failure.');
+}
+try {
+  const { projects, skipped } = JSON.parse(readFileSync(projectReport, 'utf8'));
+  const parts = Object.entries(projects).map(
+    ([name, t]) =>
+      `${name}: ${t.passed} passed, ${t.failed} failed${t.skipped > 0 ? `, ${t.skipped} skipped` : ''} (${t.files} files)`,
+  );
+  for (const [name, reason] of Object.entries(skipped)) parts.push(`${name}: SKIPPED (${reason})`);
+  console.log(parts.join(' | '));
+} catch {
+  // No per-project report (the run failed early); the totals below say so.
 }
 const skipped = totals.skipped > 0 ? `, ${totals.skipped} skipped` : '';
 console.log(`${totals.passed} passed, ${totals.failed} failed${skipped}`);

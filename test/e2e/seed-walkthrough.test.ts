@@ -11,7 +11,7 @@ beforeAll(async () => {
   stack = await startStack();
 });
 afterAll(async () => {
-  await stack.stop();
+  await stack?.stop();
 });
 
 const checked = (contract: ContractChecker, operationId: string, res: HttpResult) => {

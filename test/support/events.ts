@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import type { InProcessBus } from '@platform/common';
 import { ContractChecker } from './contract.js';
 import { newRegistration } from './factories.js';
 import type { Stack } from './stack.js';
@@ -22,18 +20,6 @@ export const deactivatePayload = (authId: number) => ({
   auth_id: authId,
   is_active: false,
 });
-
-/** Publishes a payload on the bus as the outbox relay would; returns the message id. */
-export async function publish(
-  bus: InProcessBus,
-  payload: unknown,
-  opts: { id?: string; type?: string } = {},
-): Promise<string> {
-  const id = opts.id ?? randomUUID();
-  const type = opts.type ?? String((payload as { event_type?: unknown } | null)?.event_type);
-  await bus.publish({ id, type, timestamp: new Date(), payload });
-  return id;
-}
 
 /** Registers through the auth service and waits for the Register event to reach the user service. */
 export async function registeredUser(stack: Stack) {

@@ -41,6 +41,7 @@ export function client(baseUrl: string) {
     };
   };
   return {
+    baseUrl,
     get: (path: string, opts?: RequestOptions) => send('GET', path, undefined, opts),
     post: (path: string, body?: unknown, opts?: RequestOptions) => send('POST', path, body, opts),
     patch: (path: string, body?: unknown, opts?: RequestOptions) => send('PATCH', path, body, opts),

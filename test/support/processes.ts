@@ -1,4 +1,6 @@
+import { tmpdir } from 'node:os';
 import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -16,20 +18,23 @@ export interface ServiceProcess {
 
 /**
  * Runs one service the way a container does: `node services/<name>/dist/main.js`, configured only by
- * its environment, on a fixed port; resolves once /healthz answers.
+ * its environment, on a fixed port; resolves once /healthz answers. `cwd` (default: the system's temp
+ * folder, so a developer's `.env` in the repository never leaks in) is where the service looks for a
+ * `.env` file and resolves a relative DATA_DIR.
  */
 export async function startServiceProcess(
   name: 'auth' | 'user',
   port: number,
   env: Record<string, string>,
+  opts: { cwd?: string } = {},
 ): Promise<ServiceProcess> {
   const url = `http://127.0.0.1:${port}`;
   let child: ChildProcess;
   let log = '';
   const launch = async () => {
     log = '';
-    child = spawn(process.execPath, [`services/${name}/dist/main.js`], {
-      cwd: ROOT,
+    child = spawn(process.execPath, [path.join(ROOT, 'services', name, 'dist', 'main.js')], {
+      cwd: opts.cwd ?? tmpdir(),
       env: { PATH: process.env.PATH ?? '', ...env, HOST: '127.0.0.1', PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,20 +1,67 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createLogger, InProcessBus } from '@platform/common';
-import { loadAuthConfig, startAuthService, type AuthService } from '@platform/auth';
-import { loadUserConfig, startUserService, type UserService } from '@platform/user';
-import { client, type Client } from './http-client.js';
+import type { JWK } from 'jose';
+import type { Client } from './http-client.js';
+
+export type StackMode = 'embedded' | 'infra';
+
+/**
+ * Where the stack runs, from STACK_MODE: `embedded` (the default: both services in this process on
+ * SQLite, joined by the in-process bus) or `infra` (each service a separate `node dist/main.js`
+ * process on its own Postgres database, joined by a RabbitMQ queue of its own).
+ */
+export const STACK_MODE: StackMode = parseMode(process.env.STACK_MODE);
+
+function parseMode(value: string | undefined): StackMode {
+  if (value === undefined || value === '' || value === 'embedded') return 'embedded';
+  if (value === 'infra') return 'infra';
+  throw new Error(`STACK_MODE must be "embedded" or "infra", not "${value}"`);
+}
+
+/** A private Ed25519 JWK with its kid. */
+export type SigningKey = JWK & { kid: string };
+
+/**
+ * One of the stack's databases. `query` takes `?` placeholders on both SQLite and Postgres and returns
+ * the rows as the driver gives them: compare through Number() and Boolean(), since counts come back as
+ * strings and booleans as 0/1 on one of the two.
+ */
+export interface StackDatabase {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
+}
+
+/** A message the user service's consumer gave up on, and why. */
+export interface DeadLetter {
+  id: string;
+  reason: string;
+}
+
+export interface PublishOptions {
+  /** The message id; a new UUID unless given (reuse one to send a duplicate). */
+  id?: string;
+  /** The message type; the payload's event_type unless given. */
+  type?: string;
+}
 
 export interface Stack {
-  auth: AuthService;
-  user: UserService;
-  bus: InProcessBus;
+  readonly mode: StackMode;
   authApi: Client;
   userApi: Client;
-  /** The temporary folder with both databases and the auth service's development signing key. */
-  dataDir: string;
-  /** Waits until every event written so far has been published and consumed. */
+  /** The private key the auth service signs with. */
+  signingKey: SigningKey;
+  authDb: StackDatabase;
+  userDb: StackDatabase;
+  /**
+   * Publishes a payload for the user service as the outbox relay would (same message properties),
+   * without the auth service; returns the message id.
+   */
+  publishRaw(payload: unknown, opts?: PublishOptions): Promise<string>;
+  /**
+   * Waits until every message given to publishRaw so far has been handled or dead-lettered. An id
+   * published twice counts once: on RabbitMQ its second copy may still be in flight when this returns.
+   */
+  drained(): Promise<void>;
+  /** The messages dead-lettered so far (left where they are). */
+  deadLetters(): Promise<DeadLetter[]>;
+  /** Waits until every event the auth service has written so far has been published and consumed. */
   settle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -27,45 +74,32 @@ export const TEST_ENV = {
   LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
   ARGON2_MEMORY_KIB: '4096',
   ARGON2_TIME_COST: '1',
+  /** Deliveries of a failing event before it is dead-lettered (the same in both modes). */
+  EVENT_MAX_ATTEMPTS: '3',
 } as const;
 
 /**
- * Both real services on port 0 with their own SQLite files in a temporary folder, joined by the
- * in-process bus, as the embedded default runs them.
+ * Both real services, as STACK_MODE says, with databases and a queue no other stack shares. `env`
+ * goes to both services (e.g. ADMIN_LOGIN, ADMIN_EMAIL, ADMIN_PASSWORD).
  */
 export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'auth-user-test-'));
-  const logger = createLogger({ service: 'test', level: TEST_ENV.LOG_LEVEL as 'silent' });
-  const bus = new InProcessBus({ logger, retryDelayMs: 5 });
-  const auth = await startAuthService(loadAuthConfig({ ...TEST_ENV, DATA_DIR: dataDir, ...env }), {
-    bus,
-    logger,
-  });
-  const user = await startUserService(
-    loadUserConfig({
-      ...TEST_ENV,
-      DATA_DIR: dataDir,
-      AUTH_JWKS_URL: `${auth.url}/.well-known/jwks.json`,
-      ...env,
-    }),
-    { bus, logger },
-  );
-  return {
-    auth,
-    user,
-    bus,
-    authApi: client(auth.url),
-    userApi: client(user.url),
-    dataDir,
-    settle: async () => {
-      await auth.relay.flush();
-      await bus.drained();
-    },
-    stop: async () => {
-      await user.stop();
-      await auth.stop();
-      await bus.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
+  // Imported on demand: an embedded run never loads the broker client, an infra run never loads the
+  // services' sources.
+  if (STACK_MODE === 'infra') return (await import('./stack-infra.js')).startInfraStack(env);
+  return (await import('./stack-embedded.js')).startEmbeddedStack(env);
+}
+
+/** Polls `probe` until it returns true; otherwise fails with `describe()` after `timeoutMs`. */
+export async function pollUntil(
+  probe: () => Promise<boolean>,
+  describe: () => Promise<string> | string,
+  timeoutMs: number,
+  intervalMs = 25,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await probe()) return;
+    if (Date.now() >= deadline) throw new Error(await describe());
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
 }

@@ -1,21 +1,12 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import {
   decodeJwt,
   decodeProtectedHeader,
   generateKeyPair,
   importJWK,
   SignJWT,
-  type JWK,
   type JWTPayload,
 } from 'jose';
 import type { Stack } from './stack.js';
-
-/** The private development key the stack's auth service signs with (DATA_DIR/dev-signing-key.json). */
-export async function devSigningKey(stack: Stack): Promise<JWK & { kid: string }> {
-  const file = path.join(stack.dataDir, 'dev-signing-key.json');
-  return JSON.parse(await readFile(file, 'utf8')) as JWK & { kid: string };
-}
 
 export interface ForgeOptions {
   /** Claims that replace (or, when undefined, remove) those of the real token. */
@@ -36,7 +27,7 @@ export async function forgeToken(
   const header = decodeProtectedHeader(realToken);
   const claims: Record<string, unknown> = { ...decodeJwt(realToken), ...opts.claims };
   for (const [name, value] of Object.entries(claims)) if (value === undefined) delete claims[name];
-  const stackKey = await devSigningKey(stack);
+  const stackKey = stack.signingKey;
   const key = opts.foreignKey
     ? (await generateKeyPair('EdDSA', { crv: 'Ed25519' })).privateKey
     : await importJWK(stackKey, 'EdDSA');

@@ -12,6 +12,8 @@ export interface AuthConfig extends SharedConfig {
   refreshTtlSeconds: number;
   argon2: Argon2Params;
   outboxPollMs: number;
+  /** How often the service itself runs the cleanup; 0: never (a CronJob runs `cleanup` instead). */
+  cleanupIntervalMs: number;
   admin: { login: string; email: string; password: string; displayName: string } | undefined;
 }
 
@@ -53,8 +55,20 @@ export function loadAuthConfig(source: EnvSource): Readonly<AuthConfig> {
       parallelism: env.int('ARGON2_PARALLELISM', { default: 1, min: 1, max: 16 }),
     },
     outboxPollMs: env.int('OUTBOX_POLL_MS', { default: 1000, min: 10, max: 60_000 }),
+    cleanupIntervalMs:
+      env.int('CLEANUP_INTERVAL_MINUTES', {
+        default: shared.mode === 'production' ? 0 : 60,
+        min: 0,
+        max: 7 * 24 * 60,
+      }) * 60_000,
     admin,
   });
+}
+
+/** The cleanup command reads the shared settings only (the database): its CronJob needs no signing keys. */
+export function loadCleanupConfig(source: EnvSource): Readonly<SharedConfig> {
+  const env = new EnvReader(source);
+  return env.done(readSharedConfig(env, { port: 8000, database: 'auth.db' }));
 }
 
 function parseKeys(env: EnvReader, raw: string | undefined): PrivateJwk[] {

@@ -1,20 +1,14 @@
 import { existsSync } from 'node:fs';
-import { ConfigError } from '@platform/common';
+import { ConfigError, onShutdown } from '@platform/common';
 import { loadAuthConfig } from './config.js';
 import { startAuthService } from './service.js';
 
 // The auth service alone, configured only by its environment, as a container runs it.
 if (existsSync('.env')) process.loadEnvFile('.env');
 try {
-  const service = await startAuthService(loadAuthConfig(process.env));
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      void service.stop().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-    });
-  }
+  const config = loadAuthConfig(process.env);
+  const service = await startAuthService(config);
+  onShutdown({ logger: service.deps.logger, graceMs: config.shutdownGraceMs, stop: service.stop });
 } catch (err) {
   console.error(err instanceof ConfigError ? err.message : err);
   process.exit(1);

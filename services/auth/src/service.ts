@@ -13,6 +13,7 @@ import type { AuthConfig } from './config.js';
 import { authDataSource } from './data/data-source.js';
 import { Store } from './data/store.js';
 import { ensureAdmin } from './domain/accounts.js';
+import { CleanupTimer } from './domain/cleanup-timer.js';
 import type { AuthDeps } from './domain/deps.js';
 import { devSigningKey } from './domain/dev-key.js';
 import { PasswordHasher } from './domain/passwords.js';
@@ -88,6 +89,12 @@ export async function startAuthService(
     );
   }
   relay.start();
+  // Where no CronJob runs the cleanup (the embedded default), the service does it itself.
+  const cleanupTimer =
+    config.cleanupIntervalMs > 0
+      ? new CleanupTimer({ store: deps.store, logger, intervalMs: config.cleanupIntervalMs })
+      : undefined;
+  cleanupTimer?.start();
   let draining = false;
   const app = createAuthApp(deps, jwks, {
     draining: () => draining,
@@ -106,7 +113,9 @@ export async function startAuthService(
     dataSource,
     stop: async () => {
       draining = true;
+      await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
       await server.close();
+      await cleanupTimer?.stop();
       await relay.stop();
       if (!opts.bus) await bus.close();
       await dataSource.destroy();

@@ -20,7 +20,7 @@ beforeAll(async () => {
   adminToken = res.body.token_pair.access_token.token;
 });
 afterAll(async () => {
-  await stack.stop();
+  await stack?.stop();
 });
 
 const deactivate = async (userId: string | number, opts?: RequestOptions) => {

@@ -4,7 +4,6 @@ import { ContractChecker } from '../../../test/support/contract.js';
 import { newRegistration } from '../../../test/support/factories.js';
 import type { HttpResult } from '../../../test/support/http-client.js';
 import { startStack, type Stack } from '../../../test/support/stack.js';
-import { devSigningKey } from '../../../test/support/tokens.js';
 
 const contract = new ContractChecker('auth.yaml');
 let stack: Stack;
@@ -13,7 +12,7 @@ beforeAll(async () => {
   stack = await startStack();
 });
 afterAll(async () => {
-  await stack.stop();
+  await stack?.stop();
 });
 
 const jwks = async () => {
@@ -49,9 +48,9 @@ describe('GET /.well-known/jwks.json', () => {
     const res = await jwks();
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toMatch(/max-age=\d+/);
-    const dev = await devSigningKey(stack);
+    const key = stack.signingKey;
     expect(res.body.keys).toEqual([
-      { kty: 'OKP', crv: 'Ed25519', x: dev.x, kid: dev.kid, alg: 'EdDSA', use: 'sig' },
+      { kty: 'OKP', crv: 'Ed25519', x: key.x, kid: key.kid, alg: 'EdDSA', use: 'sig' },
     ]);
     for (const key of res.body.keys) expect(key).not.toHaveProperty('d');
   });

@@ -10,7 +10,7 @@ beforeAll(async () => {
   stack = await startStack();
 });
 afterAll(async () => {
-  await stack.stop();
+  await stack?.stop();
 });
 
 const login = async (body: unknown, opts?: Parameters<Stack['authApi']['post']>[2]) => {

@@ -12,7 +12,7 @@ beforeAll(async () => {
   stack = await startStack();
 });
 afterAll(async () => {
-  await stack.stop();
+  await stack?.stop();
 });
 
 const logout = async (body: unknown, opts?: RequestOptions) => {

@@ -11,7 +11,7 @@ beforeAll(async () => {
   stack = await startStack();
 });
 afterAll(async () => {
-  await stack.stop();
+  await stack?.stop();
 });
 
 const refresh = async (body: unknown, opts?: Parameters<Stack['authApi']['post']>[2]) => {

@@ -17,6 +17,7 @@ export * from './data/db-errors.js';
 export * from './data/migration-types.js';
 export * from './data/migrations.js';
 export * from './lifecycle/http-server.js';
+export * from './lifecycle/shutdown.js';
 export * from './tokens/verify-token.js';
 export * from './logging/logger.js';
 export * from './contracts.js';

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { ConfigError, createLogger, InProcessBus } from '@platform/common';
+import { ConfigError, createLogger, InProcessBus, onShutdown } from '@platform/common';
 import { loadAuthConfig, startAuthService } from '@platform/auth';
 import { loadUserConfig, startUserService } from '@platform/user';
 import { embeddedEnv } from './embedded-env.js';
@@ -14,7 +14,7 @@ try {
   const bus = authConfig.amqp ? undefined : new InProcessBus({ logger });
   const auth = await startAuthService(authConfig, {
     bus,
-    logger: logger.child({ service: 'auth-service' }),
+    logger: createLogger({ service: 'auth-service', level: authConfig.logLevel }),
   });
   const userConfig = loadUserConfig({
     ...env.user,
@@ -22,7 +22,7 @@ try {
   });
   const user = await startUserService(userConfig, {
     bus,
-    logger: logger.child({ service: 'user-service' }),
+    logger: createLogger({ service: 'user-service', level: userConfig.logLevel }),
   });
 
   console.log(`
@@ -33,22 +33,16 @@ Auth & user services (embedded default)
   event bus      ${authConfig.amqp ? `RabbitMQ, queue ${authConfig.amqp.queue}` : 'in-process'}
 Press Ctrl+C to stop.
 `);
-  let stopping = false;
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      void Promise.all([user.stop(), auth.stop()])
-        .then(() => bus?.close())
-        .then(
-          () => process.exit(0),
-          (err: unknown) => {
-            console.error(err);
-            process.exit(1);
-          },
-        );
-    });
-  }
+  onShutdown({
+    logger,
+    graceMs: authConfig.shutdownGraceMs,
+    // The producer first, then the bus drains into the consumer, then the consumer stops.
+    stop: async () => {
+      await auth.stop();
+      await bus?.close();
+      await user.stop();
+    },
+  });
 } catch (err) {
   console.error(err instanceof ConfigError ? err.message : err);
   process.exit(1);

@@ -67,6 +67,7 @@ export async function startUserService(
     dataSource,
     stop: async () => {
       draining = true;
+      await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
       await server.close();
       if (!opts.bus) await bus.close();
       await dataSource.destroy();

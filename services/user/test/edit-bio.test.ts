@@ -13,7 +13,7 @@ beforeAll(async () => {
   token = (await registeredUser(stack)).access;
 });
 afterAll(async () => {
-  await stack.stop();
+  await stack?.stop();
 });
 
 const editBio = async (body: unknown, opts: RequestOptions = { token }) => {
@@ -108,6 +108,9 @@ describe('PATCH /edit-bio', () => {
     const res = await editBio({ bio: 'too late' }, { token: user.access });
     expect(res.status).toBe(403);
     expect(res.body.type).toBe('urn:problem:account-inactive');
-    expect((await stack.user.deps.store.profiles.findByAuthId(user.id))?.bio).toBeNull();
+    const { rows } = await stack.userDb.query('SELECT bio FROM user_profiles WHERE auth_id = ?', [
+      user.id,
+    ]);
+    expect(rows).toEqual([{ bio: null }]);
   });
 });

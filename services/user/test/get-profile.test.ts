@@ -11,7 +11,7 @@ beforeAll(async () => {
   stack = await startStack();
 });
 afterAll(async () => {
-  await stack.stop();
+  await stack?.stop();
 });
 
 const getProfile = async (opts?: RequestOptions) => {
@@ -31,7 +31,7 @@ describe('GET /profile', () => {
 
   it('When the account has no profile, then it gets 404', async () => {
     const user = await registeredUser(stack);
-    await stack.user.dataSource.query('DELETE FROM user_profiles WHERE auth_id = ?', [user.id]);
+    await stack.userDb.query('DELETE FROM user_profiles WHERE auth_id = ?', [user.id]);
     const res = await getProfile({ token: user.access });
     expect(res.status).toBe(404);
     expect(res.body.type).toBe('urn:problem:not-found');

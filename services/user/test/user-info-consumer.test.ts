@@ -1,10 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  deactivatePayload,
-  freshAuthId,
-  publish,
-  registerPayload,
-} from '../../../test/support/events.js';
+import { deactivatePayload, freshAuthId, registerPayload } from '../../../test/support/events.js';
 import { startStack, type Stack } from '../../../test/support/stack.js';
 
 let stack: Stack;
@@ -13,28 +8,46 @@ beforeAll(async () => {
   stack = await startStack();
 });
 afterAll(async () => {
-  await stack.stop();
+  await stack?.stop();
 });
 
-const profile = (authId: number) => stack.user.deps.store.profiles.findByAuthId(authId);
+const profile = async (authId: number) => {
+  const { rows } = await stack.userDb.query<Record<string, unknown>>(
+    'SELECT auth_id, display_name, bio, is_active FROM user_profiles WHERE auth_id = ?',
+    [authId],
+  );
+  const [row] = rows;
+  return row
+    ? {
+        authId: Number(row.auth_id),
+        displayName: row.display_name as string,
+        bio: row.bio as string | null,
+        isActive: Boolean(row.is_active),
+      }
+    : null;
+};
 
 const count = async (sql: string, param: unknown): Promise<number> => {
-  const [row] = (await stack.user.dataSource.query(sql, [param])) as { n: number }[];
-  return Number(row!.n);
+  const { rows } = await stack.userDb.query<{ n: number | string }>(sql, [param]);
+  return Number(rows[0]!.n);
 };
 const profileCount = (authId: number) =>
   count('SELECT COUNT(*) AS n FROM user_profiles WHERE auth_id = ?', authId);
 const processedCount = (messageId: string) =>
   count('SELECT COUNT(*) AS n FROM processed_messages WHERE message_id = ?', messageId);
 
-const deadLetter = (messageId: string) =>
-  stack.bus.deadLetters.find((d) => d.message.id === messageId);
+const deadLetter = async (messageId: string) =>
+  (await stack.deadLetters()).find((d) => d.id === messageId);
+
+/** Publishes as the outbox relay would; returns the message id. */
+const publish = (payload: unknown, opts?: { id?: string; type?: string }) =>
+  stack.publishRaw(payload, opts);
 
 describe('user-info consumer', () => {
   it('When a Register event arrives, then the profile is created', async () => {
     const authId = freshAuthId();
-    const id = await publish(stack.bus, registerPayload(authId, 'John Doe'));
-    await stack.bus.drained();
+    const id = await publish(registerPayload(authId, 'John Doe'));
+    await stack.drained();
     expect(await profile(authId)).toMatchObject({
       authId,
       displayName: 'John Doe',
@@ -46,42 +59,65 @@ describe('user-info consumer', () => {
 
   it('When the same message is delivered twice, then it is applied once', async () => {
     const authId = freshAuthId();
-    const id = await publish(stack.bus, registerPayload(authId));
-    await publish(stack.bus, registerPayload(authId), { id });
-    await stack.bus.drained();
+    const id = await publish(registerPayload(authId));
+    await publish(registerPayload(authId), { id });
+    await stack.drained();
     expect(await profileCount(authId)).toBe(1);
     expect(await processedCount(id)).toBe(1);
-    expect(deadLetter(id)).toBeUndefined();
+    expect(await deadLetter(id)).toBeUndefined();
   });
 
   it('When a message id is reused, then the second message is ignored', async () => {
     const first = freshAuthId();
     const second = freshAuthId();
-    const id = await publish(stack.bus, registerPayload(first));
-    await publish(stack.bus, registerPayload(second), { id });
-    await stack.bus.drained();
+    const id = await publish(registerPayload(first));
+    await stack.drained();
+    await publish(registerPayload(second), { id });
+    await stack.drained();
     expect(await profile(first)).not.toBeNull();
     expect(await profile(second)).toBeNull();
   });
 
   it('When two Register messages name the same auth_id, then one profile exists', async () => {
     const authId = freshAuthId();
-    const a = await publish(stack.bus, registerPayload(authId, 'First Name'));
-    const b = await publish(stack.bus, registerPayload(authId, 'Second Name'));
-    await stack.bus.drained();
+    const a = await publish(registerPayload(authId, 'First Name'));
+    await stack.drained();
+    const b = await publish(registerPayload(authId, 'Second Name'));
+    await stack.drained();
     expect(await profileCount(authId)).toBe(1);
     expect((await profile(authId))?.displayName).toBe('First Name');
     expect([await processedCount(a), await processedCount(b)]).toEqual([1, 1]);
   });
 
+  it('When the events of the same accounts arrive together, then each applies as if alone', async () => {
+    // Several messages are handled at once on RabbitMQ: those of one account must not race.
+    const authIds = Array.from({ length: 20 }, () => freshAuthId());
+    const ids: string[] = [];
+    for (const authId of authIds) {
+      ids.push(await publish(registerPayload(authId, 'First Name')));
+      ids.push(await publish(registerPayload(authId, 'Second Name')));
+      ids.push(await publish(deactivatePayload(authId)));
+    }
+    await stack.drained();
+    const marks = authIds.map(() => '?').join(', ');
+    const { rows } = await stack.userDb.query<Record<string, unknown>>(
+      `SELECT auth_id, is_active FROM user_profiles WHERE auth_id IN (${marks})`,
+      authIds,
+    );
+    expect(rows.map((r) => [Number(r.auth_id), Boolean(r.is_active)]).sort()).toEqual(
+      authIds.map((authId) => [authId, false]).sort(),
+    );
+    expect(await Promise.all(ids.map(processedCount))).toEqual(ids.map(() => 1));
+  });
+
   it('When an Account Deactivate arrives, then the profile becomes inactive', async () => {
     const authId = freshAuthId();
-    await publish(stack.bus, registerPayload(authId));
-    const id = await publish(stack.bus, deactivatePayload(authId));
-    const again = await publish(stack.bus, deactivatePayload(authId));
-    await stack.bus.drained();
+    await publish(registerPayload(authId));
+    const id = await publish(deactivatePayload(authId));
+    const again = await publish(deactivatePayload(authId));
+    await stack.drained();
     expect((await profile(authId))?.isActive).toBe(false);
-    expect([deadLetter(id), deadLetter(again)]).toEqual([undefined, undefined]);
+    expect([await deadLetter(id), await deadLetter(again)]).toEqual([undefined, undefined]);
   });
 
   it.each([
@@ -101,11 +137,11 @@ describe('user-info consumer', () => {
   ])('When a payload has %s, then it is dead-lettered at once', async (_name, payload, reason) => {
     const before = freshAuthId();
     const after = freshAuthId();
-    await publish(stack.bus, registerPayload(before));
-    const bad = await publish(stack.bus, payload);
-    await publish(stack.bus, registerPayload(after));
-    await stack.bus.drained();
-    expect(deadLetter(bad)?.reason).toMatch(reason);
+    await publish(registerPayload(before));
+    const bad = await publish(payload);
+    await publish(registerPayload(after));
+    await stack.drained();
+    expect((await deadLetter(bad))?.reason).toMatch(reason);
     expect(await processedCount(bad)).toBe(0);
     expect(await profile(before)).not.toBeNull();
     expect(await profile(after)).not.toBeNull();
@@ -113,18 +149,19 @@ describe('user-info consumer', () => {
 
   it('When the message type differs from event_type, then it is dead-lettered', async () => {
     const authId = freshAuthId();
-    const id = await publish(stack.bus, registerPayload(authId), { type: 'Account Deactivate' });
-    await stack.bus.drained();
-    expect(deadLetter(id)?.reason).toMatch(/does not match event_type "Register"/);
+    const id = await publish(registerPayload(authId), { type: 'Account Deactivate' });
+    await stack.drained();
+    expect((await deadLetter(id))?.reason).toMatch(/does not match event_type "Register"/);
     expect(await profile(authId)).toBeNull();
   });
 
   it('When Account Deactivate overtakes its Register, then the profile is created inactive', async () => {
     const authId = freshAuthId();
-    const id = await publish(stack.bus, deactivatePayload(authId));
-    await publish(stack.bus, registerPayload(authId));
-    await stack.bus.drained();
-    expect(deadLetter(id)).toBeUndefined();
+    const id = await publish(deactivatePayload(authId));
+    await stack.drained();
+    await publish(registerPayload(authId));
+    await stack.drained();
+    expect(await deadLetter(id)).toBeUndefined();
     expect(await processedCount(id)).toBe(1);
     expect((await profile(authId))?.isActive).toBe(false);
   });
@@ -132,10 +169,11 @@ describe('user-info consumer', () => {
   it('When Account Deactivate is redelivered before its Register, then it is remembered once', async () => {
     const authId = freshAuthId();
     const payload = deactivatePayload(authId);
-    const id = await publish(stack.bus, payload);
-    await publish(stack.bus, payload, { id });
-    await publish(stack.bus, registerPayload(authId));
-    await stack.bus.drained();
+    const id = await publish(payload);
+    await publish(payload, { id });
+    await stack.drained();
+    await publish(registerPayload(authId));
+    await stack.drained();
     expect(await processedCount(id)).toBe(1);
     expect((await profile(authId))?.isActive).toBe(false);
   });

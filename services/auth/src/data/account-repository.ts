@@ -1,5 +1,11 @@
 import { In, type EntityManager } from 'typeorm';
-import { AccountEntity, RoleEntity, UserRoleEntity, type AccountRow, type UserRoleRow } from './entities.js';
+import {
+  AccountEntity,
+  RoleEntity,
+  UserRoleEntity,
+  type AccountRow,
+  type UserRoleRow,
+} from './entities.js';
 import type { Account, AccountWithSecret } from './records.js';
 
 export interface NewAccount {
@@ -12,7 +18,9 @@ export class AccountRepository {
   constructor(private readonly db: EntityManager) {}
 
   async findByLogin(login: string): Promise<AccountWithSecret | null> {
-    const row = await this.db.findOne(AccountEntity, { where: { login_lower: login.toLowerCase() } });
+    const row = await this.db.findOne(AccountEntity, {
+      where: { login_lower: login.toLowerCase() },
+    });
     return row ? { ...(await this.toAccount(row)), hashedPassword: row.hashed_password } : null;
   }
 
@@ -54,21 +62,35 @@ export class AccountRepository {
     if (found.length !== roles.length) {
       throw new Error(`Unknown role among ${roles.join(', ')}`);
     }
-    const held = new Set((await this.db.find(UserRoleEntity, { where: { user_id: userId } })).map((r) => r.role_id));
+    const held = new Set(
+      (await this.db.find(UserRoleEntity, { where: { user_id: userId } })).map((r) => r.role_id),
+    );
     const missing = found.filter((role) => !held.has(role.id));
     if (missing.length > 0) {
-      const grants: UserRoleRow[] = missing.map((role) => ({ user_id: userId, role_id: role.id, granted_at: new Date() }));
+      const grants: UserRoleRow[] = missing.map((role) => ({
+        user_id: userId,
+        role_id: role.id,
+        granted_at: new Date(),
+      }));
       await this.db.insert(UserRoleEntity, grants);
     }
   }
 
   async setPasswordHash(id: number, hashedPassword: string): Promise<void> {
-    await this.db.update(AccountEntity, { id }, { hashed_password: hashedPassword, updated_at: new Date() });
+    await this.db.update(
+      AccountEntity,
+      { id },
+      { hashed_password: hashedPassword, updated_at: new Date() },
+    );
   }
 
   /** Returns false when the account was already inactive. */
   async deactivate(id: number): Promise<boolean> {
-    const result = await this.db.update(AccountEntity, { id, is_active: true }, { is_active: false, updated_at: new Date() });
+    const result = await this.db.update(
+      AccountEntity,
+      { id, is_active: true },
+      { is_active: false, updated_at: new Date() },
+    );
     return (result.affected ?? 0) > 0;
   }
 

@@ -136,4 +136,11 @@ export const OutboxEntity = new EntitySchema<OutboxRow>({
   },
 });
 
-export const entities = [AccountEntity, RoleEntity, UserRoleEntity, BlacklistEntity, SessionEntity, OutboxEntity];
+export const entities = [
+  AccountEntity,
+  RoleEntity,
+  UserRoleEntity,
+  BlacklistEntity,
+  SessionEntity,
+  OutboxEntity,
+];

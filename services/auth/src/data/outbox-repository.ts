@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { In, IsNull, LessThan, type EntityManager } from 'typeorm';
+import { In, IsNull, type EntityManager } from 'typeorm';
+import { deleteBatch } from './delete-batch.js';
 import { OutboxEntity } from './entities.js';
 import type { PendingEvent } from './records.js';
 
@@ -30,8 +31,8 @@ export class OutboxRepository {
 
   /**
    * Claims the oldest unsent events for this transaction. On Postgres the rows are locked with
-   * `FOR UPDATE SKIP LOCKED`, so relays in other replicas take other rows; an account whose earlier
-   * event is held by another relay is left out entirely, which keeps each account's events in order.
+   * `FOR UPDATE SKIP LOCKED`, so relays in other replicas take other rows; an account's events that
+   * come after one held by another relay are left for later, which keeps each account's events in order.
    */
   async claim(limit: number): Promise<PendingEvent[]> {
     const postgres = this.db.connection.options.type === 'postgres';
@@ -43,17 +44,27 @@ export class OutboxRepository {
     if (postgres) query.setLock('pessimistic_write').setOnLocked('skip_locked');
     let rows = await query.getMany();
     if (postgres && rows.length > 0) {
-      const firstPending = await this.db
+      // Rows are locked one by one, so concurrent claims can interleave: keep, per account, only the
+      // rows that follow on from its oldest pending row without a row held by another relay between.
+      const pending = await this.db
         .createQueryBuilder(OutboxEntity, 'o')
-        .select('o.aggregate_id', 'aggregate_id')
-        .addSelect('MIN(o.id)', 'first_id')
+        .select(['o.id', 'o.aggregate_id'])
         .where('o.sent_at IS NULL')
-        .andWhere('o.aggregate_id IN (:...ids)', { ids: [...new Set(rows.map((r) => r.aggregate_id))] })
-        .groupBy('o.aggregate_id')
-        .getRawMany<{ aggregate_id: number; first_id: number | string }>();
+        .andWhere('o.aggregate_id IN (:...ids)', {
+          ids: [...new Set(rows.map((r) => r.aggregate_id))],
+        })
+        .andWhere('o.id <= :last', { last: rows[rows.length - 1]!.id })
+        .orderBy('o.id', 'ASC')
+        .getMany();
       const mine = new Set(rows.map((r) => r.id));
-      const blocked = new Set(firstPending.filter((p) => !mine.has(Number(p.first_id))).map((p) => p.aggregate_id));
-      rows = rows.filter((r) => !blocked.has(r.aggregate_id));
+      const allowed = new Set<number>();
+      const stopped = new Set<number>();
+      for (const row of pending) {
+        if (stopped.has(row.aggregate_id)) continue;
+        if (mine.has(row.id)) allowed.add(row.id);
+        else stopped.add(row.aggregate_id);
+      }
+      rows = rows.filter((r) => allowed.has(r.id));
     }
     return rows.map((r) => ({
       id: r.id,
@@ -67,18 +78,13 @@ export class OutboxRepository {
   }
 
   /** Deletes up to `limit` events sent before `cutoff`; returns how many. */
-  async pruneSent(cutoff: Date, limit: number): Promise<number> {
-    const ids = (
-      await this.db.find(OutboxEntity, {
-        select: { id: true },
-        where: { sent_at: LessThan(cutoff) },
-        order: { id: 'ASC' },
-        take: limit,
-      })
-    ).map((r) => r.id);
-    if (ids.length === 0) return 0;
-    await this.db.delete(OutboxEntity, { id: In(ids) });
-    return ids.length;
+  pruneSent(cutoff: Date, limit: number): Promise<number> {
+    return deleteBatch(
+      this.db,
+      OutboxEntity,
+      { where: 'victim.sent_at < :cutoff', params: { cutoff }, orderBy: 'victim.sent_at' },
+      limit,
+    );
   }
 
   async pendingCount(): Promise<number> {
@@ -86,7 +92,8 @@ export class OutboxRepository {
   }
 
   async markSent(ids: number[]): Promise<void> {
-    if (ids.length > 0) await this.db.update(OutboxEntity, { id: In(ids) }, { sent_at: new Date() });
+    if (ids.length > 0)
+      await this.db.update(OutboxEntity, { id: In(ids) }, { sent_at: new Date() });
   }
 
   async markFailed(id: number, error: string): Promise<void> {

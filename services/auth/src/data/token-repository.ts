@@ -1,12 +1,18 @@
 import { In, IsNull, type EntityManager } from 'typeorm';
 import { BlacklistEntity, SessionEntity, type SessionRow } from './entities.js';
+import { deleteBatch } from './delete-batch.js';
 import type { RevokedToken, Session } from './records.js';
 
 /** Sessions (one per login, followed through refresh rotation) and the token blacklist. */
 export class TokenRepository {
   constructor(private readonly db: EntityManager) {}
 
-  async createSession(session: { id: string; userId: number; refreshJti: string; expiresAt: Date }): Promise<void> {
+  async createSession(session: {
+    id: string;
+    userId: number;
+    refreshJti: string;
+    expiresAt: Date;
+  }): Promise<void> {
     await this.db.insert(SessionEntity, {
       id: session.id,
       user_id: session.userId,
@@ -27,7 +33,12 @@ export class TokenRepository {
    * Compare-and-swap of the session's current refresh token: succeeds for exactly one caller that
    * presents the current one, however many race.
    */
-  async rotate(sessionId: string, fromJti: string, toJti: string, expiresAt: Date): Promise<boolean> {
+  async rotate(
+    sessionId: string,
+    fromJti: string,
+    toJti: string,
+    expiresAt: Date,
+  ): Promise<boolean> {
     const result = await this.db.update(
       SessionEntity,
       { id: sessionId, refresh_jti: fromJti, revoked_at: IsNull() },
@@ -37,7 +48,11 @@ export class TokenRepository {
   }
 
   async revokeSession(sessionId: string, reason: string): Promise<void> {
-    await this.db.update(SessionEntity, { id: sessionId, revoked_at: IsNull() }, { revoked_at: new Date(), revoked_reason: reason });
+    await this.db.update(
+      SessionEntity,
+      { id: sessionId, revoked_at: IsNull() },
+      { revoked_at: new Date(), revoked_reason: reason },
+    );
   }
 
   async revokeAllSessions(userId: number, reason: string): Promise<number> {
@@ -53,9 +68,12 @@ export class TokenRepository {
   async blacklist(tokens: RevokedToken[]): Promise<void> {
     if (tokens.length === 0) return;
     const existing = new Set(
-      (await this.db.find(BlacklistEntity, { select: { jti: true }, where: { jti: In(tokens.map((t) => t.jti)) } })).map(
-        (r) => r.jti,
-      ),
+      (
+        await this.db.find(BlacklistEntity, {
+          select: { jti: true },
+          where: { jti: In(tokens.map((t) => t.jti)) },
+        })
+      ).map((r) => r.jti),
     );
     const fresh = tokens.filter((t) => !existing.has(t.jti));
     if (fresh.length === 0) return;
@@ -63,13 +81,44 @@ export class TokenRepository {
       .createQueryBuilder()
       .insert()
       .into(BlacklistEntity)
-      .values(fresh.map((t) => ({ jti: t.jti, user_id: t.userId, expires_at: t.expiresAt, blacklisted_at: new Date() })))
+      .values(
+        fresh.map((t) => ({
+          jti: t.jti,
+          user_id: t.userId,
+          expires_at: t.expiresAt,
+          blacklisted_at: new Date(),
+        })),
+      )
       .orIgnore()
       .execute();
   }
 
   async isBlacklisted(jti: string): Promise<boolean> {
     return (await this.db.count(BlacklistEntity, { where: { jti } })) > 0;
+  }
+
+  /** Deletes up to `limit` blacklist entries of tokens that expired before `before`; returns how many. */
+  deleteExpiredBlacklist(before: Date, limit: number): Promise<number> {
+    return deleteBatch(
+      this.db,
+      BlacklistEntity,
+      { where: 'victim.expires_at < :before', params: { before }, orderBy: 'victim.expires_at' },
+      limit,
+    );
+  }
+
+  /**
+   * Deletes up to `limit` sessions, revoked or not, whose current refresh token expired before
+   * `before`: no token of theirs can be accepted any more (an access token never outlives the refresh
+   * token issued with it). Returns how many.
+   */
+  deleteExpiredSessions(before: Date, limit: number): Promise<number> {
+    return deleteBatch(
+      this.db,
+      SessionEntity,
+      { where: 'victim.expires_at < :before', params: { before }, orderBy: 'victim.expires_at' },
+      limit,
+    );
   }
 }
 

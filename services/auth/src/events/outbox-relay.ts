@@ -1,5 +1,6 @@
 import type { EventBus, Logger } from '@platform/common';
 import type { Store } from '../data/store.js';
+import { pruneSentOutbox } from '../domain/cleanup.js';
 
 export interface OutboxRelayOptions {
   store: Store;
@@ -8,7 +9,7 @@ export interface OutboxRelayOptions {
   /** Fallback poll for rows written by other processes (the admin command, other replicas). */
   pollMs: number;
   batchSize?: number;
-  /** Sent rows older than this are deleted. */
+  /** Sent rows older than this are deleted (default: SENT_OUTBOX_RETENTION_MS, an hour). */
   retentionMs?: number;
 }
 
@@ -115,11 +116,14 @@ export class OutboxRelay {
     }
   }
 
+  /** A batch a minute at most, so a backlog never holds up publishing; the cleanup job does the rest. */
   private async prune(): Promise<void> {
     if (Date.now() - this.lastPrune < 60_000) return;
     this.lastPrune = Date.now();
-    const cutoff = new Date(Date.now() - (this.opts.retentionMs ?? 3_600_000));
-    const deleted = await this.opts.store.repos.outbox.pruneSent(cutoff, 1000);
+    const deleted = await pruneSentOutbox(this.opts.store.repos.outbox, {
+      retentionMs: this.opts.retentionMs,
+      maxBatches: 1,
+    });
     if (deleted > 0) this.opts.logger.info({ deleted }, 'pruned sent outbox rows');
   }
 }

@@ -18,6 +18,8 @@ export interface SharedConfig {
   /** Folder for the embedded default's files (SQLite databases, development keys). */
   dataDir: string;
   shutdownGraceMs: number;
+  /** After SIGTERM, how long /readyz answers 503 before the listener closes (load balancers move away). */
+  shutdownDelayMs: number;
   /** Connections in the Postgres pool. */
   databasePoolSize: number;
   /** Longest wait for a database connection; queries get twice that before they fail (503). */
@@ -59,6 +61,7 @@ export function readSharedConfig(
     databaseUrl,
     dataDir,
     shutdownGraceMs: env.int('SHUTDOWN_GRACE_MS', { default: 10_000, min: 0, max: 600_000 }),
+    shutdownDelayMs: env.int('SHUTDOWN_DELAY_MS', { default: 0, min: 0, max: 600_000 }),
     databasePoolSize: env.int('DATABASE_POOL_SIZE', { default: 10, min: 1, max: 200 }),
     databaseTimeoutMs: env.int('DATABASE_TIMEOUT_MS', { default: 5000, min: 100, max: 120_000 }),
     migrateOnStart: env.bool('MIGRATE_ON_START', { default: mode !== 'production' }),

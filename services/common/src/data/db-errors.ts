@@ -12,7 +12,11 @@ const driverError = (err: unknown): DriverLike =>
 
 export function isUniqueViolation(err: unknown): boolean {
   const { code } = driverError(err);
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  return (
+    code === '23505' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
 }
 
 const CONNECTION_CODES = new Set([

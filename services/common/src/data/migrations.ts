@@ -5,14 +5,21 @@ import type { Logger } from 'pino';
  * The embedded default migrates at start-up; production runs `npm run migrate` as a deployment step
  * and a service that finds migrations pending refuses to start rather than run on the wrong schema.
  */
-export async function prepareSchema(dataSource: DataSource, migrateOnStart: boolean, logger: Logger): Promise<void> {
+export async function prepareSchema(
+  dataSource: DataSource,
+  migrateOnStart: boolean,
+  logger: Logger,
+): Promise<void> {
   if (migrateOnStart) {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
-    if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
+    if (applied.length > 0)
+      logger.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
     return;
   }
   if (await dataSource.showMigrations()) {
-    throw new Error('The database has pending migrations; run `npm run migrate` (MIGRATE_ON_START is false).');
+    throw new Error(
+      'The database has pending migrations; run `npm run migrate` (MIGRATE_ON_START is false).',
+    );
   }
 }
 

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { AppError } from '../errors/app-error.js';
 import { errors } from '../errors/app-error.js';
 import { createAjv } from './ajv.js';
+import { serveDocs } from './docs.js';
 import { fieldErrors } from './field-errors.js';
 import { errorMiddleware } from './error-middleware.js';
 import { requestIdMiddleware } from './request-id.js';
@@ -16,7 +17,7 @@ export interface OpenApiAppOptions<Ops, Principal extends PrincipalBase> {
   /** One handler per security scheme of the document. */
   security: Record<string, SecurityHandler<Principal>>;
   logger: Logger;
-  /** Extra routes served before the spec's (docs, metrics). */
+  /** Extra routes served before the spec's (metrics). */
   extraMiddleware?: Koa.Middleware[];
   bodyLimit?: string;
 }
@@ -116,6 +117,12 @@ export function createOpenApiApp<Ops, Principal extends PrincipalBase>(
   app.use(requestIdMiddleware());
   app.use(errorMiddleware(opts.logger));
   app.use(serveSpec(opts.definition));
+  app.use(
+    serveDocs({
+      title: opts.definition.info.title,
+      servers: (opts.definition.servers ?? []).map((server) => server.url),
+    }),
+  );
   for (const middleware of opts.extraMiddleware ?? []) app.use(middleware);
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: opts.bodyLimit ?? '16kb', strict: true }));
   app.use(async (ctx) => {

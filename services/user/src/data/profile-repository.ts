@@ -1,5 +1,10 @@
 import type { EntityManager } from 'typeorm';
-import { DeactivatedAccountEntity, ProcessedMessageEntity, ProfileEntity, type ProfileRow } from './entities.js';
+import {
+  DeactivatedAccountEntity,
+  ProcessedMessageEntity,
+  ProfileEntity,
+  type ProfileRow,
+} from './entities.js';
 
 export interface Profile {
   id: number;
@@ -9,8 +14,23 @@ export interface Profile {
   isActive: boolean;
 }
 
+/** The first key of the two-key advisory locks that stand for accounts (any fixed int4 would do). */
+const ACCOUNT_LOCK_SPACE = 0x75736572; // 'user'
+
 export class ProfileRepository {
   constructor(private readonly db: EntityManager) {}
+
+  /**
+   * Inside a transaction: waits for, then holds until the end of the transaction, the account's lock.
+   * On Postgres the consumer handles several messages at once, and two transactions about one account
+   * (a Register and its Account Deactivate, or two Registers) would each miss the other's uncommitted
+   * rows: the profile would stay active, or the second message be acknowledged unrecorded. SQLite has
+   * no such lock; its set-up, the embedded default, hands the consumer one message at a time.
+   */
+  async lockAccount(authId: number): Promise<void> {
+    if (this.db.connection.options.type !== 'postgres') return;
+    await this.db.query('SELECT pg_advisory_xact_lock($1, $2)', [ACCOUNT_LOCK_SPACE, authId]);
+  }
 
   async findByAuthId(authId: number): Promise<Profile | null> {
     const row = await this.db.findOne(ProfileEntity, { where: { auth_id: authId } });
@@ -23,7 +43,9 @@ export class ProfileRepository {
    */
   async createIfAbsent(authId: number, displayName: string): Promise<boolean> {
     if (await this.db.exists(ProfileEntity, { where: { auth_id: authId } })) return false;
-    const deactivated = await this.db.exists(DeactivatedAccountEntity, { where: { auth_id: authId } });
+    const deactivated = await this.db.exists(DeactivatedAccountEntity, {
+      where: { auth_id: authId },
+    });
     const now = new Date();
     await this.db.insert(ProfileEntity, {
       auth_id: authId,
@@ -40,11 +62,18 @@ export class ProfileRepository {
   async deactivate(authId: number): Promise<'deactivated' | 'already-inactive' | 'remembered'> {
     if (!(await this.db.exists(ProfileEntity, { where: { auth_id: authId } }))) {
       if (!(await this.db.exists(DeactivatedAccountEntity, { where: { auth_id: authId } }))) {
-        await this.db.insert(DeactivatedAccountEntity, { auth_id: authId, deactivated_at: new Date() });
+        await this.db.insert(DeactivatedAccountEntity, {
+          auth_id: authId,
+          deactivated_at: new Date(),
+        });
       }
       return 'remembered';
     }
-    const result = await this.db.update(ProfileEntity, { auth_id: authId, is_active: true }, { is_active: false, updated_at: new Date() });
+    const result = await this.db.update(
+      ProfileEntity,
+      { auth_id: authId, is_active: true },
+      { is_active: false, updated_at: new Date() },
+    );
     return (result.affected ?? 0) > 0 ? 'deactivated' : 'already-inactive';
   }
 
@@ -58,8 +87,13 @@ export class ProfileRepository {
    * fails on the primary key instead, which rolls its transaction back.
    */
   async markProcessed(messageId: string, eventType: string): Promise<boolean> {
-    if (await this.db.exists(ProcessedMessageEntity, { where: { message_id: messageId } })) return false;
-    await this.db.insert(ProcessedMessageEntity, { message_id: messageId, event_type: eventType, processed_at: new Date() });
+    if (await this.db.exists(ProcessedMessageEntity, { where: { message_id: messageId } }))
+      return false;
+    await this.db.insert(ProcessedMessageEntity, {
+      message_id: messageId,
+      event_type: eventType,
+      processed_at: new Date(),
+    });
     return true;
   }
 }

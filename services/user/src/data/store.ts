@@ -6,7 +6,10 @@ import { ProfileRepository } from './profile-repository.js';
 
 export const migrations = [InitialSchema1764072000000];
 
-export function userDataSource(url: string, opts: { poolSize?: number; timeoutMs?: number } = {}): DataSource {
+export function userDataSource(
+  url: string,
+  opts: { poolSize?: number; timeoutMs?: number } = {},
+): DataSource {
   return createDataSource({ url, entities, migrations, ...opts });
 }
 

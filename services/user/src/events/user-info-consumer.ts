@@ -35,6 +35,8 @@ export class UserInfoConsumer implements EventConsumer {
     });
     try {
       const applied = await this.store.transaction(async (profiles) => {
+        // One message per account at a time, so each sees what the one before it committed.
+        await profiles.lockAccount(event.auth_id);
         if (!(await profiles.markProcessed(delivery.id, event.event_type))) return 'duplicate';
         switch (event.event_type) {
           case 'Register':

@@ -1,4 +1,10 @@
-import { Table, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import {
+  Table,
+  TableForeignKey,
+  TableIndex,
+  type MigrationInterface,
+  type QueryRunner,
+} from 'typeorm';
 import { columnTypes } from '@platform/common';
 
 export class InitialSchema1764072000000 implements MigrationInterface {
@@ -6,7 +12,13 @@ export class InitialSchema1764072000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const { timestamp } = columnTypes(queryRunner);
-    const id = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' as const };
+    const id = {
+      name: 'id',
+      type: 'integer',
+      isPrimary: true,
+      isGenerated: true,
+      generationStrategy: 'increment' as const,
+    };
 
     await queryRunner.createTable(
       new Table({
@@ -23,8 +35,16 @@ export class InitialSchema1764072000000 implements MigrationInterface {
           { name: 'updated_at', type: timestamp },
         ],
         indices: [
-          new TableIndex({ name: 'ux_auth_info_login_lower', columnNames: ['login_lower'], isUnique: true }),
-          new TableIndex({ name: 'ux_auth_info_email_lower', columnNames: ['email_lower'], isUnique: true }),
+          new TableIndex({
+            name: 'ux_auth_info_login_lower',
+            columnNames: ['login_lower'],
+            isUnique: true,
+          }),
+          new TableIndex({
+            name: 'ux_auth_info_email_lower',
+            columnNames: ['email_lower'],
+            isUnique: true,
+          }),
         ],
       }),
     );
@@ -60,8 +80,18 @@ export class InitialSchema1764072000000 implements MigrationInterface {
         ],
         indices: [new TableIndex({ name: 'ix_user_roles_role_id', columnNames: ['role_id'] })],
         foreignKeys: [
-          new TableForeignKey({ columnNames: ['user_id'], referencedTableName: 'auth_info', referencedColumnNames: ['id'], onDelete: 'CASCADE' }),
-          new TableForeignKey({ columnNames: ['role_id'], referencedTableName: 'roles', referencedColumnNames: ['id'], onDelete: 'CASCADE' }),
+          new TableForeignKey({
+            columnNames: ['user_id'],
+            referencedTableName: 'auth_info',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          }),
+          new TableForeignKey({
+            columnNames: ['role_id'],
+            referencedTableName: 'roles',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          }),
         ],
       }),
     );
@@ -100,7 +130,12 @@ export class InitialSchema1764072000000 implements MigrationInterface {
           new TableIndex({ name: 'ix_sessions_expires_at', columnNames: ['expires_at'] }),
         ],
         foreignKeys: [
-          new TableForeignKey({ columnNames: ['user_id'], referencedTableName: 'auth_info', referencedColumnNames: ['id'], onDelete: 'CASCADE' }),
+          new TableForeignKey({
+            columnNames: ['user_id'],
+            referencedTableName: 'auth_info',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          }),
         ],
       }),
     );
@@ -121,7 +156,11 @@ export class InitialSchema1764072000000 implements MigrationInterface {
           { name: 'last_error', type: 'text', isNullable: true },
         ],
         indices: [
-          new TableIndex({ name: 'ux_outbox_message_id', columnNames: ['message_id'], isUnique: true }),
+          new TableIndex({
+            name: 'ux_outbox_message_id',
+            columnNames: ['message_id'],
+            isUnique: true,
+          }),
           new TableIndex({ name: 'ix_outbox_sent_at_id', columnNames: ['sent_at', 'id'] }),
         ],
       }),
@@ -129,7 +168,14 @@ export class InitialSchema1764072000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['outbox', 'sessions', 'token_blacklist', 'user_roles', 'roles', 'auth_info']) {
+    for (const table of [
+      'outbox',
+      'sessions',
+      'token_blacklist',
+      'user_roles',
+      'roles',
+      'auth_info',
+    ]) {
       await queryRunner.dropTable(table);
     }
   }

@@ -10,7 +10,13 @@ export class InitialSchema1764072000000 implements MigrationInterface {
       new Table({
         name: 'user_profiles',
         columns: [
-          { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          {
+            name: 'id',
+            type: 'integer',
+            isPrimary: true,
+            isGenerated: true,
+            generationStrategy: 'increment',
+          },
           { name: 'auth_id', type: 'integer' },
           { name: 'display_name', type: 'varchar', length: '30' },
           { name: 'bio', type: 'varchar', length: '500', isNullable: true },
@@ -18,7 +24,13 @@ export class InitialSchema1764072000000 implements MigrationInterface {
           { name: 'created_at', type: timestamp },
           { name: 'updated_at', type: timestamp },
         ],
-        indices: [new TableIndex({ name: 'ux_user_profiles_auth_id', columnNames: ['auth_id'], isUnique: true })],
+        indices: [
+          new TableIndex({
+            name: 'ux_user_profiles_auth_id',
+            columnNames: ['auth_id'],
+            isUnique: true,
+          }),
+        ],
       }),
     );
     await queryRunner.createTable(
@@ -29,7 +41,12 @@ export class InitialSchema1764072000000 implements MigrationInterface {
           { name: 'event_type', type: 'varchar', length: '64' },
           { name: 'processed_at', type: timestamp },
         ],
-        indices: [new TableIndex({ name: 'ix_processed_messages_processed_at', columnNames: ['processed_at'] })],
+        indices: [
+          new TableIndex({
+            name: 'ix_processed_messages_processed_at',
+            columnNames: ['processed_at'],
+          }),
+        ],
       }),
     );
     // Deactivations that arrived before the account's Register event, so that the late profile is

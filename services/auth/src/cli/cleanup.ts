@@ -1,0 +1,45 @@
+import { ConfigError } from '@platform/common';
+import { loadCleanupConfig } from '../config.js';
+import { authDataSource } from '../data/data-source.js';
+import { Store } from '../data/store.js';
+import { cleanup } from '../domain/cleanup.js';
+
+// npm run cleanup — node services/auth/dist/cli/cleanup.js, the entry point of the cleanup CronJob.
+// Deletes expired blacklist entries and sessions and old sent outbox events from DATABASE_URL (or
+// DATA_DIR's auth.db), prints one JSON line with the rows deleted per table and exits 0; on failure
+// it prints why to stderr and exits 1. Safe beside the running service and beside another run.
+try {
+  const config = loadCleanupConfig(process.env);
+  const dataSource = authDataSource(config.databaseUrl, {
+    poolSize: 1,
+    timeoutMs: config.databaseTimeoutMs,
+  });
+  await dataSource.initialize();
+  try {
+    if (await dataSource.showMigrations()) {
+      throw new Error('the database has pending migrations; run `npm run migrate:auth` first');
+    }
+    const started = performance.now();
+    const deleted = await cleanup(new Store(dataSource));
+    console.log(
+      JSON.stringify({
+        deleted,
+        duration_ms: Math.round(performance.now() - started),
+        finished_at: new Date().toISOString(),
+      }),
+    );
+  } finally {
+    await dataSource.destroy();
+  }
+} catch (err) {
+  console.error(`cleanup failed: ${describe(err)}`);
+  process.exit(1);
+}
+
+function describe(err: unknown): string {
+  if (err instanceof ConfigError) return err.message;
+  if (!(err instanceof Error)) return String(err);
+  // A refused connection to a host with several addresses is an AggregateError without a message.
+  const code = (err as { code?: unknown }).code;
+  return err.message || (typeof code === 'string' ? code : err.name);
+}
