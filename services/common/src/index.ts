@@ -16,6 +16,7 @@ export * from './data/data-source.js';
 export * from './data/db-errors.js';
 export * from './data/migration-types.js';
 export * from './data/migrations.js';
+export * from './data/exclusive-access.js';
 export * from './lifecycle/http-server.js';
 export * from './lifecycle/shutdown.js';
 export * from './tokens/verify-token.js';

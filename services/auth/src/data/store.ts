@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { exclusiveAccess, type ExclusiveAccess } from '@platform/common';
 import { AccountRepository } from './account-repository.js';
 import { OutboxRepository } from './outbox-repository.js';
 import { TokenRepository } from './token-repository.js';
@@ -15,16 +16,27 @@ const bind = (db: EntityManager): Repositories => ({
   outbox: new OutboxRepository(db),
 });
 
-/** The auth service's data access: repositories outside or inside one transaction. */
+/**
+ * The auth service's data access: repositories outside or inside one transaction. On SQLite each
+ * transaction and each statement outside one takes its turn (see ExclusiveAccess); code inside a
+ * transaction must use the repositories it is given, never `repos`.
+ */
 export class Store {
   readonly repos: Repositories;
+  private readonly access: ExclusiveAccess;
 
   constructor(private readonly dataSource: DataSource) {
-    this.repos = bind(dataSource.manager);
+    this.access = exclusiveAccess(dataSource);
+    const repos = bind(dataSource.manager);
+    this.repos = {
+      accounts: this.access.guard(repos.accounts),
+      tokens: this.access.guard(repos.tokens),
+      outbox: this.access.guard(repos.outbox),
+    };
   }
 
   transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => work(bind(manager)));
+    return this.access.run(() => this.dataSource.transaction((manager) => work(bind(manager))));
   }
 
   async ping(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { createDataSource } from '@platform/common';
+import { createDataSource, exclusiveAccess, type ExclusiveAccess } from '@platform/common';
 import { entities } from './entities.js';
 import { InitialSchema1764072000000 } from './migrations/1764072000000-initial-schema.js';
 import { ProfileRepository } from './profile-repository.js';
@@ -13,16 +13,23 @@ export function userDataSource(
   return createDataSource({ url, entities, migrations, ...opts });
 }
 
-/** The user service's data access, outside or inside one transaction. */
+/**
+ * The user service's data access, outside or inside one transaction; on SQLite they take turns (see
+ * ExclusiveAccess).
+ */
 export class Store {
   readonly profiles: ProfileRepository;
+  private readonly access: ExclusiveAccess;
 
   constructor(private readonly dataSource: DataSource) {
-    this.profiles = new ProfileRepository(dataSource.manager);
+    this.access = exclusiveAccess(dataSource);
+    this.profiles = this.access.guard(new ProfileRepository(dataSource.manager));
   }
 
   transaction<T>(work: (profiles: ProfileRepository) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => work(new ProfileRepository(manager)));
+    return this.access.run(() =>
+      this.dataSource.transaction((manager) => work(new ProfileRepository(manager))),
+    );
   }
 
   async ping(): Promise<void> {
