@@ -42,6 +42,8 @@ export default tseslint.config(
       '**/*.test.ts',
       'services/*/src/cli/**',
       'vitest.config.ts',
+      'gateway/*.mjs',
+      'charts/*/files/*.mjs',
     ],
     rules: { 'no-restricted-syntax': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },

@@ -1,0 +1,326 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { execForm, parseDockerfile, type Stage } from './dockerfile.js';
+import { CHART, DEVELOPMENT_VALUES, REPO, renderChart, podSpecOf } from './helm.js';
+import { SERVICE_DEFAULTS, SERVICE_ENV, type ServiceName } from './service-env.js';
+
+type Json = Record<string, any>;
+const read = (file: string) => readFileSync(`${REPO}${file}`, 'utf8');
+const SERVICES = ['auth', 'user'] as const;
+
+/** `node services/<name>/dist/<file>.js` has its source in services/<name>/src/<file>.ts. */
+const sourceOf = (command: string[]): string | undefined => {
+  const script = command.find((part) => /^services\/[^/]+\/dist\/.+\.js$/.test(part));
+  return script?.replace('/dist/', '/src/').replace(/\.js$/, '.ts');
+};
+
+/** Variables named in an env file (NAME=value lines). */
+const envFileNames = (file: string) =>
+  read(file)
+    .split('\n')
+    .map((line) => /^([A-Z][A-Z0-9_]*)=/.exec(line)?.[1])
+    .filter((name): name is string => name !== undefined);
+
+describe.each(SERVICES)('services/%s/Dockerfile', (service) => {
+  const { args, stages } = parseDockerfile(read(`services/${service}/Dockerfile`));
+  const runtime = stages.at(-1)!;
+  const all = (stage: Stage, keyword: string) =>
+    stage.instructions.filter((i) => i.keyword === keyword).map((i) => i.args);
+  const one = (stage: Stage, keyword: string) => {
+    const found = all(stage, keyword);
+    expect(found, keyword).toHaveLength(1);
+    return found[0]!;
+  };
+  const runs = stages.flatMap((s) => all(s, 'RUN')).join('\n');
+
+  it('When built, then it is multi-stage on the Node 24 Debian slim image, pinned', () => {
+    expect(args.NODE_IMAGE).toBe('node:24-bookworm-slim');
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    const names = stages.map((s) => s.name);
+    for (const stage of stages) {
+      expect(stage.from === args.NODE_IMAGE || names.includes(stage.from), stage.from).toBe(true);
+      expect(stage.from).not.toMatch(/:latest$/);
+    }
+    expect(runtime.name).toBe('runtime');
+    // Tilt builds the dev stage.
+    expect(names).toContain('dev');
+  });
+
+  it('When dependencies are installed, then npm ci is filtered to the workspace and dev dependencies are pruned', () => {
+    expect(runs).toMatch(
+      new RegExp(
+        `npm ci [^\\n]*--workspace=@platform/common[^\\n]*--workspace=@platform/${service}`,
+      ),
+    );
+    expect(runs).toMatch(/npm prune --omit=dev/);
+    expect(runs).toContain(`tsc -b services/${service}`);
+    expect(runs).toContain('better-sqlite3');
+    if (service === 'auth') expect(runs).toContain("import('argon2')");
+    // The toolchain stays in the build stages.
+    expect(all(runtime, 'RUN').join('\n')).not.toMatch(/g\+\+|python3|npm ci/);
+  });
+
+  it('When the runtime stage is assembled, then it holds dist/, production modules and openapi/', () => {
+    expect(all(runtime, 'COPY')).toEqual(['--from=build /out/ /app/']);
+    const assemble = all(
+      stages.find((s) => s.name === 'build')!,
+      'RUN',
+    ).join('\n');
+    expect(assemble).toContain('cp -a package.json node_modules openapi /out/');
+    expect(assemble).toContain(`for ws in common ${service}`);
+    expect(all(stages[0]!, 'COPY')).toContain('openapi/ openapi/');
+  });
+
+  it('When it runs, then it is a numeric non-root user under tini with the service entry point', () => {
+    expect(one(runtime, 'USER')).toMatch(/^[1-9]\d*(:[1-9]\d*)?$/);
+    expect(one(runtime, 'WORKDIR')).toBe('/app');
+    expect(execForm(one(runtime, 'ENTRYPOINT'))).toEqual(['/usr/bin/tini', '--']);
+    expect(all(runtime, 'RUN').join('\n')).toMatch(/apt-get install [^\n]*\btini\b/);
+    const cmd = execForm(one(runtime, 'CMD'))!;
+    expect(cmd).toEqual(['node', `services/${service}/dist/main.js`]);
+    expect(existsSync(`${REPO}${sourceOf(cmd)}`)).toBe(true);
+    expect(one(runtime, 'EXPOSE')).toBe(String(SERVICE_DEFAULTS[service].port));
+    const env = one(runtime, 'ENV');
+    expect(env).toContain(`PORT=${SERVICE_DEFAULTS[service].port}`);
+    expect(env).toContain('DATA_DIR=/app/data');
+    // Only /app/data belongs to the user; the rest of /app stays root's.
+    expect(all(runtime, 'RUN').join('\n')).toContain('chown 10001:10001 /app/data');
+  });
+
+  it('When the container is checked, then HEALTHCHECK asks /healthz with node (no curl in slim)', () => {
+    const check = one(runtime, 'HEALTHCHECK');
+    const cmd = execForm(check.replace(/^(--\S+\s+)*CMD\s+/, ''))!;
+    expect(cmd[0]).toBe('node');
+    expect(cmd.join(' ')).toContain('/healthz');
+    expect(cmd.join(' ')).toContain('fetch(');
+  });
+
+  it('When packages are installed, then the lints hadolint would apply hold', () => {
+    for (const stage of stages) {
+      expect(all(stage, 'ADD'), 'COPY, not ADD (DL3020)').toEqual([]);
+      for (const workdir of all(stage, 'WORKDIR'))
+        expect(workdir, 'absolute WORKDIR (DL3000)').toMatch(/^\//);
+      for (const run of all(stage, 'RUN')) {
+        expect(run, 'no sudo (DL3004)').not.toMatch(/\bsudo\b/);
+        if (!/apt-get install/.test(run)) continue;
+        expect(run, 'apt-get -y (DL3014)').toMatch(/apt-get install -y/);
+        expect(run, '--no-install-recommends (DL3015)').toContain('--no-install-recommends');
+        expect(run, 'apt lists removed (DL3009)').toContain('rm -rf /var/lib/apt/lists/*');
+        expect(run, 'apt-get update in the same RUN (DL3059)').toContain('apt-get update');
+      }
+    }
+  });
+
+  it('When the image sets environment variables, then each is one the service reads', () => {
+    const names = stages
+      .flatMap((s) => all(s, 'ENV'))
+      .flatMap((line) => [...line.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=/g)].map((m) => m[1]!))
+      .filter((name) => !name.startsWith('npm_config_'));
+    expect(names.filter((name) => !SERVICE_ENV[service].has(name))).toEqual([]);
+  });
+});
+
+describe('.dockerignore', () => {
+  const patterns = read('.dockerignore')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+
+  it('When the build context is sent, then local builds, secrets and data stay out but sources and contracts go in', () => {
+    expect(patterns).toEqual(
+      expect.arrayContaining(['**/node_modules', '**/dist', '.env', 'data', '.git']),
+    );
+    for (const needed of [
+      'openapi',
+      'services',
+      'package.json',
+      'package-lock.json',
+      'tsconfig.base.json',
+    ]) {
+      expect(patterns, needed).not.toContain(needed);
+    }
+  });
+});
+
+describe('docker-compose.yml', () => {
+  const compose = parse(read('docker-compose.yml'), { merge: true }) as Json;
+  const services = compose.services as Record<string, Json>;
+  const envOf = (name: string): Record<string, string> => services[name]!.environment ?? {};
+  const appServices: [string, ServiceName][] = [
+    ['auth', 'auth'],
+    ['user', 'user'],
+    ['auth-migrate', 'auth'],
+    ['user-migrate', 'user'],
+  ];
+
+  it('When the stack starts, then it has the databases, both services with migrations first, the gateway and Prometheus', () => {
+    expect(Object.keys(services).sort()).toEqual(
+      [
+        'auth',
+        'auth-migrate',
+        'gateway',
+        'gateway-config',
+        'postgres',
+        'prometheus',
+        'rabbitmq',
+        'user',
+        'user-migrate',
+      ].sort(),
+    );
+    expect(services.postgres!.image).toMatch(/^postgres:16\b/);
+    expect(services.rabbitmq!.image).toMatch(/^rabbitmq:(3\.13|4)[\w.-]*-management$/);
+    expect(services.gateway!.image).toBe('devopsfaith/krakend:2.13');
+    expect(services.prometheus!.profiles).toEqual(['monitoring']);
+    for (const name of ['postgres', 'rabbitmq']) {
+      expect(services[name]!.healthcheck?.test, name).toBeDefined();
+      expect(services[name]!.volumes?.length, name).toBeGreaterThan(0);
+    }
+  });
+
+  it('When an image is pulled, then it is pinned to a tag other than latest', () => {
+    for (const [name, svc] of Object.entries(services)) {
+      expect(svc.image, name).toMatch(/^[\w./-]+:[\w][\w.-]*$/);
+      expect(svc.image, name).not.toMatch(/:latest$/);
+    }
+  });
+
+  it('When the services start, then each waits for its migration, and the migrations for Postgres', () => {
+    for (const service of SERVICES) {
+      expect(services[service]!.depends_on[`${service}-migrate`]).toEqual({
+        condition: 'service_completed_successfully',
+      });
+      expect(services[service]!.depends_on.rabbitmq).toEqual({ condition: 'service_healthy' });
+      expect(services[`${service}-migrate`]!.depends_on.postgres).toEqual({
+        condition: 'service_healthy',
+      });
+      expect(services[`${service}-migrate`]!.command).toEqual([
+        'node',
+        `services/${service}/dist/cli/migrate.js`,
+      ]);
+      expect(existsSync(`${REPO}${sourceOf(services[`${service}-migrate`]!.command)}`)).toBe(true);
+      expect(services[service]!.build.dockerfile).toBe(`services/${service}/Dockerfile`);
+      expect(services[service]!.build.context).toBe('.');
+    }
+    expect(services.gateway!.depends_on['gateway-config']).toEqual({
+      condition: 'service_completed_successfully',
+    });
+  });
+
+  it('When the services are published, then auth is on 8000, user on 8001 and the gateway on 8080, as configured', () => {
+    const published = (name: string) =>
+      services[name]!.ports.map((p: string) => p.split(':').slice(-2).join(':'));
+    expect(published('auth')).toEqual(['8000:8000']);
+    expect(published('user')).toEqual(['8001:8001']);
+    expect(published('gateway')).toEqual(['8080:8080']);
+    expect(envOf('auth').PORT).toBe(String(SERVICE_DEFAULTS.auth.port));
+    expect(envOf('user').PORT).toBe(String(SERVICE_DEFAULTS.user.port));
+    expect(envOf('user').AUTH_JWKS_URL).toBe('http://auth:8000/.well-known/jwks.json');
+  });
+
+  it('When a service is configured, then every variable it gets is one that service reads', () => {
+    for (const [name, service] of appServices) {
+      const unread = Object.keys(envOf(name)).filter((v) => !SERVICE_ENV[service].has(v));
+      expect(unread, name).toEqual([]);
+      expect(services[name]!.env_file.map((f: Json) => f.path)).toEqual([
+        'compose.env.example',
+        'compose.env',
+      ]);
+    }
+    const shared = envFileNames('compose.env.example');
+    expect(shared.filter((v) => !SERVICE_ENV.auth.has(v) && !SERVICE_ENV.user.has(v))).toEqual([]);
+    // and each is documented where every setting is.
+    const documented = new Set(envFileNames('.env.example'));
+    expect(shared.filter((v) => !documented.has(v))).toEqual([]);
+  });
+
+  it('When the services connect, then their URLs name the compose services and databases', () => {
+    for (const service of SERVICES) {
+      for (const name of [service, `${service}-migrate`]) {
+        const url = new URL(envOf(name).DATABASE_URL!.replace(/\$\{[^}]+\}/g, 'x'));
+        expect(`${url.protocol}//${url.host}`, name).toBe('postgres://postgres:5432');
+        expect(url.pathname, name).toBe(service === 'auth' ? '/auth' : '/users');
+      }
+      expect(new URL(envOf(service).AMQP_URL!.replace(/\$\{[^}]+\}/g, 'x')).host).toBe(
+        'rabbitmq:5672',
+      );
+    }
+    expect(services.postgres!.environment.POSTGRES_DB).toBe('auth');
+    expect(read('deploy/postgres/initdb/10-user-database.sql')).toContain('CREATE DATABASE users;');
+  });
+
+  it("When the gateway starts, then its config is gateway/krakend.json rendered with compose's origins, aimed at compose's services", () => {
+    const renderer = services['gateway-config']!;
+    expect(renderer.command.slice(0, 4)).toEqual([
+      'node',
+      '/gateway/render-config.mjs',
+      '/gateway/krakend.json',
+      '/etc/krakend/krakend.json',
+    ]);
+    const script = read('gateway/render-config.mjs');
+    for (const name of Object.keys(renderer.environment))
+      expect(script).toContain(`process.env.${name}`);
+    const gateway = JSON.parse(read('gateway/krakend.json')) as Json;
+    const hosts = new Set(
+      gateway.endpoints.flatMap((e: Json) => e.backend.flatMap((b: Json) => b.host)),
+    );
+    const composeHosts = [...hosts]
+      .map((h) => new URL(h as string))
+      .map((u) => `${u.hostname}:${u.port}`);
+    for (const host of composeHosts) {
+      const [name, port] = host.split(':');
+      expect(envOf(name!).PORT, host).toBe(port);
+    }
+  });
+
+  it('When Prometheus runs, then it scrapes /metrics of both services and the gateway by their compose names', () => {
+    expect(services.prometheus!.volumes).toContain(
+      './deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro',
+    );
+    const config = parse(read('deploy/prometheus/prometheus.yml')) as Json;
+    const targets = Object.fromEntries(
+      config.scrape_configs.map((job: Json) => [
+        job.job_name,
+        [job.metrics_path, job.static_configs[0].targets],
+      ]),
+    );
+    expect(targets).toEqual({
+      auth: ['/metrics', ['auth:8000']],
+      user: ['/metrics', ['user:8001']],
+      gateway: ['/metrics', ['gateway:9091']],
+    });
+  });
+});
+
+describe('Tiltfile', () => {
+  const tiltfile = read('Tiltfile');
+  const values = parse(readFileSync(`${CHART}/values.yaml`, 'utf8')) as Json;
+
+  it('When tilt up runs, then it builds both images from their Dockerfiles under the names the chart uses', () => {
+    expect(tiltfile).toContain("'auth-user-platform/' + name");
+    expect(tiltfile).toContain("dockerfile='services/%s/Dockerfile' % name");
+    expect(tiltfile).toContain("target='dev'");
+    expect(values.auth.image.repository).toBe('auth-user-platform/auth');
+    expect(values.user.image.repository).toBe('auth-user-platform/user');
+    expect(tiltfile).toMatch(/sync\('services\/%s\/src' % name/);
+    expect(tiltfile).toContain("run('node node_modules/typescript/bin/tsc -b services/' + name)");
+    expect(tiltfile).toMatch(
+      /local_resource\(\s*'generate',\s*cmd='npm run generate',\s*deps=\['openapi'/,
+    );
+  });
+
+  it('When the chart is deployed by Tilt, then every resource it names exists and the ports are forwarded', () => {
+    expect(tiltfile).toContain("values=['charts/auth-user-platform/ci/development-values.yaml'");
+    const docs = renderChart({
+      release: 'dev',
+      values: [DEVELOPMENT_VALUES],
+      set: ['fullnameOverride=platform', 'tests.enabled=false'],
+    });
+    const workloads = docs.filter((d) => podSpecOf(d) !== undefined).map((d) => d.metadata.name);
+    const named = [...tiltfile.matchAll(/k8s_resource\(\s*'([^']+)'/g)].map((m) => m[1]);
+    expect(named.length).toBeGreaterThan(5);
+    expect(named.filter((name) => !workloads.includes(name!))).toEqual([]);
+    for (const forward of ['8080:8080', '8000:8000', '8001:8001'])
+      expect(tiltfile).toContain(`'${forward}'`);
+  });
+});

@@ -1,0 +1,292 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { CHART, named, PRODUCTION_VALUES, REPO, renderChart } from './helm.js';
+import { SERVICE_DEFAULTS } from './service-env.js';
+
+type Json = Record<string, any>;
+const readJson = (file: string): Json => JSON.parse(readFileSync(`${REPO}${file}`, 'utf8')) as Json;
+
+const GATEWAY = readJson('gateway/krakend.json');
+const schema = readJson('gateway/schema/krakend-v2.13.schema.json');
+// The KrakenD schema is draft 2019-09; its patterns use \p{...} classes that only work without `u`.
+const validateKrakend = new Ajv2019({
+  strict: false,
+  allErrors: true,
+  unicodeRegExp: false,
+}).compile(schema);
+const schemaErrors = (config: Json) =>
+  validateKrakend(config)
+    ? []
+    : (validateKrakend.errors ?? []).map(
+        (e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`,
+      );
+
+/** The compose host of each service (docker-compose.yml), which the gateway file targets. */
+const HOSTS = { auth: 'http://auth:8000', user: 'http://user:8001' } as const;
+const SERVICE_OF_HOST = Object.fromEntries(Object.entries(HOSTS).map(([s, h]) => [h, s]));
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+/** Operations the gateway keeps private: probes for the orchestrator only. */
+const PRIVATE_PATHS = ['/healthz', '/readyz'];
+
+interface Operation {
+  service: keyof typeof HOSTS;
+  id: string;
+  method: string;
+  path: string;
+  gatewayPath: string;
+  secured: boolean;
+  roles: string[];
+}
+
+const operations: Operation[] = (['auth', 'user'] as const).flatMap((service) => {
+  const doc = parse(readFileSync(`${REPO}openapi/${service}.yaml`, 'utf8')) as Json;
+  return Object.entries<Json>(doc.paths).flatMap(([opPath, item]) =>
+    METHODS.filter((m) => item[m]).map((m) => {
+      const op = item[m] as Json;
+      const security = (op.security ?? doc.security ?? []) as Json[];
+      return {
+        service,
+        id: op.operationId as string,
+        method: m.toUpperCase(),
+        path: opPath,
+        gatewayPath: `/api${(op['x-gateway-path'] as string | undefined) ?? opPath}`,
+        secured: security.some((req) => Object.keys(req).length > 0),
+        roles: (op['x-required-roles'] as string[] | undefined) ?? [],
+      };
+    }),
+  );
+});
+
+const params = (p: string) => [...p.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).sort();
+const endpoints = GATEWAY.endpoints as Json[];
+const operationOf = (endpoint: Json): Operation | undefined =>
+  operations.find((op) => op.gatewayPath === endpoint.endpoint && op.method === endpoint.method);
+
+describe('gateway/krakend.json against the KrakenD v2.13 schema', () => {
+  it('When validated, then the configuration has no schema error', () => {
+    expect(schemaErrors(GATEWAY)).toEqual([]);
+    expect(GATEWAY.version).toBe(3);
+  });
+
+  it('When a namespace or a field is misspelt, then the schema rejects it', () => {
+    const broken = structuredClone(GATEWAY);
+    broken.endpoints[0].extra_config['auth/validatr'] = {};
+    broken.extra_config.router.trusted_proxy = [];
+    expect(schemaErrors(broken)).toHaveLength(2);
+  });
+
+  it('When the repository copy of the schema is compared, then it is the one in the KrakenD v2.13 layout', () => {
+    expect(schema.$schema).toBe('https://json-schema.org/draft/2019-09/schema');
+    expect(Object.keys(schema.$defs)).toContain(
+      'https://www.krakend.io/schema/v2.13/auth/validator.json',
+    );
+  });
+});
+
+describe('gateway/krakend.json against the OpenAPI contracts', () => {
+  it('When a gateway route is declared, then it maps to an operation with the same method, service and parameters', () => {
+    for (const endpoint of endpoints) {
+      const op = operationOf(endpoint);
+      expect(op, `${endpoint.method} ${endpoint.endpoint}`).toBeDefined();
+      expect(endpoint.backend).toHaveLength(1);
+      const [backend] = endpoint.backend;
+      expect(SERVICE_OF_HOST[backend.host[0]], endpoint.endpoint).toBe(op!.service);
+      expect(backend.host).toHaveLength(1);
+      expect(backend.url_pattern, endpoint.endpoint).toBe(op!.path);
+      expect(backend.method, endpoint.endpoint).toBe(op!.method);
+      expect(params(endpoint.endpoint), endpoint.endpoint).toEqual(params(op!.path));
+    }
+  });
+
+  it('When an operation is public, then the gateway exposes it exactly once', () => {
+    const exposed = operations.filter((op) => !PRIVATE_PATHS.includes(op.path));
+    const routes = endpoints.map((e) => `${e.method} ${e.endpoint}`);
+    expect(new Set(routes).size).toBe(routes.length);
+    expect(routes.sort()).toEqual(exposed.map((op) => `${op.method} ${op.gatewayPath}`).sort());
+    // The seed's public routes.
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        'POST /api/register',
+        'POST /api/login',
+        'POST /api/refresh',
+        'POST /api/logout',
+        'POST /api/account-delete',
+        'POST /api/account-delete/{user_id}',
+        'GET /api/profile',
+        'PATCH /api/settings/edit-bio',
+      ]),
+    );
+  });
+
+  it('When an operation requires a token, then the gateway validates it with the JWKS, issuer and audience of the services', () => {
+    for (const endpoint of endpoints) {
+      const op = operationOf(endpoint)!;
+      const validator = endpoint.extra_config?.['auth/validator'];
+      if (!op.secured) {
+        expect(validator, endpoint.endpoint).toBeUndefined();
+        continue;
+      }
+      expect(validator, endpoint.endpoint).toMatchObject({
+        alg: 'EdDSA',
+        jwk_url: `${HOSTS.auth}/.well-known/jwks.json`,
+        cache: true,
+        issuer: SERVICE_DEFAULTS.auth.issuer,
+        audience: [SERVICE_DEFAULTS.auth.audience],
+      });
+      expect(SERVICE_DEFAULTS.user).toMatchObject({
+        issuer: validator.issuer,
+        audience: validator.audience[0],
+      });
+    }
+  });
+
+  it('When an operation requires roles (x-required-roles), then the gateway requires the same roles', () => {
+    expect(operations.some((op) => op.roles.length > 0)).toBe(true);
+    for (const endpoint of endpoints) {
+      const op = operationOf(endpoint)!;
+      const validator = endpoint.extra_config?.['auth/validator'] ?? {};
+      if (op.roles.length === 0) {
+        expect(validator.roles, endpoint.endpoint).toBeUndefined();
+        continue;
+      }
+      expect(validator.roles_key, endpoint.endpoint).toBe('roles');
+      expect([...validator.roles].sort(), endpoint.endpoint).toEqual([...op.roles].sort());
+    }
+  });
+
+  it('When a response passes the gateway, then status and body are untouched and the needed headers reach the service', () => {
+    for (const endpoint of endpoints) {
+      expect(endpoint.output_encoding, endpoint.endpoint).toBe('no-op');
+      expect(endpoint.backend[0].encoding, endpoint.endpoint).toBe('no-op');
+      expect(endpoint.input_headers, endpoint.endpoint).toEqual(
+        expect.arrayContaining(['Authorization', 'Content-Type', 'X-Request-Id']),
+      );
+    }
+  });
+
+  it('When credentials are tried, then login, register and refresh are rate-limited per client IP', () => {
+    for (const route of ['/api/login', '/api/register', '/api/refresh']) {
+      const limit = endpoints.find((e) => e.endpoint === route)?.extra_config?.[
+        'qos/ratelimit/router'
+      ];
+      expect(limit, route).toMatchObject({ strategy: 'ip' });
+      expect(limit.client_max_rate, route).toBeGreaterThan(0);
+    }
+  });
+
+  it('When a browser calls, then CORS allows the methods of the routes and the headers the services read', () => {
+    const cors = GATEWAY.extra_config['security/cors'];
+    expect(cors.allow_origins.length).toBeGreaterThan(0);
+    expect(cors.allow_origins).not.toContain('*');
+    expect(cors.allow_methods).toEqual(
+      expect.arrayContaining([...new Set(endpoints.map((e) => e.method))]),
+    );
+    expect(cors.allow_headers).toEqual(
+      expect.arrayContaining(['Authorization', 'Content-Type', 'X-Request-Id']),
+    );
+  });
+
+  it('When the client IP is taken from X-Forwarded-For, then only listed proxies are trusted', () => {
+    const router = GATEWAY.extra_config.router;
+    if (router.forwarded_by_client_ip) expect(router.trusted_proxies.length).toBeGreaterThan(0);
+    expect(router.trusted_proxies ?? []).not.toContain('0.0.0.0/0');
+  });
+
+  it('When Prometheus scrapes the gateway, then the exporter port is the one compose and the chart use', () => {
+    const [exporter] = GATEWAY.extra_config['telemetry/opentelemetry'].exporters.prometheus;
+    const prometheus = parse(
+      readFileSync(`${REPO}deploy/prometheus/prometheus.yml`, 'utf8'),
+    ) as Json;
+    const gatewayJob = prometheus.scrape_configs.find((j: Json) => j.job_name === 'gateway');
+    expect(gatewayJob.static_configs[0].targets).toEqual([`gateway:${exporter.port}`]);
+    const values = parse(readFileSync(`${CHART}/values.yaml`, 'utf8')) as Json;
+    expect(values.gateway.metricsPort).toBe(exporter.port);
+    expect(values.gateway.port).toBe(GATEWAY.port);
+  });
+});
+
+describe('The gateway configuration of each deployment', () => {
+  const tmp = mkdtempSync(path.join(tmpdir(), 'gateway-test-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('When the chart is packaged, then its files/krakend.json is gateway/krakend.json byte for byte', () => {
+    expect(readFileSync(`${CHART}/files/krakend.json`, 'utf8')).toBe(
+      readFileSync(`${REPO}gateway/krakend.json`, 'utf8'),
+    );
+  });
+
+  it.each([
+    ['default', [], ['http://localhost:3000'], undefined],
+    ['production', [PRODUCTION_VALUES], ['https://app.example.com'], ['10.0.0.0/8']],
+  ] as const)(
+    'When the chart renders with the %s values, then the ConfigMap is the gateway file with in-cluster hosts',
+    (_name, values, origins, proxies) => {
+      const docs = renderChart({ values: [...values] });
+      const rendered = JSON.parse(
+        named(docs, 'ConfigMap', 'rel-auth-user-platform-gateway').data['krakend.json'],
+      ) as Json;
+      expect(schemaErrors(rendered)).toEqual([]);
+
+      const expected = structuredClone(GATEWAY);
+      const inCluster: Record<string, string> = {
+        [HOSTS.auth]: 'http://rel-auth-user-platform-auth:8000',
+        [HOSTS.user]: 'http://rel-auth-user-platform-user:8001',
+      };
+      for (const endpoint of expected.endpoints) {
+        endpoint.backend[0].host = endpoint.backend[0].host.map((h: string) => inCluster[h]);
+        const validator = endpoint.extra_config?.['auth/validator'];
+        if (validator)
+          validator.jwk_url = validator.jwk_url.replace(HOSTS.auth, inCluster[HOSTS.auth]);
+      }
+      expected.extra_config['security/cors'].allow_origins = origins;
+      const router = expected.extra_config.router;
+      router.forwarded_by_client_ip = proxies !== undefined;
+      if (proxies) router.trusted_proxies = proxies;
+      else {
+        delete router.trusted_proxies;
+        delete router.remote_ip_headers;
+      }
+      expect(rendered).toEqual(expected);
+    },
+  );
+
+  it('When compose renders it, then the origins and proxies come from the environment', () => {
+    const out = path.join(tmp, 'krakend.json');
+    const run = (env: Record<string, string>) => {
+      const result = spawnSync(
+        process.execPath,
+        [`${REPO}gateway/render-config.mjs`, `${REPO}gateway/krakend.json`, out],
+        {
+          env: { PATH: process.env.PATH, ...env },
+          encoding: 'utf8',
+        },
+      );
+      expect(result.status, result.stderr).toBe(0);
+      return JSON.parse(readFileSync(out, 'utf8')) as Json;
+    };
+    const custom = run({
+      GATEWAY_CORS_ORIGINS: 'https://a.example.com, https://b.example.com',
+      GATEWAY_TRUSTED_PROXIES: '192.0.2.0/24',
+    });
+    expect(schemaErrors(custom)).toEqual([]);
+    expect(custom.extra_config['security/cors'].allow_origins).toEqual([
+      'https://a.example.com',
+      'https://b.example.com',
+    ]);
+    expect(custom.extra_config.router.trusted_proxies).toEqual(['192.0.2.0/24']);
+
+    const none = run({ GATEWAY_TRUSTED_PROXIES: 'none' });
+    expect(schemaErrors(none)).toEqual([]);
+    expect(none.extra_config.router).not.toHaveProperty('trusted_proxies');
+    expect(none.extra_config.router.forwarded_by_client_ip).toBe(false);
+
+    const { $schema: _, ...unchanged } = run({});
+    const { $schema: __, ...original } = GATEWAY;
+    expect(unchanged).toEqual(original);
+  });
+});
