@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createLogger, InProcessBus } from '@platform/common';
 import { loadAuthConfig, startAuthService } from '@platform/auth';
-import { loadUserConfig, startUserService } from '@platform/user';
+import { createUserMetrics, loadUserConfig, startUserService } from '@platform/user';
 import { client } from './http-client.js';
 import { TEST_ENV, type SigningKey, type Stack, type StackDatabase } from './stack.js';
 
@@ -16,10 +16,13 @@ import { TEST_ENV, type SigningKey, type Stack, type StackDatabase } from './sta
 export async function startEmbeddedStack(env: Record<string, string>): Promise<Stack> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'auth-user-test-'));
   const logger = createLogger({ service: 'test', level: TEST_ENV.LOG_LEVEL as 'silent' });
+  // As the embedded default does: the shared bus reports its retries and dead letters to the user service.
+  const userMetrics = createUserMetrics();
   const bus = new InProcessBus({
     logger,
     retryDelayMs: 5,
     maxAttempts: Number(env.EVENT_MAX_ATTEMPTS ?? TEST_ENV.EVENT_MAX_ATTEMPTS),
+    observer: userMetrics.bus,
   });
   const auth = await startAuthService(loadAuthConfig({ ...TEST_ENV, DATA_DIR: dataDir, ...env }), {
     bus,
@@ -32,7 +35,7 @@ export async function startEmbeddedStack(env: Record<string, string>): Promise<S
       AUTH_JWKS_URL: `${auth.url}/.well-known/jwks.json`,
       ...env,
     }),
-    { bus, logger },
+    { bus, logger, metrics: userMetrics },
   );
   // The development key the auth service created (or found) in DATA_DIR and signs with.
   const signingKey = JSON.parse(

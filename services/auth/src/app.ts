@@ -1,4 +1,10 @@
-import { createOpenApiApp, loadOpenApi, type AuthApi, type HandlerMap } from '@platform/common';
+import {
+  createOpenApiApp,
+  loadOpenApi,
+  type AuthApi,
+  type HandlerMap,
+  type Registry,
+} from '@platform/common';
 import type Koa from 'koa';
 import type { AuthDeps } from './domain/deps.js';
 import { authenticate, type Principal } from './domain/principal.js';
@@ -7,7 +13,12 @@ import { operationsHandlers, type Readiness } from './http/handlers/operations-h
 import { sessionHandlers } from './http/handlers/session-handlers.js';
 
 /** Builds the auth service's HTTP app from its contract; it never listens, so tests start it on port 0. */
-export function createAuthApp(deps: AuthDeps, jwks: { keys: object[] }, readiness: Readiness): Koa {
+export function createAuthApp(
+  deps: AuthDeps,
+  jwks: { keys: object[] },
+  readiness: Readiness,
+  metrics: Registry,
+): Koa {
   const handlers = {
     ...sessionHandlers(deps),
     ...accountHandlers(deps),
@@ -19,5 +30,10 @@ export function createAuthApp(deps: AuthDeps, jwks: { keys: object[] }, readines
     handlers,
     security: { bearerAuth: (headers) => authenticate(deps, headers) },
     logger: deps.logger,
+    metrics,
+    // A body that breaks the contract never reaches registerAccount; it is an invalid registration too.
+    onValidationFailed: (operationId) => {
+      if (operationId === 'register') deps.metrics.registration('invalid');
+    },
   });
 }

@@ -1,10 +1,12 @@
 import {
   createBus,
   createLogger,
+  createMetricsRegistry,
   listen,
   prepareSchema,
   type EventBus,
   type Logger,
+  type Registry,
   type RunningServer,
 } from '@platform/common';
 import type { DataSource } from 'typeorm';
@@ -16,10 +18,12 @@ import { ensureAdmin } from './domain/accounts.js';
 import { CleanupTimer } from './domain/cleanup-timer.js';
 import type { AuthDeps } from './domain/deps.js';
 import { devSigningKey } from './domain/dev-key.js';
+import { noAuthMetrics, type AuthMetrics } from './domain/metrics.js';
 import { PasswordHasher } from './domain/passwords.js';
 import { loadKeyRing } from './domain/signing-keys.js';
 import { TokenService } from './domain/tokens.js';
 import { OutboxRelay } from './events/outbox-relay.js';
+import { authMetrics, registerAuthGauges } from './metrics/auth-metrics.js';
 
 export interface AuthService {
   url: string;
@@ -27,12 +31,19 @@ export interface AuthService {
   relay: OutboxRelay;
   bus: EventBus;
   dataSource: DataSource;
+  /** This instance's metrics, served on GET /metrics. */
+  registry: Registry;
   /** Stops taking requests, publishes what is pending, closes the broker and the database. */
   stop(): Promise<void>;
 }
 
 /** Opens the database (migrating it when configured to), the keys and the relay, without listening. */
-export async function buildAuthService(config: AuthConfig, bus: EventBus, logger: Logger) {
+export async function buildAuthService(
+  config: AuthConfig,
+  bus: EventBus,
+  logger: Logger,
+  metrics: AuthMetrics = noAuthMetrics,
+) {
   const dataSource = authDataSource(config.databaseUrl, {
     poolSize: config.databasePoolSize,
     timeoutMs: config.databaseTimeoutMs,
@@ -51,7 +62,7 @@ export async function buildAuthService(config: AuthConfig, bus: EventBus, logger
   }
   const ring = await loadKeyRing(keys, config.signingKid);
   const store = new Store(dataSource);
-  const relay = new OutboxRelay({ store, bus, logger, pollMs: config.outboxPollMs });
+  const relay = new OutboxRelay({ store, bus, logger, pollMs: config.outboxPollMs, metrics });
   const deps: AuthDeps = {
     store,
     tokens: new TokenService(
@@ -64,22 +75,26 @@ export async function buildAuthService(config: AuthConfig, bus: EventBus, logger
       { kid: ring.signingKid, key: ring.signingKey },
       ring.verifyKey,
     ),
-    passwords: new PasswordHasher(config.argon2),
+    passwords: new PasswordHasher(config.argon2, metrics),
     eventsWritten: () => relay.wake(),
     logger,
+    metrics,
   };
   return { dataSource, deps, relay, jwks: ring.jwks };
 }
 
 export async function startAuthService(
   config: AuthConfig,
-  opts: { bus?: EventBus; logger?: Logger } = {},
+  opts: { bus?: EventBus; logger?: Logger; registry?: Registry } = {},
 ): Promise<AuthService> {
   const logger = opts.logger ?? createLogger({ service: 'auth-service', level: config.logLevel });
+  const registry = opts.registry ?? createMetricsRegistry();
+  const metrics = authMetrics(registry);
   // A (re)connected broker wakes the relay, so events held back during an outage go out at once.
   const connected = { wake: () => undefined as void };
   const bus = opts.bus ?? createBus(config, logger, { onConnect: () => connected.wake() });
-  const { dataSource, deps, jwks, relay } = await buildAuthService(config, bus, logger);
+  const { dataSource, deps, jwks, relay } = await buildAuthService(config, bus, logger, metrics);
+  registerAuthGauges(registry, deps.store, logger);
   connected.wake = () => relay.wake();
   if (config.admin) {
     const { account, created } = await ensureAdmin(deps, config.admin);
@@ -92,14 +107,21 @@ export async function startAuthService(
   // Where no CronJob runs the cleanup (the embedded default), the service does it itself.
   const cleanupTimer =
     config.cleanupIntervalMs > 0
-      ? new CleanupTimer({ store: deps.store, logger, intervalMs: config.cleanupIntervalMs })
+      ? new CleanupTimer({
+          store: deps.store,
+          logger,
+          intervalMs: config.cleanupIntervalMs,
+          metrics,
+        })
       : undefined;
   cleanupTimer?.start();
   let draining = false;
-  const app = createAuthApp(deps, jwks, {
-    draining: () => draining,
-    busHealthy: () => bus.healthy(),
-  });
+  const app = createAuthApp(
+    deps,
+    jwks,
+    { draining: () => draining, busHealthy: () => bus.healthy() },
+    registry,
+  );
   const server: RunningServer = await listen(app, config.port, config.host);
   logger.info(
     { url: server.url, broker: config.amqp ? config.amqp.queue : 'in-process' },
@@ -111,6 +133,7 @@ export async function startAuthService(
     relay,
     bus,
     dataSource,
+    registry,
     stop: async () => {
       draining = true;
       await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));

@@ -1,11 +1,17 @@
-import { createOpenApiApp, loadOpenApi, type HandlerMap, type UserApi } from '@platform/common';
+import {
+  createOpenApiApp,
+  loadOpenApi,
+  type HandlerMap,
+  type Registry,
+  type UserApi,
+} from '@platform/common';
 import type Koa from 'koa';
 import type { UserDeps } from './domain/deps.js';
 import { authenticate, type Principal } from './domain/principal.js';
 import { userHandlers, type Readiness } from './http/handlers.js';
 
 /** Builds the user service's HTTP app from its contract; it never listens, so tests start it on port 0. */
-export function createUserApp(deps: UserDeps, readiness: Readiness): Koa {
+export function createUserApp(deps: UserDeps, readiness: Readiness, metrics: Registry): Koa {
   const handlers = userHandlers(deps, readiness) satisfies HandlerMap<
     UserApi.operations,
     Principal
@@ -15,5 +21,6 @@ export function createUserApp(deps: UserDeps, readiness: Readiness): Koa {
     handlers,
     security: { bearerAuth: (headers) => authenticate(deps, headers) },
     logger: deps.logger,
+    metrics,
   });
 }

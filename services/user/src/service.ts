@@ -5,6 +5,7 @@ import {
   prepareSchema,
   type EventBus,
   type Logger,
+  type Registry,
 } from '@platform/common';
 import { createRemoteJWKSet } from 'jose';
 import type { DataSource } from 'typeorm';
@@ -13,20 +14,29 @@ import type { UserConfig } from './config.js';
 import { Store, userDataSource } from './data/store.js';
 import type { UserDeps } from './domain/deps.js';
 import { UserInfoConsumer } from './events/user-info-consumer.js';
+import { createUserMetrics, type UserMetrics } from './metrics/user-metrics.js';
 
 export interface UserService {
   url: string;
   deps: UserDeps;
   bus: EventBus;
   dataSource: DataSource;
+  /** This instance's metrics, served on GET /metrics. */
+  registry: Registry;
   stop(): Promise<void>;
 }
 
 export async function startUserService(
   config: UserConfig,
-  opts: { bus?: EventBus; logger?: Logger } = {},
+  opts: {
+    /** A bus shared with others (the embedded default); give it `metrics.bus` as its observer. */
+    bus?: EventBus;
+    logger?: Logger;
+    metrics?: UserMetrics;
+  } = {},
 ): Promise<UserService> {
   const logger = opts.logger ?? createLogger({ service: 'user-service', level: config.logLevel });
+  const metrics = opts.metrics ?? createUserMetrics();
   const dataSource = userDataSource(config.databaseUrl, {
     poolSize: config.databasePoolSize,
     timeoutMs: config.databaseTimeoutMs,
@@ -47,10 +57,18 @@ export async function startUserService(
   };
   const bus =
     opts.bus ??
-    createBus(config, logger, { prefetch: config.prefetch, maxAttempts: config.eventMaxAttempts });
-  await bus.subscribe(new UserInfoConsumer(store, logger));
+    createBus(config, logger, {
+      prefetch: config.prefetch,
+      maxAttempts: config.eventMaxAttempts,
+      observer: metrics.bus,
+    });
+  await bus.subscribe(new UserInfoConsumer(store, logger, metrics.consumer));
   let draining = false;
-  const app = createUserApp(deps, { draining: () => draining, busHealthy: () => bus.healthy() });
+  const app = createUserApp(
+    deps,
+    { draining: () => draining, busHealthy: () => bus.healthy() },
+    metrics.registry,
+  );
   const server = await listen(app, config.port, config.host);
   logger.info(
     {
@@ -65,6 +83,7 @@ export async function startUserService(
     deps,
     bus,
     dataSource,
+    registry: metrics.registry,
     stop: async () => {
       draining = true;
       await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));

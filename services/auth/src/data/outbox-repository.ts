@@ -91,6 +91,16 @@ export class OutboxRepository {
     return this.db.count(OutboxEntity, { where: { sent_at: IsNull() } });
   }
 
+  /** When the oldest unsent event was written (through the index on sent_at, id); null when none waits. */
+  async oldestPendingCreatedAt(): Promise<Date | null> {
+    const row = await this.db.findOne(OutboxEntity, {
+      select: { id: true, created_at: true },
+      where: { sent_at: IsNull() },
+      order: { id: 'ASC' },
+    });
+    return row?.created_at ?? null;
+  }
+
   async markSent(ids: number[]): Promise<void> {
     if (ids.length > 0)
       await this.db.update(OutboxEntity, { id: In(ids) }, { sent_at: new Date() });

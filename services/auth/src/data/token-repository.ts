@@ -47,12 +47,14 @@ export class TokenRepository {
     return (result.affected ?? 0) === 1;
   }
 
-  async revokeSession(sessionId: string, reason: string): Promise<void> {
-    await this.db.update(
+  /** Ends the session unless it has ended already; true when this call ended it. */
+  async revokeSession(sessionId: string, reason: string): Promise<boolean> {
+    const result = await this.db.update(
       SessionEntity,
       { id: sessionId, revoked_at: IsNull() },
       { revoked_at: new Date(), revoked_reason: reason },
     );
+    return (result.affected ?? 0) > 0;
   }
 
   async revokeAllSessions(userId: number, reason: string): Promise<number> {
@@ -91,6 +93,11 @@ export class TokenRepository {
       )
       .orIgnore()
       .execute();
+  }
+
+  /** Rows on the blacklist, expired ones not yet cleaned up included (for the metrics). */
+  blacklistSize(): Promise<number> {
+    return this.db.count(BlacklistEntity);
   }
 
   async isBlacklisted(jti: string): Promise<boolean> {

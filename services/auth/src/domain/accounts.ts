@@ -33,6 +33,7 @@ export async function registerAccount(
 ): Promise<SignedIn> {
   const problems = passwordProblems(input.password);
   if (problems.length > 0) {
+    deps.metrics.registration('invalid');
     throw errors.validation(
       problems.map((message) => ({ field: 'password', message })),
       'The password does not meet the password policy.',
@@ -50,6 +51,8 @@ export async function registerAccount(
       return { account, tokens: await startSession(deps, repos, account) };
     });
     deps.eventsWritten();
+    deps.metrics.registration('created');
+    deps.metrics.tokenPairIssued();
     return result;
   } catch (err) {
     // Two registrations raced past the check above; the unique index decided.
@@ -64,8 +67,10 @@ async function assertAvailable(deps: AuthDeps, login: string, email: string): Pr
     ...(taken.login ? [{ field: 'login', message: 'is already taken' }] : []),
     ...(taken.email ? [{ field: 'email', message: 'is already registered' }] : []),
   ];
-  if (fields.length > 0)
+  if (fields.length > 0) {
+    deps.metrics.registration('conflict');
     throw errors.conflict('An account with this login or email already exists.', fields);
+  }
 }
 
 /**
@@ -80,15 +85,18 @@ export async function login(
   if (!account) {
     await deps.passwords.verifyDecoy(input.password);
     deps.logger.info({ reason: 'unknown-login' }, 'login failed');
+    deps.metrics.login('unknown_login');
     throw errors.badCredentials();
   }
   const { ok, needsRehash } = await deps.passwords.verify(account.hashedPassword, input.password);
   if (!ok) {
     deps.logger.info({ reason: 'wrong-password', userId: account.id }, 'login failed');
+    deps.metrics.login('wrong_password');
     throw errors.badCredentials();
   }
   if (!account.isActive) {
     deps.logger.info({ reason: 'account-inactive', userId: account.id }, 'login refused');
+    deps.metrics.login('account_inactive');
     throw errors.accountInactive();
   }
   if (needsRehash) {
@@ -99,6 +107,8 @@ export async function login(
   }
   const { hashedPassword: _secret, ...publicAccount } = account;
   const tokens = await deps.store.transaction((repos) => startSession(deps, repos, publicAccount));
+  deps.metrics.login('ok');
+  deps.metrics.tokenPairIssued();
   return { account: publicAccount, tokens };
 }
 
@@ -114,11 +124,11 @@ export async function deactivateAccount(
     correlationId?: string | undefined;
   },
 ): Promise<Account> {
-  const changed = await deps.store.transaction(async (repos) => {
+  const revoked = await deps.store.transaction(async (repos) => {
     const account = await repos.accounts.findById(input.userId);
     if (!account) throw errors.notFound(`No account has id ${input.userId}.`);
-    if (!(await repos.accounts.deactivate(account.id))) return false;
-    await repos.tokens.revokeAllSessions(account.id, 'account-deactivated');
+    if (!(await repos.accounts.deactivate(account.id))) return undefined;
+    const sessions = await repos.tokens.revokeAllSessions(account.id, 'account-deactivated');
     if (input.currentToken) {
       await repos.tokens.blacklist([
         {
@@ -129,9 +139,12 @@ export async function deactivateAccount(
       ]);
     }
     await repos.outbox.add(deactivated(account.id, input.correlationId));
-    return true;
+    return sessions;
   });
-  if (changed) deps.eventsWritten();
+  if (revoked !== undefined) {
+    deps.eventsWritten();
+    deps.metrics.sessionsRevoked('deactivation', revoked);
+  }
   const account = await deps.store.repos.accounts.findById(input.userId);
   return account!;
 }

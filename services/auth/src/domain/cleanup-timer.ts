@@ -1,6 +1,7 @@
 import type { Logger } from '@platform/common';
 import type { Store } from '../data/store.js';
 import { cleanup, type CleanupCounts } from './cleanup.js';
+import type { AuthMetrics } from './metrics.js';
 
 export interface CleanupTimerOptions {
   store: Store;
@@ -9,8 +10,9 @@ export interface CleanupTimerOptions {
   intervalMs: number;
   /** Time from start() to the first run (default: at once, so a short-lived process still cleans up). */
   firstRunMs?: number;
-  /** Called with each run's counts (tests; metrics). */
+  /** Called with each run's counts (tests). */
   onRun?: (deleted: CleanupCounts) => void;
+  metrics?: Pick<AuthMetrics, 'cleanupRun'>;
 }
 
 /**
@@ -55,8 +57,10 @@ export class CleanupTimer {
         { deleted, durationMs: Date.now() - started },
         'cleanup done',
       );
+      this.opts.metrics?.cleanupRun('success', deleted);
       this.opts.onRun?.(deleted);
     } catch (err) {
+      this.opts.metrics?.cleanupRun('failure');
       this.opts.logger.warn({ err }, 'cleanup failed; it runs again at the next interval');
     }
   }

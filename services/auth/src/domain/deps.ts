@@ -1,5 +1,6 @@
 import type { Logger } from '@platform/common';
 import type { Store } from '../data/store.js';
+import type { AuthMetrics } from './metrics.js';
 import type { PasswordHasher } from './passwords.js';
 import type { TokenService } from './tokens.js';
 
@@ -11,4 +12,5 @@ export interface AuthDeps {
   /** Called after a commit that wrote events, so the relay publishes them at once. */
   eventsWritten: () => void;
   logger: Logger;
+  metrics: AuthMetrics;
 }

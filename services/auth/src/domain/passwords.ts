@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
+import type { AuthMetrics, PasswordOperation } from './metrics.js';
 
 export interface Argon2Params {
   memoryKiB: number;
@@ -15,7 +16,10 @@ export class PasswordHasher {
   private readonly options: argon2.HashOptions & { raw: false };
   private decoy: Promise<string>;
 
-  constructor(params: Argon2Params) {
+  constructor(
+    params: Argon2Params,
+    private readonly metrics?: Pick<AuthMetrics, 'passwordHashed'>,
+  ) {
     this.options = {
       type: argon2.argon2id,
       memoryCost: params.memoryKiB,
@@ -27,16 +31,26 @@ export class PasswordHasher {
   }
 
   hash(password: string): Promise<string> {
-    return argon2.hash(password, this.options);
+    return this.timed('hash', () => argon2.hash(password, this.options));
   }
 
   async verify(hash: string, password: string): Promise<{ ok: boolean; needsRehash: boolean }> {
     // A malformed stored hash counts as a mismatch, not a server error.
-    const ok = await argon2.verify(hash, password).catch(() => false);
+    const ok = await this.timed('verify', () => argon2.verify(hash, password).catch(() => false));
     return { ok, needsRehash: ok && argon2.needsRehash(hash, this.options) };
   }
 
   async verifyDecoy(password: string): Promise<void> {
-    await argon2.verify(await this.decoy, password).catch(() => false);
+    const decoy = await this.decoy;
+    await this.timed('verify', () => argon2.verify(decoy, password).catch(() => false));
+  }
+
+  private async timed<T>(operation: PasswordOperation, work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.metrics?.passwordHashed(operation, (performance.now() - started) / 1000);
+    }
   }
 }

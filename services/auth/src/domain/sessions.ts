@@ -3,6 +3,7 @@ import { AppError, errors, type TokenClaims } from '@platform/common';
 import type { Account } from '../data/records.js';
 import type { Repositories } from '../data/store.js';
 import type { AuthDeps } from './deps.js';
+import type { RefreshOutcome } from './metrics.js';
 import type { TokenPair } from './tokens.js';
 
 /** Starts a session for the account inside the caller's transaction and returns its first token pair. */
@@ -28,19 +29,30 @@ export async function startSession(
  * session is revoked (RFC 9700 §4.14.2).
  */
 export async function refreshSession(deps: AuthDeps, refreshToken: string): Promise<TokenPair> {
-  const claims = await deps.tokens.verify(refreshToken, 'refresh');
+  const refused = (outcome: RefreshOutcome, error: AppError) => {
+    deps.metrics.refresh(outcome);
+    return error;
+  };
+  const claims = await deps.tokens.verify(refreshToken, 'refresh').catch((err: unknown) => {
+    if (err instanceof AppError && err.status === 401) {
+      throw refused(err.code === 'token-expired' ? 'expired' : 'invalid', err);
+    }
+    throw err;
+  });
   const { store } = deps;
   const session = await store.repos.tokens.findSession(claims.sid);
-  if (!session || session.revokedAt) throw errors.invalidToken('The session has ended.');
+  if (!session || session.revokedAt)
+    throw refused('revoked', errors.invalidToken('The session has ended.'));
   if (session.refreshJti !== claims.jti || (await store.repos.tokens.isBlacklisted(claims.jti))) {
     await revokeForReuse(deps, claims);
-    throw errors.invalidToken(
-      'The refresh token has already been used; the session has been ended.',
+    throw refused(
+      'reuse_detected',
+      errors.invalidToken('The refresh token has already been used; the session has been ended.'),
     );
   }
   const account = await store.repos.accounts.findById(Number(claims.sub));
-  if (!account) throw errors.invalidToken('The account no longer exists.');
-  if (!account.isActive) throw errors.accountInactive();
+  if (!account) throw refused('invalid', errors.invalidToken('The account no longer exists.'));
+  if (!account.isActive) throw refused('revoked', errors.accountInactive());
 
   const pair = await deps.tokens.issuePair({
     userId: account.id,
@@ -59,15 +71,19 @@ export async function refreshSession(deps: AuthDeps, refreshToken: string): Prom
   });
   if (!rotated) {
     await revokeForReuse(deps, claims);
-    throw errors.invalidToken(
-      'The refresh token has already been used; the session has been ended.',
+    throw refused(
+      'reuse_detected',
+      errors.invalidToken('The refresh token has already been used; the session has been ended.'),
     );
   }
+  deps.metrics.refresh('rotated');
+  deps.metrics.tokenPairIssued();
   return pair;
 }
 
 async function revokeForReuse(deps: AuthDeps, claims: TokenClaims): Promise<void> {
-  await deps.store.repos.tokens.revokeSession(claims.sid, 'refresh-token-reuse');
+  const ended = await deps.store.repos.tokens.revokeSession(claims.sid, 'refresh-token-reuse');
+  deps.metrics.sessionsRevoked('reuse_detected', ended ? 1 : 0);
   deps.logger.warn(
     { userId: claims.sub, sessionId: claims.sid },
     'refresh token reuse detected; session revoked',
@@ -101,10 +117,15 @@ export async function logout(deps: AuthDeps, input: LogoutInput): Promise<void> 
     });
     sessions.add(refresh.sid);
   }
-  await deps.store.transaction(async (repos) => {
+  const ended = await deps.store.transaction(async (repos) => {
     await repos.tokens.blacklist(revoked);
-    for (const sessionId of sessions) await repos.tokens.revokeSession(sessionId, 'logout');
+    let count = 0;
+    for (const sessionId of sessions) {
+      if (await repos.tokens.revokeSession(sessionId, 'logout')) count++;
+    }
+    return count;
   });
+  deps.metrics.sessionsRevoked('logout', ended);
 }
 
 /** An expired refresh token is dead already; logging out with one still ends the access token's session. */

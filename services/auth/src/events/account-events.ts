@@ -24,3 +24,8 @@ export function deactivated(authId: number, correlationId?: string): OutgoingEve
   };
   return { eventType: payload.event_type, aggregateId: authId, payload, correlationId };
 }
+
+/** Every event type this service writes (so their counters exist from the start). */
+export const ACCOUNT_EVENT_TYPES: readonly (
+  RegisterEvent['event_type'] | AccountDeactivateEvent['event_type']
+)[] = ['Register', 'Account Deactivate'];

@@ -1,6 +1,7 @@
 import type { EventBus, Logger } from '@platform/common';
 import type { Store } from '../data/store.js';
 import { pruneSentOutbox } from '../domain/cleanup.js';
+import type { AuthMetrics } from '../domain/metrics.js';
 
 export interface OutboxRelayOptions {
   store: Store;
@@ -11,6 +12,7 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Sent rows older than this are deleted (default: SENT_OUTBOX_RETENTION_MS, an hour). */
   retentionMs?: number;
+  metrics?: Pick<AuthMetrics, 'eventPublished'>;
 }
 
 /**
@@ -86,6 +88,7 @@ export class OutboxRelay {
                 ...(row.correlationId ? { correlationId: row.correlationId } : {}),
               });
               sent.push(row.id);
+              this.opts.metrics?.eventPublished(row.eventType);
             } catch (err) {
               await repos.outbox.markSent(sent);
               await repos.outbox.markFailed(

@@ -10,6 +10,8 @@ import { isConnectionError } from '../data/db-errors.js';
 import { DEAD_LETTER_HEADERS, declareTopology, topology, type Topology } from './amqp-topology.js';
 import {
   PermanentEventError,
+  type BusObserver,
+  type DeadLetterKind,
   type Delivery,
   type EventBus,
   type EventConsumer,
@@ -30,6 +32,8 @@ export interface AmqpBusOptions {
   /** How long a consumer waits in place for the database to return before giving the message back. */
   dependencyWaitMs?: number;
   onConnect?: () => void;
+  /** Told of every redelivery after a failure and every dead letter (metrics). */
+  observer?: BusObserver;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -169,7 +173,11 @@ export class AmqpBus implements EventBus {
 
   private async onMessage(channel: Channel, msg: ConsumeMessage): Promise<void> {
     const attempt = Number(msg.properties.headers?.['x-delivery-count'] ?? 0) + 1;
-    const reject = (reason: string) => this.deadLetter(channel, msg, reason, attempt);
+    let type = typeof msg.properties.type === 'string' ? msg.properties.type : 'unknown';
+    const reject = (reason: string, kind: DeadLetterKind = 'invalid') =>
+      this.deadLetter(channel, msg, reason, attempt, () =>
+        this.opts.observer?.deadLettered(type, kind),
+      );
     if (msg.content.length > this.maxBytes)
       return reject(`payload of ${msg.content.length} bytes exceeds ${this.maxBytes}`);
     if (typeof msg.properties.messageId !== 'string' || msg.properties.messageId === '') {
@@ -182,12 +190,12 @@ export class AmqpBus implements EventBus {
       return reject('payload is not valid JSON');
     }
     const correlationId = msg.properties.headers?.correlation_id;
+    if (typeof msg.properties.type !== 'string') {
+      type = String((payload as { event_type?: unknown } | null)?.event_type ?? 'unknown');
+    }
     const delivery: Delivery = {
       id: msg.properties.messageId,
-      type:
-        typeof msg.properties.type === 'string'
-          ? msg.properties.type
-          : String((payload as { event_type?: unknown })?.event_type),
+      type,
       timestamp: new Date(Number(msg.properties.timestamp ?? 0) * 1000),
       ...(typeof correlationId === 'string' ? { correlationId } : {}),
       payload,
@@ -196,9 +204,11 @@ export class AmqpBus implements EventBus {
     for (const consumer of this.consumers) {
       const outcome = await this.handleWithDependencyWait(consumer, delivery);
       if (outcome === 'ok') continue;
-      if (outcome instanceof PermanentEventError || attempt >= this.maxAttempts) {
+      const permanent = outcome instanceof PermanentEventError;
+      if (permanent || attempt >= this.maxAttempts) {
         return reject(
           `${consumer.name}: ${outcome.message}${attempt >= this.maxAttempts ? ` (after ${attempt} attempts)` : ''}`,
+          permanent ? 'invalid' : 'exhausted',
         );
       }
       this.opts.logger.warn(
@@ -207,6 +217,7 @@ export class AmqpBus implements EventBus {
       );
       await sleep(Math.min(5000, 100 * 2 ** attempt));
       channel.nack(msg, false, true);
+      this.opts.observer?.retried(type);
       return;
     }
     channel.ack(msg);
@@ -239,6 +250,7 @@ export class AmqpBus implements EventBus {
     msg: ConsumeMessage,
     reason: string,
     attempt: number,
+    onDeadLettered: () => void,
   ): Promise<void> {
     const publisher = this.publisher;
     if (!publisher) {
@@ -268,5 +280,6 @@ export class AmqpBus implements EventBus {
     });
     this.opts.logger.error({ messageId: msg.properties.messageId, reason }, 'event dead-lettered');
     channel.ack(msg);
+    onDeadLettered();
   }
 }

@@ -32,6 +32,19 @@ export interface EventConsumer {
   handle(delivery: Delivery): Promise<void>;
 }
 
+/** Why a message was dead-lettered: it can never succeed, or it failed on every delivery it was given. */
+export type DeadLetterKind = 'invalid' | 'exhausted';
+
+/**
+ * Told of the retry and dead-letter decisions a bus makes (for metrics). `type` is the message's type
+ * as it arrived (`unknown` when it has none), so an observer that labels by it must bound its values.
+ */
+export interface BusObserver {
+  /** A delivery failed and the message will be delivered again. */
+  retried(type: string): void;
+  deadLettered(type: string, kind: DeadLetterKind): void;
+}
+
 export interface DeadLetter {
   message: EventMessage;
   reason: string;

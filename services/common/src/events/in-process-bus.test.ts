@@ -112,6 +112,31 @@ describe('InProcessBus', () => {
     ]);
   });
 
+  it('When an observer is given, then it hears of every retry and dead letter with its kind', async () => {
+    const heard: string[] = [];
+    const bus = new InProcessBus({
+      logger,
+      maxAttempts: 2,
+      retryDelayMs: 1,
+      observer: {
+        retried: (type) => heard.push(`retried ${type}`),
+        deadLettered: (type, kind) => heard.push(`dead-lettered ${type} ${kind}`),
+      },
+    });
+    const { consumer } = recorder((d) =>
+      d.id === 'poison' ? new PermanentEventError('bad payload') : new Error('database down'),
+    );
+    await bus.subscribe(consumer);
+    await bus.publish(message('failing'));
+    await bus.publish({ ...message('poison'), type: 'Other' });
+    await bus.drained();
+    expect(heard).toEqual([
+      'retried Test',
+      'dead-lettered Test exhausted',
+      'dead-lettered Other invalid',
+    ]);
+  });
+
   it('When nothing was published, then drained() resolves at once', async () => {
     await expect(newBus().drained()).resolves.toBeUndefined();
   });

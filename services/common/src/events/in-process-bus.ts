@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import {
   PermanentEventError,
+  type BusObserver,
   type DeadLetter,
   type Delivery,
   type EventBus,
@@ -13,6 +14,8 @@ export interface InProcessBusOptions {
   /** Deliveries per message before it is dead-lettered. */
   maxAttempts?: number;
   retryDelayMs?: number;
+  /** Told of every retry and dead letter, whichever consumer's (metrics). */
+  observer?: BusObserver;
 }
 
 /**
@@ -104,6 +107,7 @@ export class InProcessBus implements EventBus {
         const reason = err instanceof Error ? err.message : String(err);
         if (permanent || attempt >= this.maxAttempts) {
           this.deadLetters.push({ message: item.message, reason, deadLetteredAt: new Date() });
+          this.opts.observer?.deadLettered(delivery.type, permanent ? 'invalid' : 'exhausted');
           this.opts.logger.error(
             {
               messageId: delivery.id,
@@ -120,6 +124,7 @@ export class InProcessBus implements EventBus {
           { messageId: delivery.id, type: delivery.type, consumer: consumer.name, attempt, reason },
           'event handling failed; retrying',
         );
+        this.opts.observer?.retried(delivery.type);
         await new Promise((r) => setTimeout(r, this.retryDelayMs * 2 ** (attempt - 1)));
       }
     }

@@ -76,6 +76,7 @@ export async function serveAsset(ctx: Koa.Context, next: Koa.Next): Promise<void
   const file = rest.slice(slash + 1);
   const asset = Object.hasOwn(ASSETS, file) ? ASSETS[file] : undefined;
   if (!asset || rest.slice(0, slash) !== asset.version) return next();
+  ctx.state.route = `${ASSET_PREFIX}{version}/{file}`;
   const gzipped = asset.type !== 'image/png' && ctx.acceptsEncodings('gzip', 'identity') === 'gzip';
   ctx.set({
     'Cache-Control': 'public, max-age=31536000, immutable',

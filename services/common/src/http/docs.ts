@@ -83,6 +83,7 @@ export function serveDocs(opts: DocsOptions): Koa.Middleware {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
     const html = pages[ctx.path];
     if (html !== undefined) {
+      ctx.state.route = ctx.path;
       ctx.set({
         'Cache-Control': 'no-cache',
         'Content-Security-Policy': csp,
@@ -95,6 +96,7 @@ export function serveDocs(opts: DocsOptions): Koa.Middleware {
     }
     if (ctx.path === '/docs/' || ctx.path === '/redoc/') {
       // Relative asset URLs need the page at the path without the slash.
+      ctx.state.route = ctx.path;
       ctx.status = 301;
       ctx.set('Location', `../${ctx.path.slice(1, -1)}`);
       return;

@@ -2,8 +2,10 @@ import Koa from 'koa';
 import bodyParser from 'koa-bodyparser';
 import { OpenAPIBackend, type Context as ApiContext, type Document } from 'openapi-backend';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { AppError } from '../errors/app-error.js';
 import { errors } from '../errors/app-error.js';
+import { httpMetricsMiddleware, metricsEndpoint } from '../metrics/http-metrics.js';
 import { createAjv } from './ajv.js';
 import { serveDocs } from './docs.js';
 import { fieldErrors } from './field-errors.js';
@@ -17,10 +19,16 @@ export interface OpenApiAppOptions<Ops, Principal extends PrincipalBase> {
   /** One handler per security scheme of the document. */
   security: Record<string, SecurityHandler<Principal>>;
   logger: Logger;
-  /** Extra routes served before the spec's (metrics). */
+  /** This service's metrics: every request is timed into it, and GET /metrics serves it. */
+  metrics: Registry;
+  /** Called when a request breaks the contract (before its 422 is sent), with its operationId. */
+  onValidationFailed?: (operationId: string) => void;
+  /** Extra routes served before the spec's. */
   extraMiddleware?: Koa.Middleware[];
   bodyLimit?: string;
 }
+
+const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
 interface OperationExtras {
   'x-required-roles'?: string[];
@@ -55,11 +63,9 @@ export function createOpenApiApp<Ops, Principal extends PrincipalBase>(
     notFound: (c: ApiContext) =>
       fail(errors.notFound(`No route for ${c.request.method.toUpperCase()} ${c.request.path}.`)),
     methodNotAllowed: (c: ApiContext) => {
-      const allowed = ['get', 'post', 'put', 'patch', 'delete']
-        .filter((method) =>
-          api.router.matchOperation({ method, path: c.request.path, headers: {} }),
-        )
-        .map((method) => method.toUpperCase());
+      const allowed = HTTP_METHODS.filter((method) =>
+        api.router.matchOperation({ method, path: c.request.path, headers: {} }),
+      ).map((method) => method.toUpperCase());
       return fail(
         errors.methodNotAllowed(
           `${c.request.method.toUpperCase()} is not allowed on ${c.request.path}.`,
@@ -89,8 +95,10 @@ export function createOpenApiApp<Ops, Principal extends PrincipalBase>(
         fail(errors.forbidden(`This operation requires the role: ${required.join(' or ')}.`));
       }
     },
-    validationFail: (c: ApiContext) =>
-      fail(errors.validation(fieldErrors(c.validation.errors ?? []))),
+    validationFail: (c: ApiContext) => {
+      if (c.operation.operationId) opts.onValidationFailed?.(c.operation.operationId);
+      return fail(errors.validation(fieldErrors(c.validation.errors ?? [])));
+    },
   });
   for (const [operationId, handler] of Object.entries(opts.handlers) as [
     string,
@@ -115,7 +123,9 @@ export function createOpenApiApp<Ops, Principal extends PrincipalBase>(
   const app = new Koa();
   app.proxy = false;
   app.use(requestIdMiddleware());
+  app.use(httpMetricsMiddleware(opts.metrics));
   app.use(errorMiddleware(opts.logger));
+  app.use(metricsEndpoint(opts.metrics));
   app.use(serveSpec(opts.definition));
   app.use(
     serveDocs({
@@ -124,6 +134,11 @@ export function createOpenApiApp<Ops, Principal extends PrincipalBase>(
     }),
   );
   for (const middleware of opts.extraMiddleware ?? []) app.use(middleware);
+  app.use(async (ctx, next) => {
+    // Set before the body is parsed, so a malformed body on a known route still counts under it.
+    ctx.state.route = routeTemplate(api, ctx.method, ctx.path);
+    await next();
+  });
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: opts.bodyLimit ?? '16kb', strict: true }));
   app.use(async (ctx) => {
     await api.handleRequest(
@@ -140,11 +155,21 @@ export function createOpenApiApp<Ops, Principal extends PrincipalBase>(
   return app;
 }
 
+/**
+ * The contract's path template of the request (`/account-delete/{user_id}`), also when only the method
+ * is wrong; undefined when no path of the contract matches.
+ */
+function routeTemplate(api: OpenAPIBackend, method: string, path: string): string | undefined {
+  const match = (m: string) => api.router.matchOperation({ method: m, path, headers: {} })?.path;
+  return match(method.toLowerCase()) ?? HTTP_METHODS.map(match).find((p) => p !== undefined);
+}
+
 /** The contract itself, for tools and clients: GET /openapi.json. */
 function serveSpec(definition: Document): Koa.Middleware {
   const body = JSON.stringify(definition);
   return async (ctx, next) => {
     if (ctx.path !== '/openapi.json' || ctx.method !== 'GET') return next();
+    ctx.state.route = '/openapi.json';
     ctx.type = 'application/json';
     ctx.body = body;
   };

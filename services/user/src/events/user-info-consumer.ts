@@ -8,6 +8,11 @@ import {
 } from '@platform/common';
 import type { Store } from '../data/store.js';
 
+/** What the consumer counts; the Prometheus implementation is in metrics/user-metrics.ts. */
+export interface ConsumerMetrics {
+  consumed(type: string, outcome: 'applied' | 'duplicate'): void;
+}
+
 /**
  * Keeps profiles in step with accounts. Each message is validated against its AsyncAPI schema, then
  * applied and recorded as processed in one transaction, so a redelivery changes nothing.
@@ -18,6 +23,7 @@ export class UserInfoConsumer implements EventConsumer {
   constructor(
     private readonly store: Store,
     private readonly logger: Logger,
+    private readonly metrics: ConsumerMetrics,
     private readonly contracts = new EventContracts(),
   ) {}
 
@@ -49,9 +55,11 @@ export class UserInfoConsumer implements EventConsumer {
         }
       });
       log.info({ authId: event.auth_id, outcome: applied }, 'event applied');
+      this.metrics.consumed(event.event_type, applied === 'duplicate' ? 'duplicate' : 'applied');
     } catch (err) {
       if (isUniqueViolation(err)) {
         log.info({ authId: event.auth_id }, 'event already applied by a concurrent delivery');
+        this.metrics.consumed(event.event_type, 'duplicate');
         return;
       }
       throw err;
