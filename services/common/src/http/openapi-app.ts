@@ -23,8 +23,6 @@ export interface OpenApiAppOptions<Ops, Principal extends PrincipalBase> {
   metrics: Registry;
   /** Called when a request breaks the contract (before its 422 is sent), with its operationId. */
   onValidationFailed?: (operationId: string) => void;
-  /** Extra routes served before the spec's. */
-  extraMiddleware?: Koa.Middleware[];
   bodyLimit?: string;
 }
 
@@ -133,7 +131,6 @@ export function createOpenApiApp<Ops, Principal extends PrincipalBase>(
       servers: (opts.definition.servers ?? []).map((server) => server.url),
     }),
   );
-  for (const middleware of opts.extraMiddleware ?? []) app.use(middleware);
   app.use(async (ctx, next) => {
     // Set before the body is parsed, so a malformed body on a known route still counts under it.
     ctx.state.route = routeTemplate(api, ctx.method, ctx.path);
