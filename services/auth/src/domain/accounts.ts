@@ -79,23 +79,29 @@ async function assertAvailable(deps: AuthDeps, login: string, email: string): Pr
  */
 export async function login(
   deps: AuthDeps,
-  input: { login: string; password: string },
+  input: { login: string; password: string; requestId?: string },
 ): Promise<SignedIn> {
   const account = await deps.store.repos.accounts.findByLogin(input.login);
   if (!account) {
     await deps.passwords.verifyDecoy(input.password);
-    deps.logger.info({ reason: 'unknown-login' }, 'login failed');
+    deps.logger.info({ reason: 'unknown-login', requestId: input.requestId }, 'login failed');
     deps.metrics.login('unknown_login');
     throw errors.badCredentials();
   }
   const { ok, needsRehash } = await deps.passwords.verify(account.hashedPassword, input.password);
   if (!ok) {
-    deps.logger.info({ reason: 'wrong-password', userId: account.id }, 'login failed');
+    deps.logger.info(
+      { reason: 'wrong-password', userId: account.id, requestId: input.requestId },
+      'login failed',
+    );
     deps.metrics.login('wrong_password');
     throw errors.badCredentials();
   }
   if (!account.isActive) {
-    deps.logger.info({ reason: 'account-inactive', userId: account.id }, 'login refused');
+    deps.logger.info(
+      { reason: 'account-inactive', userId: account.id, requestId: input.requestId },
+      'login refused',
+    );
     deps.metrics.login('account_inactive');
     throw errors.accountInactive();
   }

@@ -12,7 +12,7 @@ export function errorMiddleware(logger: Logger): Koa.Middleware {
     } catch (err) {
       const error = toAppError(err);
       if (error.status >= 500) {
-        logger.error({ err: error.cause ?? err, requestId, route: ctx.path }, 'request failed');
+        logger.error({ err: error.cause ?? err, requestId, path: ctx.path }, 'request failed');
       }
       ctx.status = error.status;
       ctx.set(error.headers);
@@ -23,6 +23,7 @@ export function errorMiddleware(logger: Logger): Koa.Middleware {
       {
         requestId,
         method: ctx.method,
+        route: typeof ctx.state.route === 'string' ? ctx.state.route : 'unmatched',
         path: ctx.path,
         status: ctx.status,
         durationMs: Math.round((performance.now() - started) * 100) / 100,

@@ -36,9 +36,9 @@ export function sessionHandlers(deps: AuthDeps) {
     return { status: 201, body: authResponse(signedIn) };
   };
 
-  const loginHandler: Handler<Op['login'], Principal> = async ({ body }) => ({
+  const loginHandler: Handler<Op['login'], Principal> = async ({ body, requestId }) => ({
     status: 200,
-    body: authResponse(await login(deps, body)),
+    body: authResponse(await login(deps, { ...body, requestId })),
   });
 
   const refresh: Handler<Op['refresh'], Principal> = async ({ body }) => ({
