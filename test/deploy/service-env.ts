@@ -1,37 +1,7 @@
 import { loadAuthConfig } from '@platform/auth';
 import { loadCleanupConfig } from '../../services/auth/src/config.js';
 import { loadUserConfig } from '@platform/user';
-
-/** An environment that records every variable asked for; the given ones are set, the rest unset. */
-function recordingEnv(seen: Set<string>, set: Record<string, string> = {}) {
-  return new Proxy(set as Record<string, string | undefined>, {
-    get: (target, name) => {
-      if (typeof name !== 'string') return undefined;
-      seen.add(name);
-      return target[name];
-    },
-  });
-}
-
-/** Variables read only when others are set (ADMIN_*, AMQP_*, production checks). */
-const VARIANTS: Record<string, string>[] = [
-  {},
-  { ADMIN_LOGIN: 'admin', ADMIN_EMAIL: 'admin@example.com', ADMIN_PASSWORD: 'x' },
-  { AMQP_URL: 'amqp://localhost' },
-  { NODE_ENV: 'production' },
-];
-
-function read(load: (env: Record<string, string | undefined>) => unknown): Set<string> {
-  const seen = new Set<string>();
-  for (const variant of VARIANTS) {
-    try {
-      load(recordingEnv(seen, variant));
-    } catch {
-      // a variant may be invalid on purpose (production without keys): what it read still counts
-    }
-  }
-  return seen;
-}
+import { variablesRead as read } from '../support/env-variables.js';
 
 /** Every environment variable each service reads. */
 export const SERVICE_ENV = {
