@@ -18,6 +18,7 @@ export function createAuthApp(
   jwks: { keys: object[] },
   readiness: Readiness,
   metrics: Registry,
+  http: { trustProxyHops: number } = { trustProxyHops: 0 },
 ): Koa {
   const handlers = {
     ...sessionHandlers(deps),
@@ -31,6 +32,7 @@ export function createAuthApp(
     security: { bearerAuth: (headers) => authenticate(deps, headers) },
     logger: deps.logger,
     metrics,
+    trustProxyHops: http.trustProxyHops,
     // A body that breaks the contract never reaches registerAccount; it is an invalid registration too.
     onValidationFailed: (operationId) => {
       if (operationId === 'register') deps.metrics.registration('invalid');

@@ -15,6 +15,7 @@ import type { AuthConfig } from './config.js';
 import { authDataSource } from './data/data-source.js';
 import { Store } from './data/store.js';
 import { ensureAdmin } from './domain/accounts.js';
+import { auditTrail } from './domain/audit.js';
 import { CleanupTimer } from './domain/cleanup-timer.js';
 import type { AuthDeps } from './domain/deps.js';
 import { devSigningKey } from './domain/dev-key.js';
@@ -79,6 +80,7 @@ export async function buildAuthService(
     eventsWritten: () => relay.wake(),
     logger,
     metrics,
+    audit: auditTrail(store, logger),
   };
   return { dataSource, deps, relay, jwks: ring.jwks };
 }
@@ -121,6 +123,7 @@ export async function startAuthService(
     jwks,
     { draining: () => draining, busHealthy: () => bus.healthy() },
     registry,
+    { trustProxyHops: config.trustProxyHops },
   );
   const server: RunningServer = await listen(app, config.port, config.host);
   logger.info(

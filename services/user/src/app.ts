@@ -11,7 +11,12 @@ import { authenticate, type Principal } from './domain/principal.js';
 import { userHandlers, type Readiness } from './http/handlers.js';
 
 /** Builds the user service's HTTP app from its contract; it never listens, so tests start it on port 0. */
-export function createUserApp(deps: UserDeps, readiness: Readiness, metrics: Registry): Koa {
+export function createUserApp(
+  deps: UserDeps,
+  readiness: Readiness,
+  metrics: Registry,
+  http: { trustProxyHops: number } = { trustProxyHops: 0 },
+): Koa {
   const handlers = userHandlers(deps, readiness) satisfies HandlerMap<
     UserApi.operations,
     Principal
@@ -22,5 +27,6 @@ export function createUserApp(deps: UserDeps, readiness: Readiness, metrics: Reg
     security: { bearerAuth: (headers) => authenticate(deps, headers) },
     logger: deps.logger,
     metrics,
+    trustProxyHops: http.trustProxyHops,
   });
 }

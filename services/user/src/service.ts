@@ -68,6 +68,7 @@ export async function startUserService(
     deps,
     { draining: () => draining, busHealthy: () => bus.healthy() },
     metrics.registry,
+    { trustProxyHops: config.trustProxyHops },
   );
   const server = await listen(app, config.port, config.host);
   logger.info(

@@ -136,6 +136,39 @@ export const OutboxEntity = new EntitySchema<OutboxRow>({
   },
 });
 
+/** The audit trail; see domain/audit.ts. */
+export interface AuditRow {
+  id: number;
+  occurred_at: Date;
+  action: string;
+  outcome: string;
+  reason: string | null;
+  user_id: number | null;
+  actor_id: number | null;
+  login: string | null;
+  ip: string | null;
+  request_id: string | null;
+  details: string | null;
+}
+
+export const AuditEntity = new EntitySchema<AuditRow>({
+  name: 'AuditRecord',
+  tableName: 'audit_log',
+  columns: {
+    id: { type: 'integer', primary: true, generated: 'increment' },
+    occurred_at: { type: Date },
+    action: { type: String, length: 32 },
+    outcome: { type: String, length: 16 },
+    reason: { type: String, length: 64, nullable: true },
+    user_id: { type: 'integer', nullable: true },
+    actor_id: { type: 'integer', nullable: true },
+    login: { type: String, length: 64, nullable: true },
+    ip: { type: String, length: 64, nullable: true },
+    request_id: { type: String, length: 128, nullable: true },
+    details: { type: 'text', nullable: true },
+  },
+});
+
 export const entities = [
   AccountEntity,
   RoleEntity,
@@ -143,4 +176,5 @@ export const entities = [
   BlacklistEntity,
   SessionEntity,
   OutboxEntity,
+  AuditEntity,
 ];

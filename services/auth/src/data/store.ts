@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { exclusiveAccess, type ExclusiveAccess } from '@platform/common';
 import { AccountRepository } from './account-repository.js';
+import { AuditRepository } from './audit-repository.js';
 import { OutboxRepository } from './outbox-repository.js';
 import { TokenRepository } from './token-repository.js';
 
@@ -8,12 +9,14 @@ export interface Repositories {
   accounts: AccountRepository;
   tokens: TokenRepository;
   outbox: OutboxRepository;
+  audit: AuditRepository;
 }
 
 const bind = (db: EntityManager): Repositories => ({
   accounts: new AccountRepository(db),
   tokens: new TokenRepository(db),
   outbox: new OutboxRepository(db),
+  audit: new AuditRepository(db),
 });
 
 /**
@@ -32,6 +35,7 @@ export class Store {
       accounts: this.access.guard(repos.accounts),
       tokens: this.access.guard(repos.tokens),
       outbox: this.access.guard(repos.outbox),
+      audit: this.access.guard(repos.audit),
     };
   }
 

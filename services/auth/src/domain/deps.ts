@@ -1,5 +1,6 @@
 import type { Logger } from '@platform/common';
 import type { Store } from '../data/store.js';
+import type { AuditTrail } from './audit.js';
 import type { AuthMetrics } from './metrics.js';
 import type { PasswordHasher } from './passwords.js';
 import type { TokenService } from './tokens.js';
@@ -13,4 +14,5 @@ export interface AuthDeps {
   eventsWritten: () => void;
   logger: Logger;
   metrics: AuthMetrics;
+  audit: AuditTrail;
 }

@@ -26,6 +26,11 @@ export interface SharedConfig {
   databaseTimeoutMs: number;
   /** Apply pending migrations at start-up (the embedded default); otherwise refuse to start with them pending. */
   migrateOnStart: boolean;
+  /**
+   * How many reverse proxies (the gateway, an ingress) stand in front of the service and append to
+   * X-Forwarded-For; the client IP is read that many hops from the right. 0: the peer address.
+   */
+  trustProxyHops: number;
   /** RabbitMQ; absent means the in-process bus (the embedded default). */
   amqp: { url: string; queue: string } | undefined;
 }
@@ -65,6 +70,7 @@ export function readSharedConfig(
     databasePoolSize: env.int('DATABASE_POOL_SIZE', { default: 10, min: 1, max: 200 }),
     databaseTimeoutMs: env.int('DATABASE_TIMEOUT_MS', { default: 5000, min: 100, max: 120_000 }),
     migrateOnStart: env.bool('MIGRATE_ON_START', { default: mode !== 'production' }),
+    trustProxyHops: env.int('TRUST_PROXY_HOPS', { default: 0, min: 0, max: 10 }),
     amqp: env.has('AMQP_URL')
       ? {
           url: env.url('AMQP_URL', { protocols: ['amqp:', 'amqps:'] }),

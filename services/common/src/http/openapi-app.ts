@@ -24,6 +24,8 @@ export interface OpenApiAppOptions<Ops, Principal extends PrincipalBase> {
   /** Called when a request breaks the contract (before its 422 is sent), with its operationId. */
   onValidationFailed?: (operationId: string) => void;
   bodyLimit?: string;
+  /** Proxies in front of the service whose X-Forwarded-For entries are believed (0: none). */
+  trustProxyHops?: number;
 }
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'];
@@ -119,7 +121,9 @@ export function createOpenApiApp<Ops, Principal extends PrincipalBase>(
   api.init();
 
   const app = new Koa();
-  app.proxy = false;
+  // The client IP (brute-force counters, audit) is the peer address unless proxies are trusted.
+  app.proxy = (opts.trustProxyHops ?? 0) > 0;
+  app.maxIpsCount = opts.trustProxyHops ?? 0;
   app.use(requestIdMiddleware());
   app.use(httpMetricsMiddleware(opts.metrics));
   app.use(errorMiddleware(opts.logger));

@@ -1,0 +1,65 @@
+import type { Logger } from '@platform/common';
+import type { Repositories, Store } from '../data/store.js';
+
+/** What the audit trail records (ASVS 16.3.1): authentication decisions and changes to access. */
+export type AuditAction =
+  | 'login'
+  | 'lockout'
+  | 'refresh_token_reuse'
+  | 'logout'
+  | 'sessions_revoked'
+  | 'role_granted'
+  | 'role_revoked'
+  | 'account_deactivated';
+
+/**
+ * One audit record. Never put a password or a token in it: `reason` is a reason code, `details` holds
+ * ids and counts.
+ */
+export interface AuditEntry {
+  action: AuditAction;
+  outcome: 'success' | 'failure';
+  /** A stable reason code (`wrong_password`, `refresh_token_reuse`, `admin`, ...). */
+  reason?: string | undefined;
+  /** The account concerned, when known. */
+  userId?: number | null | undefined;
+  /** Who acted, when it is not the account itself (an administrator). */
+  actorId?: number | null | undefined;
+  /** The login that was tried, for failed logins (the account may not exist). */
+  login?: string | undefined;
+  ip?: string | undefined;
+  requestId?: string | undefined;
+  details?: Record<string, string | number | boolean> | undefined;
+}
+
+export interface AuditTrail {
+  /**
+   * Appends the record to the audit table, inside `repos`' transaction when given (so it commits or
+   * rolls back with the change it describes), and writes it to the log.
+   */
+  record(entry: AuditEntry, repos?: Repositories): Promise<void>;
+}
+
+/** The audit trail on the service's own database (`audit_log`, append-only) and its log. */
+export function auditTrail(store: Store, logger: Logger): AuditTrail {
+  const log = logger.child({ audit: true });
+  return {
+    async record(entry, repos) {
+      await (repos ?? store.repos).audit.append(entry);
+      log.info(
+        {
+          action: entry.action,
+          outcome: entry.outcome,
+          reason: entry.reason,
+          userId: entry.userId ?? undefined,
+          actorId: entry.actorId ?? undefined,
+          login: entry.login,
+          ip: entry.ip,
+          requestId: entry.requestId,
+          ...entry.details,
+        },
+        `audit: ${entry.action} ${entry.outcome}`,
+      );
+    },
+  };
+}
