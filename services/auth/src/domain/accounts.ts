@@ -15,6 +15,8 @@ export interface Registration {
   email: string;
   password: string;
   correlationId?: string | undefined;
+  /** The client's address (per-IP registration limit); absent for the command line. */
+  ip?: string | undefined;
 }
 
 export interface SignedIn {
@@ -79,7 +81,7 @@ async function assertAvailable(deps: AuthDeps, login: string, email: string): Pr
  */
 export async function login(
   deps: AuthDeps,
-  input: { login: string; password: string; requestId?: string },
+  input: { login: string; password: string; requestId?: string; ip?: string },
 ): Promise<SignedIn> {
   const account = await deps.store.repos.accounts.findByLogin(input.login);
   if (!account) {

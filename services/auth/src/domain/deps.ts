@@ -16,3 +16,9 @@ export interface AuthDeps {
   metrics: AuthMetrics;
   audit: AuditTrail;
 }
+
+/** Who sent the request that started a use case: for rate limits, brute-force counters and the audit trail. */
+export interface RequestContext {
+  ip: string;
+  requestId: string;
+}

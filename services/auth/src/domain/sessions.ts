@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError, errors, type TokenClaims } from '@platform/common';
 import type { Account } from '../data/records.js';
 import type { Repositories } from '../data/store.js';
-import type { AuthDeps } from './deps.js';
+import type { AuthDeps, RequestContext } from './deps.js';
 import type { RefreshOutcome } from './metrics.js';
 import type { TokenPair } from './tokens.js';
 
@@ -28,7 +28,11 @@ export async function startSession(
  * single compare-and-swap. A refresh token that was already rotated means it was copied: the whole
  * session is revoked (RFC 9700 §4.14.2).
  */
-export async function refreshSession(deps: AuthDeps, refreshToken: string): Promise<TokenPair> {
+export async function refreshSession(
+  deps: AuthDeps,
+  refreshToken: string,
+  request?: RequestContext,
+): Promise<TokenPair> {
   const refused = (outcome: RefreshOutcome, error: AppError) => {
     deps.metrics.refresh(outcome);
     return error;
@@ -94,6 +98,7 @@ export interface LogoutInput {
   userId: number;
   access: { jti: string; sid: string; exp: number };
   refreshToken?: string | undefined;
+  request?: RequestContext | undefined;
 }
 
 /** Blacklists the access token and the refresh token and ends their session(s). */

@@ -25,32 +25,39 @@ const authResponse = (signedIn: SignedIn) => ({
 });
 
 export function sessionHandlers(deps: AuthDeps) {
-  const register: Handler<Op['register'], Principal> = async ({ body, requestId }) => {
+  const register: Handler<Op['register'], Principal> = async ({ body, requestId, ip }) => {
     const signedIn = await registerAccount(deps, {
       displayName: body.display_name,
       login: body.login,
       email: body.email,
       password: body.password,
       correlationId: requestId,
+      ip,
     });
     return { status: 201, body: authResponse(signedIn) };
   };
 
-  const loginHandler: Handler<Op['login'], Principal> = async ({ body, requestId }) => ({
+  const loginHandler: Handler<Op['login'], Principal> = async ({ body, requestId, ip }) => ({
     status: 200,
-    body: authResponse(await login(deps, { ...body, requestId })),
+    body: authResponse(await login(deps, { ...body, requestId, ip })),
   });
 
-  const refresh: Handler<Op['refresh'], Principal> = async ({ body }) => ({
+  const refresh: Handler<Op['refresh'], Principal> = async ({ body, requestId, ip }) => ({
     status: 200,
-    body: tokenPairBody(await refreshSession(deps, body.refresh_token)),
+    body: tokenPairBody(await refreshSession(deps, body.refresh_token, { ip, requestId })),
   });
 
-  const logoutHandler: Handler<Op['logout'], Principal> = async ({ body, principal }) => {
+  const logoutHandler: Handler<Op['logout'], Principal> = async ({
+    body,
+    principal,
+    requestId,
+    ip,
+  }) => {
     await logout(deps, {
       userId: principal!.userId,
       access: principal!,
       refreshToken: body?.refresh_token,
+      request: { ip, requestId },
     });
     return { status: 204, body: undefined };
   };
