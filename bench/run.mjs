@@ -21,7 +21,7 @@ import {
   measureDeactivationPropagation,
   measureRegisterPropagation,
   mixKinds,
-  probeLogoutRevocation,
+  measureLogoutPropagation,
   seedAccounts,
 } from './lib/scenarios.mjs';
 import { checkInfra, startStack } from './lib/stack.mjs';
@@ -225,6 +225,11 @@ async function main() {
     ARGON2_MEMORY_KIB: String(argon2.memoryKiB),
     ARGON2_TIME_COST: String(argon2.timeCost),
     ARGON2_PARALLELISM: String(argon2.parallelism),
+    // All load comes from one address: the per-IP limits and the challenge must not refuse it.
+    LOGIN_MAX_FAILURES_PER_IP: '1000000000',
+    REGISTER_RATE_PER_IP: '1000000000',
+    REFRESH_RATE_PER_IP: '1000000000',
+    CHALLENGE_AFTER_FAILURES: '0',
     ...(env.UV_THREADPOOL_SIZE ? { UV_THREADPOOL_SIZE: env.UV_THREADPOOL_SIZE } : {}),
   };
   const serviceEnv = { ...baseEnv, ...args.serviceEnv };
@@ -389,17 +394,26 @@ async function main() {
   }
 
   if (selected('propagation')) {
-    log(`event propagation: ${settings.samples} samples, one at a time`);
-    const register = await measureRegisterPropagation(state, settings.samples, signal);
+    // Twice the samples: half the new accounts log out, the other half are deactivated.
+    log(`event propagation: ${settings.samples * 2} samples, one at a time`);
+    const register = await measureRegisterPropagation(state, settings.samples * 2, signal);
     checkAborted();
-    log(`deactivation propagation: ${register.accounts.length} samples, one at a time`);
-    const deactivation = await measureDeactivationPropagation(state, register.accounts, signal);
+    const half = Math.ceil(register.accounts.length / 2);
+    log(`revocation (logout) propagation: ${half} samples, one at a time`);
+    const logout = await measureLogoutPropagation(state, register.accounts.slice(0, half), signal);
     checkAborted();
-    const logout = await probeLogoutRevocation(state);
+    log(`deactivation propagation: ${register.accounts.length - half} samples, one at a time`);
+    const deactivation = await measureDeactivationPropagation(
+      state,
+      register.accounts.slice(half),
+      signal,
+    );
+    checkAborted();
     delete register.accounts;
-    results.propagation = { register, deactivation, logout };
+    results.propagation = { register, logout, deactivation };
     for (const [name, r] of [
       ['event propagation', register],
+      ['revocation propagation', logout],
       ['deactivation propagation', deactivation],
     ]) {
       if (r.failures.length > 0) {

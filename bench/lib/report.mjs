@@ -115,6 +115,7 @@ export function renderReport(results) {
     const rowsP = [];
     for (const [name, r] of [
       ['event: register → profile readable', p.register],
+      ['revocation: logout → 401', p.logout],
       ['deactivation: account-delete → 403', p.deactivation],
     ]) {
       if (!r) continue;
@@ -136,7 +137,6 @@ export function renderReport(results) {
     out.push(
       '  at 1st poll: samples already visible at the first poll (the sample is then one poll round trip)',
     );
-    if (p.logout) out.push(`  revocation after logout: ${p.logout.result}`);
   }
   out.push('', 'Peak RSS (VmHWM) of each service process:');
   for (const m of results.memory) {

@@ -6,6 +6,7 @@ import { Ajv2019 } from 'ajv/dist/2019.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CHART, named, PRODUCTION_VALUES, REPO, renderChart } from './helm.js';
+import { rolesGranting } from '../../services/common/src/auth/permissions.js';
 import { SERVICE_DEFAULTS } from './service-env.js';
 
 type Json = Record<string, any>;
@@ -56,7 +57,15 @@ const operations: Operation[] = (['auth', 'user'] as const).flatMap((service) =>
         path: opPath,
         gatewayPath: `/api${(op['x-gateway-path'] as string | undefined) ?? opPath}`,
         secured: security.some((req) => Object.keys(req).length > 0),
-        roles: (op['x-required-roles'] as string[] | undefined) ?? [],
+        // A gateway sees roles only: a required permission becomes the roles that grant it.
+        roles: [
+          ...new Set([
+            ...((op['x-required-roles'] as string[] | undefined) ?? []),
+            ...((op['x-required-permissions'] as string[] | undefined) ?? []).flatMap(
+              rolesGranting,
+            ),
+          ]),
+        ],
       };
     }),
   );
@@ -145,7 +154,7 @@ describe('gateway/krakend.json against the OpenAPI contracts', () => {
     }
   });
 
-  it('When an operation requires roles (x-required-roles), then the gateway requires the same roles', () => {
+  it('When an operation requires roles or permissions, then the gateway requires the roles that grant them', () => {
     expect(operations.some((op) => op.roles.length > 0)).toBe(true);
     for (const endpoint of endpoints) {
       const op = operationOf(endpoint)!;

@@ -149,7 +149,12 @@ async function expectOnlyLiveRowsLeft(prefix: string, addedDuringRun: string[]):
   expect(await count(`SELECT count(*) AS n FROM outbox WHERE sent_at IS NOT NULL`)).toBe(0);
 }
 
-const expected: CleanupCounts = { token_blacklist: EXPIRED, sessions: 5000, outbox: 2000 };
+const expected: CleanupCounts = {
+  token_blacklist: EXPIRED,
+  sessions: 5000,
+  outbox: 2000,
+  login_throttle: 0,
+};
 
 describe(`the cleanup on Postgres with ${EXPIRED} expired and ${LIVE} live blacklist entries`, () => {
   it('When it runs while requests blacklist and look up tokens, then exactly the expired rows go and every live one stays', async () => {
@@ -181,6 +186,7 @@ describe(`the cleanup on Postgres with ${EXPIRED} expired and ${LIVE} live black
       token_blacklist: sum('token_blacklist'),
       sessions: sum('sessions'),
       outbox: sum('outbox'),
+      login_throttle: sum('login_throttle'),
     }).toEqual(expected);
     await expectOnlyLiveRowsLeft('b', added);
   }, 120_000);

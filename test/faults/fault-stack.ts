@@ -23,6 +23,13 @@ const BASE_ENV = {
   ARGON2_MEMORY_KIB: '4096',
   ARGON2_TIME_COST: '1',
   OUTBOX_POLL_MS: '200',
+  // Load from one address: no brute-force limit may refuse it (see TEST_ENV).
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: '100',
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_IP: '100',
+  LOGIN_MAX_FAILURES_PER_IP: '1000000',
+  REGISTER_RATE_PER_IP: '1000000',
+  REFRESH_RATE_PER_IP: '1000000',
+  CHALLENGE_AFTER_FAILURES: '0',
 };
 
 export async function startFaultStack(

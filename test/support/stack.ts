@@ -76,6 +76,16 @@ export const TEST_ENV = {
   ARGON2_TIME_COST: '1',
   /** Deliveries of a failing event before it is dead-lettered (the same in both modes). */
   EVENT_MAX_ATTEMPTS: '3',
+  /**
+   * Every test registers and logs in from 127.0.0.1: brute-force limits out of the way (an account's
+   * own are at most the NIST cap of 100) and no challenge; the brute-force tests set their own.
+   */
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: '100',
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_IP: '100',
+  LOGIN_MAX_FAILURES_PER_IP: '1000000',
+  REGISTER_RATE_PER_IP: '1000000',
+  REFRESH_RATE_PER_IP: '1000000',
+  CHALLENGE_AFTER_FAILURES: '0',
 } as const;
 
 /**

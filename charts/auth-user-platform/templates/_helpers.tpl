@@ -132,6 +132,8 @@ a margin before the kubelet's SIGKILL.
   value: {{ $v.config.jwtAudience | quote }}
 - name: AMQP_QUEUE
   value: {{ $v.config.amqpQueue | quote }}
+- name: TRUST_PROXY_HOPS
+  value: {{ $v.config.trustProxyHops | quote }}
 {{ include "aup.secretEnv" (dict "root" .root "name" "DATABASE_URL" "key" (ternary $v.secretKeys.authDatabaseUrl $v.secretKeys.userDatabaseUrl (eq .service "auth"))) }}
 {{ include "aup.secretEnv" (dict "root" .root "name" "AMQP_URL" "key" $v.secretKeys.amqpUrl) }}
 {{- end -}}

@@ -9,6 +9,7 @@ import type Koa from 'koa';
 import type { AuthDeps } from './domain/deps.js';
 import { authenticate, type Principal } from './domain/principal.js';
 import { accountHandlers } from './http/handlers/account-handlers.js';
+import { challengeHandlers } from './http/handlers/challenge-handlers.js';
 import { operationsHandlers, type Readiness } from './http/handlers/operations-handlers.js';
 import { sessionHandlers } from './http/handlers/session-handlers.js';
 
@@ -23,6 +24,7 @@ export function createAuthApp(
   const handlers = {
     ...sessionHandlers(deps),
     ...accountHandlers(deps),
+    ...challengeHandlers(deps),
     ...operationsHandlers(deps, jwks, readiness),
   } satisfies HandlerMap<AuthApi.operations, Principal>;
 

@@ -1,6 +1,15 @@
 import { EnvReader, readSharedConfig, type EnvSource, type SharedConfig } from '@platform/common';
 import { isPrivateJwk, type PrivateJwk } from './domain/signing-keys.js';
 import type { Argon2Params } from './domain/passwords.js';
+import type { ThrottleSettings } from './domain/throttle-policy.js';
+import { readThrottleSettings } from './throttle-config.js';
+import {
+  MIN_LENGTH_RANGE,
+  NIST_MIN_LENGTH,
+  PASSWORD_POLICIES,
+  SEED_MIN_LENGTH,
+  type PasswordPolicySettings,
+} from './domain/password-policy.js';
 
 export interface AuthConfig extends SharedConfig {
   /** Empty means: use (or create) the development key in DATA_DIR; refused in production. */
@@ -10,7 +19,11 @@ export interface AuthConfig extends SharedConfig {
   audience: string;
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
+  sessionMaxLifetimeSeconds: number;
   argon2: Argon2Params;
+  passwordPolicy: PasswordPolicySettings;
+  /** Brute-force locks, per-IP rate limits and the login challenge. */
+  throttle: ThrottleSettings;
   outboxPollMs: number;
   /** How often the service itself runs the cleanup; 0: never (a CronJob runs `cleanup` instead). */
   cleanupIntervalMs: number;
@@ -39,6 +52,13 @@ export function loadAuthConfig(source: EnvSource): Readonly<AuthConfig> {
         displayName: env.string('ADMIN_DISPLAY_NAME', { default: 'Administrator' }),
       }
     : undefined;
+  const refreshDays = env.int('REFRESH_TOKEN_EXPIRE_DAYS', { default: 7, min: 1, max: 365 });
+  const sessionDays = env.int('SESSION_MAX_LIFETIME_DAYS', { default: 30, min: 1, max: 365 });
+  if (sessionDays < refreshDays) {
+    env.fail(
+      `SESSION_MAX_LIFETIME_DAYS (${sessionDays}) must be at least REFRESH_TOKEN_EXPIRE_DAYS (${refreshDays})`,
+    );
+  }
   return env.done({
     ...shared,
     signingKeys,
@@ -47,13 +67,15 @@ export function loadAuthConfig(source: EnvSource): Readonly<AuthConfig> {
     audience: env.string('JWT_AUDIENCE', { default: 'auth-user-platform' }),
     accessTtlSeconds:
       env.int('ACCESS_TOKEN_EXPIRE_MINUTES', { default: 30, min: 1, max: 24 * 60 }) * 60,
-    refreshTtlSeconds:
-      env.int('REFRESH_TOKEN_EXPIRE_DAYS', { default: 7, min: 1, max: 365 }) * 86_400,
+    refreshTtlSeconds: refreshDays * 86_400,
+    sessionMaxLifetimeSeconds: sessionDays * 86_400,
     argon2: {
       memoryKiB: env.int('ARGON2_MEMORY_KIB', { default: 19_456, min: 1024, max: 4_194_304 }),
       timeCost: env.int('ARGON2_TIME_COST', { default: 2, min: 1, max: 100 }),
       parallelism: env.int('ARGON2_PARALLELISM', { default: 1, min: 1, max: 16 }),
     },
+    passwordPolicy: readPasswordPolicy(env),
+    throttle: readThrottleSettings(env),
     outboxPollMs: env.int('OUTBOX_POLL_MS', { default: 1000, min: 10, max: 60_000 }),
     cleanupIntervalMs:
       env.int('CLEANUP_INTERVAL_MINUTES', {
@@ -69,6 +91,24 @@ export function loadAuthConfig(source: EnvSource): Readonly<AuthConfig> {
 export function loadCleanupConfig(source: EnvSource): Readonly<SharedConfig> {
   const env = new EnvReader(source);
   return env.done(readSharedConfig(env, { port: 8000, database: 'auth.db' }));
+}
+
+/**
+ * PASSWORD_MIN_LENGTH belongs to the nist policy. With the seed policy a value other than its 8 is
+ * refused rather than ignored or applied, so that no one believes a minimum is in force that is not.
+ */
+function readPasswordPolicy(env: EnvReader): PasswordPolicySettings {
+  const name = env.oneOf('PASSWORD_POLICY', PASSWORD_POLICIES, { default: 'seed' });
+  const minLength = env.int('PASSWORD_MIN_LENGTH', {
+    default: name === 'nist' ? NIST_MIN_LENGTH : SEED_MIN_LENGTH,
+    ...MIN_LENGTH_RANGE,
+  });
+  if (name === 'seed' && minLength !== SEED_MIN_LENGTH) {
+    env.fail(
+      `PASSWORD_MIN_LENGTH applies to PASSWORD_POLICY=nist only (the seed policy's minimum is ${SEED_MIN_LENGTH}); unset it or set PASSWORD_POLICY=nist`,
+    );
+  }
+  return { name, minLength };
 }
 
 function parseKeys(env: EnvReader, raw: string | undefined): PrivateJwk[] {

@@ -20,9 +20,11 @@ import { CleanupTimer } from './domain/cleanup-timer.js';
 import type { AuthDeps } from './domain/deps.js';
 import { devSigningKey } from './domain/dev-key.js';
 import { noAuthMetrics, type AuthMetrics } from './domain/metrics.js';
+import { createPasswordPolicy } from './domain/password-policy.js';
 import { PasswordHasher } from './domain/passwords.js';
 import { loadKeyRing } from './domain/signing-keys.js';
 import { TokenService } from './domain/tokens.js';
+import { createThrottle } from './throttle-config.js';
 import { OutboxRelay } from './events/outbox-relay.js';
 import { authMetrics, registerAuthGauges } from './metrics/auth-metrics.js';
 
@@ -72,15 +74,26 @@ export async function buildAuthService(
         audience: config.audience,
         accessTtlSeconds: config.accessTtlSeconds,
         refreshTtlSeconds: config.refreshTtlSeconds,
+        sessionMaxLifetimeSeconds: config.sessionMaxLifetimeSeconds,
       },
       { kid: ring.signingKid, key: ring.signingKey },
       ring.verifyKey,
     ),
     passwords: new PasswordHasher(config.argon2, metrics),
+    // Built here, at start-up: the nist policy indexes its list of common passwords once.
+    passwordPolicy: createPasswordPolicy(config.passwordPolicy),
     eventsWritten: () => relay.wake(),
     logger,
     metrics,
     audit: auditTrail(store, logger),
+    throttle: createThrottle({
+      settings: config.throttle,
+      dataSource,
+      keys,
+      signingKid: ring.signingKid,
+      metrics,
+      audit: auditTrail(store, logger),
+    }),
   };
   return { dataSource, deps, relay, jwks: ring.jwks };
 }
@@ -127,7 +140,11 @@ export async function startAuthService(
   );
   const server: RunningServer = await listen(app, config.port, config.host);
   logger.info(
-    { url: server.url, broker: config.amqp ? config.amqp.queue : 'in-process' },
+    {
+      url: server.url,
+      broker: config.amqp ? config.amqp.queue : 'in-process',
+      passwordPolicy: deps.passwordPolicy.describe(),
+    },
     'auth service listening',
   );
   return {

@@ -7,6 +7,7 @@ import { createLogger } from '@platform/common';
 import { loadAuthConfig, startAuthService } from '@platform/auth';
 import { authDataSource } from '../src/data/data-source.js';
 import { BlacklistEntity, OutboxEntity, SessionEntity } from '../src/data/entities.js';
+import { LoginThrottleEntity } from '../src/data/throttle-repository.js';
 import { Store } from '../src/data/store.js';
 import { cleanup, type CleanupCounts } from '../src/domain/cleanup.js';
 import { CleanupTimer } from '../src/domain/cleanup-timer.js';
@@ -49,7 +50,7 @@ afterAll(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
 beforeEach(async () => {
-  for (const entity of [BlacklistEntity, SessionEntity, OutboxEntity]) {
+  for (const entity of [BlacklistEntity, SessionEntity, OutboxEntity, LoginThrottleEntity]) {
     await dataSource.createQueryBuilder().delete().from(entity).execute();
   }
 });
@@ -61,7 +62,13 @@ const blacklist = (jti: string, expiresAt: Date) =>
   store.repos.tokens.blacklist([{ jti, userId, expiresAt }]);
 
 async function session(id: string, expiresAt: Date, revoked = false) {
-  await store.repos.tokens.createSession({ id, userId, refreshJti: `${id}-refresh`, expiresAt });
+  await store.repos.tokens.createSession({
+    id,
+    userId,
+    refreshJti: `${id}-refresh`,
+    createdAt: now,
+    expiresAt,
+  });
   if (revoked) await store.repos.tokens.revokeSession(id, 'logout');
 }
 
@@ -85,7 +92,7 @@ const remaining = {
     (await dataSource.getRepository(OutboxEntity).find()).map((r) => r.aggregate_id).sort(),
 };
 
-const none: CleanupCounts = { token_blacklist: 0, sessions: 0, outbox: 0 };
+const none: CleanupCounts = { token_blacklist: 0, sessions: 0, outbox: 0, login_throttle: 0 };
 
 describe('cleanup', () => {
   it('When blacklisted tokens have expired, then their entries go and those of live tokens stay', async () => {
@@ -121,6 +128,22 @@ describe('cleanup', () => {
       outbox: 1,
     });
     expect(await remaining.outbox()).toEqual([4]);
+  });
+
+  it('When brute-force counters are past their window, then their rows go and live ones stay', async () => {
+    const counter = (key: string, expiresAt: Date) =>
+      dataSource
+        .createQueryBuilder()
+        .insert()
+        .into(LoginThrottleEntity)
+        .values({ key, failures: 3, locked_until: null, expires_at: expiresAt })
+        .execute();
+    await counter('login:account:expired', at(-HOUR));
+    await counter('altcha:used-expired', at(-2 * HOUR));
+    await counter('login:ip:live', at(HOUR));
+    expect(await cleanup(store, { now })).toEqual({ ...none, login_throttle: 2 });
+    const left = await dataSource.getRepository(LoginThrottleEntity).find();
+    expect(left.map((r) => r.key)).toEqual(['login:ip:live']);
   });
 
   it('When there are more rows than a batch, then every batch is deleted and counted once', async () => {

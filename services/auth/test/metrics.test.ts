@@ -105,7 +105,7 @@ describe('GET /metrics (auth service)', () => {
       invalid: change('auth_refreshes_total', { outcome: 'invalid' }),
     }).toEqual({ rotated: 1, reuse: 1, revoked: 1, expired: 1, invalid: 0 });
     expect({
-      reuse: change('auth_revocations_total', { reason: 'reuse_detected' }),
+      reuse: change('auth_revocations_total', { reason: 'refresh_token_reuse' }),
       logout: change('auth_revocations_total', { reason: 'logout' }),
       deactivation: change('auth_revocations_total', { reason: 'deactivation' }),
     }).toEqual({ reuse: 1, logout: 1, deactivation: 0 });

@@ -23,6 +23,7 @@ export * from './data/exclusive-access.js';
 export * from './lifecycle/http-server.js';
 export * from './lifecycle/shutdown.js';
 export * from './tokens/verify-token.js';
+export * from './auth/permissions.js';
 export * from './logging/logger.js';
 export * from './contracts.js';
 export type * as AuthApi from './generated/auth-api.js';

@@ -8,6 +8,8 @@ export interface UserConfig extends SharedConfig {
   eventMaxAttempts: number;
   issuer: string;
   audience: string;
+  /** Verified access tokens kept in memory (0: verify every time). */
+  tokenCacheSize: number;
 }
 
 export function loadUserConfig(source: EnvSource): Readonly<UserConfig> {
@@ -23,5 +25,6 @@ export function loadUserConfig(source: EnvSource): Readonly<UserConfig> {
     eventMaxAttempts: env.int('EVENT_MAX_ATTEMPTS', { default: 5, min: 1, max: 100 }),
     issuer: env.string('JWT_ISSUER', { default: 'auth-service' }),
     audience: env.string('JWT_AUDIENCE', { default: 'auth-user-platform' }),
+    tokenCacheSize: env.int('TOKEN_CACHE_SIZE', { default: 10_000, min: 0, max: 1_000_000 }),
   });
 }

@@ -13,6 +13,7 @@ import { createUserApp } from './app.js';
 import type { UserConfig } from './config.js';
 import { Store, userDataSource } from './data/store.js';
 import type { UserDeps } from './domain/deps.js';
+import { VerifiedTokens } from './domain/verified-tokens.js';
 import { UserInfoConsumer } from './events/user-info-consumer.js';
 import { createUserMetrics, type UserMetrics } from './metrics/user-metrics.js';
 
@@ -53,6 +54,7 @@ export async function startUserService(
       cacheMaxAge: 600_000,
     }),
     token: { issuer: config.issuer, audience: config.audience },
+    verifiedTokens: new VerifiedTokens(config.tokenCacheSize),
     logger,
   };
   const bus =

@@ -5,8 +5,9 @@ import { Store } from '../data/store.js';
 import { cleanup } from '../domain/cleanup.js';
 
 // npm run cleanup — node services/auth/dist/cli/cleanup.js, the entry point of the cleanup CronJob.
-// Deletes expired blacklist entries and sessions and old sent outbox events from DATABASE_URL (or
-// DATA_DIR's auth.db), prints one JSON line with the rows deleted per table and exits 0; on failure
+// Deletes expired blacklist entries, sessions and brute-force counters and old sent outbox events
+// from DATABASE_URL (or DATA_DIR's auth.db), prints one JSON line with the rows deleted per table
+// (token_blacklist, sessions, outbox, login_throttle) and exits 0; on failure
 // it prints why to stderr and exits 1. Safe beside the running service and beside another run.
 try {
   const config = loadCleanupConfig(process.env);

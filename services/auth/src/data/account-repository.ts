@@ -8,6 +8,9 @@ import {
 } from './entities.js';
 import type { Account, AccountWithSecret } from './records.js';
 
+/** The first key of the two-key advisory locks that stand for roles (any fixed int4 would do). */
+const ROLE_LOCK_SPACE = 0x726f6c65; // 'role'
+
 export interface NewAccount {
   login: string;
   email: string;
@@ -22,6 +25,19 @@ export class AccountRepository {
       where: { login_lower: login.toLowerCase() },
     });
     return row ? { ...(await this.toAccount(row)), hashedPassword: row.hashed_password } : null;
+  }
+
+  /**
+   * The login check's one lookup, without the roles (read once the password is proven), so that a
+   * known login costs the same single query as an unknown one.
+   */
+  async findCredentials(login: string): Promise<Omit<AccountWithSecret, 'roles'> | null> {
+    const row = await this.db.findOne(AccountEntity, {
+      where: { login_lower: login.toLowerCase() },
+    });
+    if (!row) return null;
+    const { id, email, hashed_password: hashedPassword } = row;
+    return { id, login: row.login, email, isActive: Boolean(row.is_active), hashedPassword };
   }
 
   async findById(id: number): Promise<Account | null> {
@@ -57,7 +73,8 @@ export class AccountRepository {
     return this.toAccount(row);
   }
 
-  async grantRoles(userId: number, roles: string[]): Promise<void> {
+  /** Gives the account the roles it lacks; returns those it did not hold before. */
+  async grantRoles(userId: number, roles: string[]): Promise<string[]> {
     const found = await this.db.find(RoleEntity, { where: { name: In(roles) } });
     if (found.length !== roles.length) {
       throw new Error(`Unknown role among ${roles.join(', ')}`);
@@ -74,6 +91,7 @@ export class AccountRepository {
       }));
       await this.db.insert(UserRoleEntity, grants);
     }
+    return missing.map((role) => role.name);
   }
 
   async setPasswordHash(id: number, hashedPassword: string): Promise<void> {
@@ -91,6 +109,38 @@ export class AccountRepository {
       { id, is_active: true },
       { is_active: false, updated_at: new Date() },
     );
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Accounts that are active and hold the role, apart from `exceptUserId`. */
+  async countActiveWithRole(role: string, exceptUserId: number): Promise<number> {
+    return this.db
+      .createQueryBuilder()
+      .from(AccountEntity, 'a')
+      .innerJoin('user_roles', 'ur', 'ur.user_id = a.id')
+      .innerJoin('roles', 'r', 'r.id = ur.role_id')
+      .where('r.name = :role AND a.is_active = :active AND a.id <> :exceptUserId', {
+        role,
+        active: true,
+        exceptUserId,
+      })
+      .getCount();
+  }
+
+  /**
+   * Inside a transaction: waits for, then holds until it ends, the lock that serialises changes to
+   * who holds the role (Postgres; SQLite runs one transaction at a time anyway).
+   */
+  async lockRole(role: string): Promise<void> {
+    if (this.db.connection.options.type !== 'postgres') return;
+    await this.db.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ROLE_LOCK_SPACE, role]);
+  }
+
+  /** Takes the role from the account; false when it did not hold it. */
+  async revokeRole(userId: number, role: string): Promise<boolean> {
+    const found = await this.db.findOne(RoleEntity, { where: { name: role } });
+    if (!found) return false;
+    const result = await this.db.delete(UserRoleEntity, { user_id: userId, role_id: found.id });
     return (result.affected ?? 0) > 0;
   }
 

@@ -1,10 +1,23 @@
 import { createDataSource } from '@platform/common';
 import { entities } from './entities.js';
+import { LoginThrottleEntity } from './throttle-repository.js';
 import { InitialSchema1764072000000 } from './migrations/1764072000000-initial-schema.js';
 import { AuditLog1764158400000 } from './migrations/1764158400000-audit-log.js';
+import { LoginThrottle1764158460000 } from './migrations/1764158460000-login-throttle.js';
+import { SupportRole1764158520000 } from './migrations/1764158520000-support-role.js';
 
-export const migrations = [InitialSchema1764072000000, AuditLog1764158400000];
+export const migrations = [
+  InitialSchema1764072000000,
+  AuditLog1764158400000,
+  LoginThrottle1764158460000,
+  SupportRole1764158520000,
+];
 
 export function authDataSource(url: string, opts: { poolSize?: number; timeoutMs?: number } = {}) {
-  return createDataSource({ url, entities, migrations, ...opts });
+  return createDataSource({
+    url,
+    entities: [...entities, LoginThrottleEntity],
+    migrations,
+    ...opts,
+  });
 }

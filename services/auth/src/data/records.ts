@@ -15,6 +15,8 @@ export interface Session {
   id: string;
   userId: number;
   refreshJti: string;
+  createdAt: Date;
+  /** When the current refresh token expires; no token of the session outlives it. */
   expiresAt: Date;
   revokedAt: Date | null;
 }

@@ -3,6 +3,7 @@ import { exclusiveAccess, type ExclusiveAccess } from '@platform/common';
 import { AccountRepository } from './account-repository.js';
 import { AuditRepository } from './audit-repository.js';
 import { OutboxRepository } from './outbox-repository.js';
+import { ThrottleRepository } from './throttle-repository.js';
 import { TokenRepository } from './token-repository.js';
 
 export interface Repositories {
@@ -10,6 +11,7 @@ export interface Repositories {
   tokens: TokenRepository;
   outbox: OutboxRepository;
   audit: AuditRepository;
+  throttle: ThrottleRepository;
 }
 
 const bind = (db: EntityManager): Repositories => ({
@@ -17,6 +19,7 @@ const bind = (db: EntityManager): Repositories => ({
   tokens: new TokenRepository(db),
   outbox: new OutboxRepository(db),
   audit: new AuditRepository(db),
+  throttle: new ThrottleRepository(db),
 });
 
 /**
@@ -36,6 +39,7 @@ export class Store {
       tokens: this.access.guard(repos.tokens),
       outbox: this.access.guard(repos.outbox),
       audit: this.access.guard(repos.audit),
+      throttle: this.access.guard(repos.throttle),
     };
   }
 

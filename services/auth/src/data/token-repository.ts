@@ -11,13 +11,14 @@ export class TokenRepository {
     id: string;
     userId: number;
     refreshJti: string;
+    createdAt: Date;
     expiresAt: Date;
   }): Promise<void> {
     await this.db.insert(SessionEntity, {
       id: session.id,
       user_id: session.userId,
       refresh_jti: session.refreshJti,
-      created_at: new Date(),
+      created_at: session.createdAt,
       expires_at: session.expiresAt,
       revoked_at: null,
       revoked_reason: null,
@@ -57,13 +58,46 @@ export class TokenRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  async revokeAllSessions(userId: number, reason: string): Promise<number> {
-    const result = await this.db.update(
-      SessionEntity,
-      { user_id: userId, revoked_at: IsNull() },
-      { revoked_at: new Date(), revoked_reason: reason },
-    );
-    return result.affected ?? 0;
+  /**
+   * Ends the given sessions of the account that are still active, or all of them when `ids` is
+   * undefined, and returns those it ended.
+   */
+  async revokeSessions(
+    userId: number,
+    reason: string,
+    ids?: readonly string[],
+  ): Promise<Session[]> {
+    const active = await this.db.find(SessionEntity, {
+      where: {
+        user_id: userId,
+        revoked_at: IsNull(),
+        ...(ids === undefined ? {} : { id: In([...ids]) }),
+      },
+    });
+    if (active.length === 0) return [];
+    const revokedAt = new Date();
+    const ended: Session[] = [];
+    // Bounded IN lists; each row is re-checked, so a session ended meanwhile is not reported twice.
+    for (let i = 0; i < active.length; i += 500) {
+      const batch = active.slice(i, i + 500);
+      const result = await this.db.update(
+        SessionEntity,
+        { id: In(batch.map((row) => row.id)), revoked_at: IsNull() },
+        { revoked_at: revokedAt, revoked_reason: reason },
+      );
+      let mine = batch;
+      if ((result.affected ?? batch.length) < batch.length) {
+        // A concurrent revocation ended some of them first: report only the ones this call ended.
+        const ours = await this.db.find(SessionEntity, {
+          select: { id: true },
+          where: { id: In(batch.map((row) => row.id)), revoked_at: revokedAt },
+        });
+        const ids = new Set(ours.map((row) => row.id));
+        mine = batch.filter((row) => ids.has(row.id));
+      }
+      ended.push(...mine.map((row) => ({ ...toSession(row), revokedAt })));
+    }
+    return ended;
   }
 
   /** Adds tokens to the blacklist; a token already there stays as it was. */
@@ -134,6 +168,7 @@ function toSession(row: SessionRow): Session {
     id: row.id,
     userId: row.user_id,
     refreshJti: row.refresh_jti,
+    createdAt: row.created_at,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
   };

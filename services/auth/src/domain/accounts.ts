@@ -1,8 +1,9 @@
-import { errors, isUniqueViolation, schemaValidator } from '@platform/common';
+import { AppError, errors, isUniqueViolation, schemaValidator } from '@platform/common';
 import type { Account } from '../data/records.js';
 import { deactivated, registered } from '../events/account-events.js';
-import type { AuthDeps } from './deps.js';
-import { passwordProblems } from './password-policy.js';
+import type { Repositories } from '../data/store.js';
+import type { AuthDeps, RequestContext } from './deps.js';
+import { endSessions } from './revocation.js';
 import { startSession } from './sessions.js';
 import type { TokenPair } from './tokens.js';
 
@@ -33,7 +34,12 @@ export async function registerAccount(
   input: Registration,
   roles: string[] = [DEFAULT_ROLE],
 ): Promise<SignedIn> {
-  const problems = passwordProblems(input.password);
+  await deps.throttle.limit('register', input.ip);
+  const problems = deps.passwordPolicy.problems(input.password, {
+    login: input.login,
+    email: input.email,
+    displayName: input.displayName,
+  });
   if (problems.length > 0) {
     deps.metrics.registration('invalid');
     throw errors.validation(
@@ -76,67 +82,34 @@ async function assertAvailable(deps: AuthDeps, login: string, email: string): Pr
 }
 
 /**
- * Checks a login and password. Unknown logins cost the same argon2 work as known ones and get the same
- * answer; the state of the account is revealed only once the password is proven.
- */
-export async function login(
-  deps: AuthDeps,
-  input: { login: string; password: string; requestId?: string; ip?: string },
-): Promise<SignedIn> {
-  const account = await deps.store.repos.accounts.findByLogin(input.login);
-  if (!account) {
-    await deps.passwords.verifyDecoy(input.password);
-    deps.logger.info({ reason: 'unknown-login', requestId: input.requestId }, 'login failed');
-    deps.metrics.login('unknown_login');
-    throw errors.badCredentials();
-  }
-  const { ok, needsRehash } = await deps.passwords.verify(account.hashedPassword, input.password);
-  if (!ok) {
-    deps.logger.info(
-      { reason: 'wrong-password', userId: account.id, requestId: input.requestId },
-      'login failed',
-    );
-    deps.metrics.login('wrong_password');
-    throw errors.badCredentials();
-  }
-  if (!account.isActive) {
-    deps.logger.info(
-      { reason: 'account-inactive', userId: account.id, requestId: input.requestId },
-      'login refused',
-    );
-    deps.metrics.login('account_inactive');
-    throw errors.accountInactive();
-  }
-  if (needsRehash) {
-    await deps.store.repos.accounts.setPasswordHash(
-      account.id,
-      await deps.passwords.hash(input.password),
-    );
-  }
-  const { hashedPassword: _secret, ...publicAccount } = account;
-  const tokens = await deps.store.transaction((repos) => startSession(deps, repos, publicAccount));
-  deps.metrics.login('ok');
-  deps.metrics.tokenPairIssued();
-  return { account: publicAccount, tokens };
-}
-
-/**
- * Deactivates (soft-deletes) an account: every session ends, the caller's token is blacklisted and an
- * `Account Deactivate` event is written. Deactivating an inactive account changes nothing.
+ * Deactivates (soft-deletes) an account: every session ends (with a `Sessions Revoked` event), the
+ * caller's token is blacklisted and an `Account Deactivate` event is written. Deactivating an inactive
+ * account changes nothing. The last active administrator cannot be deactivated.
  */
 export async function deactivateAccount(
   deps: AuthDeps,
   input: {
     userId: number;
     currentToken?: { jti: string; exp: number };
-    correlationId?: string | undefined;
+    /** The administrator who acts, when it is not the account itself. */
+    actorId?: number | undefined;
+    request?: RequestContext | undefined;
   },
 ): Promise<Account> {
+  const correlationId = input.request?.requestId;
   const revoked = await deps.store.transaction(async (repos) => {
     const account = await repos.accounts.findById(input.userId);
     if (!account) throw errors.notFound(`No account has id ${input.userId}.`);
+    if (account.isActive && account.roles.includes(ADMIN_ROLE)) {
+      await assertNotLastAdmin(repos, account.id);
+    }
     if (!(await repos.accounts.deactivate(account.id))) return undefined;
-    const sessions = await repos.tokens.revokeAllSessions(account.id, 'account-deactivated');
+    await repos.outbox.add(deactivated(account.id, correlationId));
+    const sessions = await endSessions(repos, {
+      userId: account.id,
+      reason: 'deactivation',
+      correlationId,
+    });
     if (input.currentToken) {
       await repos.tokens.blacklist([
         {
@@ -146,7 +119,19 @@ export async function deactivateAccount(
         },
       ]);
     }
-    await repos.outbox.add(deactivated(account.id, input.correlationId));
+    await deps.audit.record(
+      {
+        action: 'account_deactivated',
+        outcome: 'success',
+        reason: input.actorId === undefined ? 'self' : 'admin',
+        userId: account.id,
+        actorId: input.actorId,
+        ip: input.request?.ip,
+        requestId: correlationId,
+        details: { sessions_ended: sessions },
+      },
+      repos,
+    );
     return sessions;
   });
   if (revoked !== undefined) {
@@ -155,6 +140,23 @@ export async function deactivateAccount(
   }
   const account = await deps.store.repos.accounts.findById(input.userId);
   return account!;
+}
+
+/**
+ * Inside a transaction: refuses (409) a change that would leave no active administrator. Concurrent
+ * changes to administrators take turns, so two of them cannot each remove "the other" one.
+ */
+export async function assertNotLastAdmin(repos: Repositories, userId: number): Promise<void> {
+  await repos.accounts.lockRole(ADMIN_ROLE);
+  if ((await repos.accounts.countActiveWithRole(ADMIN_ROLE, userId)) === 0) {
+    throw new AppError({
+      status: 409,
+      code: 'last-administrator',
+      title: 'Last administrator',
+      detail:
+        'This is the last active administrator; grant the admin role to another account first.',
+    });
+  }
 }
 
 const checkRegistration = schemaValidator('auth.yaml', 'RegisterSchema');

@@ -52,7 +52,7 @@ export class CleanupTimer {
     const started = Date.now();
     try {
       const deleted = await cleanup(this.opts.store, { signal: this.abort.signal });
-      const total = deleted.token_blacklist + deleted.sessions + deleted.outbox;
+      const total = Object.values(deleted).reduce((sum, n) => sum + n, 0);
       this.opts.logger[total > 0 ? 'info' : 'debug'](
         { deleted, durationMs: Date.now() - started },
         'cleanup done',

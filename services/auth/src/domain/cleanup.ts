@@ -19,6 +19,8 @@ export interface CleanupCounts {
   token_blacklist: number;
   sessions: number;
   outbox: number;
+  /** Brute-force counters and used challenge solutions past their window (Postgres; see ThrottleStore). */
+  login_throttle: number;
 }
 
 export interface CleanupOptions {
@@ -32,15 +34,15 @@ export interface CleanupOptions {
 /**
  * Deletes what no request can need any more: blacklist entries of expired tokens (an expired token is
  * refused for its expiry alone), sessions whose current refresh token has expired, revoked or not, and
- * events sent longer ago than the outbox retention. Work is done in batches of one short statement
- * each, so it runs beside traffic; runs that overlap (the CronJob and a replica's timer) share the rows
- * and count each deleted row once.
+ * events sent longer ago than the outbox retention, and brute-force counters past their window. Work
+ * is done in batches of one short statement each, so it runs beside traffic; runs that overlap (the
+ * CronJob and a replica's timer) share the rows and count each deleted row once.
  */
 export async function cleanup(store: Store, opts: CleanupOptions = {}): Promise<CleanupCounts> {
   const now = opts.now ?? new Date();
   const batchSize = opts.batchSize ?? CLEANUP_BATCH_SIZE;
   const expiredBefore = new Date(now.getTime() - EXPIRY_GRACE_MS);
-  const { tokens, outbox } = store.repos;
+  const { tokens, outbox, throttle } = store.repos;
   return {
     token_blacklist: await inBatches(
       (limit) => tokens.deleteExpiredBlacklist(expiredBefore, limit),
@@ -58,6 +60,11 @@ export async function cleanup(store: Store, opts: CleanupOptions = {}): Promise<
       retentionMs: opts.outboxRetentionMs,
       signal: opts.signal,
     }),
+    login_throttle: await inBatches(
+      (limit) => throttle.deleteExpired(expiredBefore, limit),
+      batchSize,
+      opts.signal,
+    ),
   };
 }
 

@@ -2,7 +2,9 @@ import type { Logger } from '@platform/common';
 import type { Store } from '../data/store.js';
 import type { AuditTrail } from './audit.js';
 import type { AuthMetrics } from './metrics.js';
+import type { PasswordPolicy } from './password-policy.js';
 import type { PasswordHasher } from './passwords.js';
+import type { Throttle } from './throttle.js';
 import type { TokenService } from './tokens.js';
 
 /** What the use cases need, built once in the composition root and passed in. */
@@ -10,11 +12,15 @@ export interface AuthDeps {
   store: Store;
   tokens: TokenService;
   passwords: PasswordHasher;
+  /** The rules a new password must meet (PASSWORD_POLICY). */
+  passwordPolicy: PasswordPolicy;
   /** Called after a commit that wrote events, so the relay publishes them at once. */
   eventsWritten: () => void;
   logger: Logger;
   metrics: AuthMetrics;
   audit: AuditTrail;
+  /** Brute-force locks, per-IP rate limits and the login challenge. */
+  throttle: Throttle;
 }
 
 /** Who sent the request that started a use case: for rate limits, brute-force counters and the audit trail. */

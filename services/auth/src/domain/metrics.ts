@@ -1,10 +1,14 @@
+import type { RevocationReason } from '../events/account-events.js';
 import type { CleanupCounts } from './cleanup.js';
+import type { ThrottleScope } from './throttle-policy.js';
 
 export type LoginReason = 'ok' | 'unknown_login' | 'wrong_password' | 'account_inactive';
 export type RegistrationResult = 'created' | 'conflict' | 'invalid';
 export type RefreshOutcome = 'rotated' | 'reuse_detected' | 'expired' | 'revoked' | 'invalid';
-export type RevocationReason = 'logout' | 'reuse_detected' | 'deactivation';
+export type { RevocationReason } from '../events/account-events.js';
 export type PasswordOperation = 'hash' | 'verify';
+export type ThrottledOperation = 'login' | 'register' | 'refresh';
+export type ChallengeOutcome = 'issued' | 'required' | 'refused' | 'solved';
 
 /**
  * What the auth use cases count. The domain sees only this; the Prometheus implementation is built in
@@ -22,6 +26,12 @@ export interface AuthMetrics {
   eventPublished(type: string): void;
   cleanupRun(result: 'success' | 'failure', deleted?: CleanupCounts): void;
   passwordHashed(operation: PasswordOperation, seconds: number): void;
+  /** A request refused by a lock or a rate limit (429), by operation and the key that refused it. */
+  throttled(operation: ThrottledOperation, scope: ThrottleScope): void;
+  /** A failed login that locked a failure counter's key. */
+  lockout(scope: ThrottleScope): void;
+  /** Challenges issued, logins refused without one (428), with a bad or used one (428), or solved. */
+  challenge(outcome: ChallengeOutcome): void;
 }
 
 const ignore = () => undefined;
@@ -35,4 +45,7 @@ export const noAuthMetrics: AuthMetrics = {
   eventPublished: ignore,
   cleanupRun: ignore,
   passwordHashed: ignore,
+  throttled: ignore,
+  lockout: ignore,
+  challenge: ignore,
 };

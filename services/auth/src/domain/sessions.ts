@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { AppError, errors, type TokenClaims } from '@platform/common';
 import type { Account } from '../data/records.js';
 import type { Repositories } from '../data/store.js';
+import type { RevocationReason } from '../events/account-events.js';
 import type { AuthDeps, RequestContext } from './deps.js';
 import type { RefreshOutcome } from './metrics.js';
+import { endSessions } from './revocation.js';
 import type { TokenPair } from './tokens.js';
 
 /** Starts a session for the account inside the caller's transaction and returns its first token pair. */
@@ -13,11 +15,18 @@ export async function startSession(
   account: Account,
 ): Promise<TokenPair> {
   const sessionId = randomUUID();
-  const pair = await deps.tokens.issuePair({ userId: account.id, roles: account.roles, sessionId });
+  const createdAt = new Date();
+  const pair = await deps.tokens.issuePair({
+    userId: account.id,
+    roles: account.roles,
+    sessionId,
+    notAfter: deps.tokens.sessionEnd(createdAt),
+  });
   await repos.tokens.createSession({
     id: sessionId,
     userId: account.id,
     refreshJti: pair.refresh.jti,
+    createdAt,
     expiresAt: pair.refresh.expiresAt,
   });
   return pair;
@@ -25,14 +34,16 @@ export async function startSession(
 
 /**
  * Rotates a refresh token: the presented one is blacklisted and the session moves to the new one in a
- * single compare-and-swap. A refresh token that was already rotated means it was copied: the whole
- * session is revoked (RFC 9700 §4.14.2).
+ * single compare-and-swap, so of any number of concurrent refreshes with one token exactly one wins.
+ * A refresh token that was already rotated means it was copied: the whole session is revoked
+ * (RFC 9700 §4.14.2). No token of a session outlives its absolute lifetime.
  */
 export async function refreshSession(
   deps: AuthDeps,
   refreshToken: string,
   request?: RequestContext,
 ): Promise<TokenPair> {
+  await deps.throttle.limit('refresh', request?.ip);
   const refused = (outcome: RefreshOutcome, error: AppError) => {
     deps.metrics.refresh(outcome);
     return error;
@@ -44,14 +55,23 @@ export async function refreshSession(
     throw err;
   });
   const { store } = deps;
+  const reused = () =>
+    refused(
+      'reuse_detected',
+      errors.invalidToken('The refresh token has already been used; the session has been ended.'),
+    );
   const session = await store.repos.tokens.findSession(claims.sid);
   if (!session || session.revokedAt)
     throw refused('revoked', errors.invalidToken('The session has ended.'));
   if (session.refreshJti !== claims.jti || (await store.repos.tokens.isBlacklisted(claims.jti))) {
-    await revokeForReuse(deps, claims);
+    await revokeForReuse(deps, claims, request);
+    throw reused();
+  }
+  const endsAt = deps.tokens.sessionEnd(session.createdAt);
+  if (endsAt.getTime() <= Date.now()) {
     throw refused(
-      'reuse_detected',
-      errors.invalidToken('The refresh token has already been used; the session has been ended.'),
+      'expired',
+      errors.invalidToken('The session has reached its maximum lifetime; log in again.'),
     );
   }
   const account = await store.repos.accounts.findById(Number(claims.sub));
@@ -62,6 +82,7 @@ export async function refreshSession(
     userId: account.id,
     roles: account.roles,
     sessionId: session.id,
+    notAfter: endsAt,
   });
   const rotated = await store.transaction(async (repos) => {
     if (
@@ -74,22 +95,47 @@ export async function refreshSession(
     return true;
   });
   if (!rotated) {
-    await revokeForReuse(deps, claims);
-    throw refused(
-      'reuse_detected',
-      errors.invalidToken('The refresh token has already been used; the session has been ended.'),
-    );
+    // Another request rotated this token first: to the server a copy and a retry look the same.
+    await revokeForReuse(deps, claims, request);
+    throw reused();
   }
   deps.metrics.refresh('rotated');
   deps.metrics.tokenPairIssued();
   return pair;
 }
 
-async function revokeForReuse(deps: AuthDeps, claims: TokenClaims): Promise<void> {
-  const ended = await deps.store.repos.tokens.revokeSession(claims.sid, 'refresh-token-reuse');
-  deps.metrics.sessionsRevoked('reuse_detected', ended ? 1 : 0);
+/** Ends the session of a reused refresh token, with its event, audit record, metric and log line. */
+async function revokeForReuse(
+  deps: AuthDeps,
+  claims: TokenClaims,
+  request: RequestContext | undefined,
+): Promise<void> {
+  const userId = Number(claims.sub);
+  const ended = await deps.store.transaction(async (repos) => {
+    const count = await endSessions(repos, {
+      userId,
+      reason: 'refresh_token_reuse',
+      sessionIds: [claims.sid],
+      correlationId: request?.requestId,
+    });
+    await deps.audit.record(
+      {
+        action: 'refresh_token_reuse',
+        outcome: 'failure',
+        reason: 'refresh_token_reuse',
+        userId,
+        ip: request?.ip,
+        requestId: request?.requestId,
+        details: { session_id: claims.sid, sessions_ended: count },
+      },
+      repos,
+    );
+    return count;
+  });
+  if (ended > 0) deps.eventsWritten();
+  deps.metrics.sessionsRevoked('refresh_token_reuse', ended);
   deps.logger.warn(
-    { userId: claims.sub, sessionId: claims.sid },
+    { userId, sessionId: claims.sid, requestId: request?.requestId },
     'refresh token reuse detected; session revoked',
   );
 }
@@ -124,13 +170,65 @@ export async function logout(deps: AuthDeps, input: LogoutInput): Promise<void> 
   }
   const ended = await deps.store.transaction(async (repos) => {
     await repos.tokens.blacklist(revoked);
-    let count = 0;
-    for (const sessionId of sessions) {
-      if (await repos.tokens.revokeSession(sessionId, 'logout')) count++;
-    }
+    const count = await endSessions(repos, {
+      userId: input.userId,
+      reason: 'logout',
+      sessionIds: [...sessions],
+      correlationId: input.request?.requestId,
+    });
+    await deps.audit.record(
+      {
+        action: 'logout',
+        outcome: 'success',
+        userId: input.userId,
+        ip: input.request?.ip,
+        requestId: input.request?.requestId,
+        details: { sessions_ended: count },
+      },
+      repos,
+    );
     return count;
   });
+  if (ended > 0) deps.eventsWritten();
   deps.metrics.sessionsRevoked('logout', ended);
+}
+
+/**
+ * Ends every session of an account ("log out everywhere"): by the account itself, or by an
+ * administrator or support (`actorId`). Returns how many were active.
+ */
+export async function logoutEverywhere(
+  deps: AuthDeps,
+  input: { userId: number; actorId?: number | undefined; request?: RequestContext | undefined },
+): Promise<number> {
+  const reason: RevocationReason = input.actorId === undefined ? 'logout_all' : 'admin_logout_all';
+  const ended = await deps.store.transaction(async (repos) => {
+    if (!(await repos.accounts.findById(input.userId))) {
+      throw errors.notFound(`No account has id ${input.userId}.`);
+    }
+    const count = await endSessions(repos, {
+      userId: input.userId,
+      reason,
+      correlationId: input.request?.requestId,
+    });
+    await deps.audit.record(
+      {
+        action: 'sessions_revoked',
+        outcome: 'success',
+        reason,
+        userId: input.userId,
+        actorId: input.actorId,
+        ip: input.request?.ip,
+        requestId: input.request?.requestId,
+        details: { sessions_ended: count },
+      },
+      repos,
+    );
+    return count;
+  });
+  if (ended > 0) deps.eventsWritten();
+  deps.metrics.sessionsRevoked(reason, ended);
+  return ended;
 }
 
 /** An expired refresh token is dead already; logging out with one still ends the access token's session. */

@@ -9,6 +9,7 @@ const settings = {
   audience: 'auth-user-platform',
   accessTtlSeconds: 1800,
   refreshTtlSeconds: 604_800,
+  sessionMaxLifetimeSeconds: 2_592_000,
 };
 const subject = { userId: 42, roles: ['user'], sessionId: 'session-1' };
 

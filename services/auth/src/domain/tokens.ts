@@ -18,6 +18,16 @@ export interface TokenSettings {
   audience: string;
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
+  /** A session's absolute lifetime: however often it is refreshed, no token of it outlives this. */
+  sessionMaxLifetimeSeconds: number;
+}
+
+export interface TokenSubject {
+  userId: number;
+  roles: readonly string[];
+  sessionId: string;
+  /** The end of the session's absolute lifetime: both tokens expire by then at the latest. */
+  notAfter?: Date | undefined;
 }
 
 /** The seed's clients read a single `role`: the most privileged one the account holds. */
@@ -38,11 +48,12 @@ export class TokenService {
     return this.settings.refreshTtlSeconds;
   }
 
-  async issuePair(subject: {
-    userId: number;
-    roles: readonly string[];
-    sessionId: string;
-  }): Promise<TokenPair> {
+  /** When a session started at `createdAt` must end, refreshed or not. */
+  sessionEnd(createdAt: Date): Date {
+    return new Date(createdAt.getTime() + this.settings.sessionMaxLifetimeSeconds * 1000);
+  }
+
+  async issuePair(subject: TokenSubject): Promise<TokenPair> {
     const [access, refresh] = await Promise.all([
       this.issue('access', subject, this.settings.accessTtlSeconds),
       this.issue('refresh', subject, this.settings.refreshTtlSeconds),
@@ -52,12 +63,13 @@ export class TokenService {
 
   private async issue(
     type: TokenType,
-    subject: { userId: number; roles: readonly string[]; sessionId: string },
+    subject: TokenSubject,
     ttlSeconds: number,
   ): Promise<IssuedToken> {
     const jti = randomUUID();
     const iat = Math.floor(this.now() / 1000);
-    const exp = iat + ttlSeconds;
+    const cap = subject.notAfter ? Math.floor(subject.notAfter.getTime() / 1000) : Infinity;
+    const exp = Math.min(iat + ttlSeconds, cap);
     const token = await new SignJWT({
       type,
       sid: subject.sessionId,

@@ -8,13 +8,19 @@ import {
 import type { Store } from '../data/store.js';
 import type { CleanupCounts } from '../domain/cleanup.js';
 import type { AuthMetrics, LoginReason } from '../domain/metrics.js';
-import { ACCOUNT_EVENT_TYPES } from '../events/account-events.js';
+import { ACCOUNT_EVENT_TYPES, REVOCATION_REASONS } from '../events/account-events.js';
+import { throttleMetrics } from './throttle-metrics.js';
 
 /** How long a scrape waits for each database read before it answers without those gauges. */
 export const GAUGE_READ_TIMEOUT_MS = 2000;
 
 const LOGIN_REASONS: LoginReason[] = ['ok', 'unknown_login', 'wrong_password', 'account_inactive'];
-const CLEANUP_TABLES: (keyof CleanupCounts)[] = ['token_blacklist', 'sessions', 'outbox'];
+const CLEANUP_TABLES: (keyof CleanupCounts)[] = [
+  'token_blacklist',
+  'sessions',
+  'outbox',
+  'login_throttle',
+];
 
 /**
  * The auth service's domain metrics on its registry. Every known label combination starts at 0, so a
@@ -83,7 +89,7 @@ export function authMetrics(registry: Registry): AuthMetrics {
   for (const type of ['access', 'refresh']) tokens.inc({ type }, 0);
   for (const outcome of ['rotated', 'reuse_detected', 'expired', 'revoked', 'invalid'])
     refreshes.inc({ outcome }, 0);
-  for (const reason of ['logout', 'reuse_detected', 'deactivation']) revocations.inc({ reason }, 0);
+  for (const reason of REVOCATION_REASONS) revocations.inc({ reason }, 0);
   for (const type of ACCOUNT_EVENT_TYPES) published.inc({ type }, 0);
   for (const result of ['success', 'failure']) cleanupRuns.inc({ result }, 0);
   for (const table of CLEANUP_TABLES) cleanupDeleted.inc({ table }, 0);
@@ -106,6 +112,7 @@ export function authMetrics(registry: Registry): AuthMetrics {
       }
     },
     passwordHashed: (operation, seconds) => hashing.observe({ operation }, seconds),
+    ...throttleMetrics(registry),
   };
 }
 

@@ -126,6 +126,21 @@ export const errors = {
       detail,
       ...(fieldErrors ? { errors: fieldErrors } : {}),
     }),
+  /** The request needs a solved proof-of-work challenge first (RFC 6585 428). */
+  challengeRequired: (detail: string) =>
+    new AppError({ status: 428, code: 'challenge-required', title: 'Challenge required', detail }),
+  /** A rate limit or a temporary lock; `Retry-After` says when to try again, in whole seconds. */
+  tooManyRequests: (
+    retryAfterSeconds: number,
+    detail = 'Too many requests; try again after the time given in Retry-After.',
+  ) =>
+    new AppError({
+      status: 429,
+      code: 'too-many-requests',
+      title: 'Too many requests',
+      detail,
+      headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+    }),
   unavailable: (detail: string, cause?: unknown) =>
     new AppError({
       status: 503,

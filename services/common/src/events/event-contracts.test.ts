@@ -17,8 +17,12 @@ const parseError = (payload: unknown): PermanentEventError => {
 };
 
 describe('EventContracts', () => {
-  it('When it loads events.yaml, then it knows both event types', () => {
-    expect(contracts.eventTypes.sort()).toEqual(['Account Deactivate', 'Register']);
+  it('When it loads events.yaml, then it knows every event type', () => {
+    expect(contracts.eventTypes.sort()).toEqual([
+      'Account Deactivate',
+      'Register',
+      'Sessions Revoked',
+    ]);
   });
 
   it.each([
@@ -26,6 +30,26 @@ describe('EventContracts', () => {
     ['Account Deactivate', deactivate],
   ])('When the seed %s payload is parsed, then it is returned as is', (_name, payload) => {
     expect(contracts.parse(JSON.parse(JSON.stringify(payload)))).toEqual(payload);
+  });
+
+  it('When a Sessions Revoked payload is parsed, then session ids, reason and expiry are checked', () => {
+    const revoked = {
+      event_type: 'Sessions Revoked',
+      auth_id: 7,
+      session_ids: ['0b0e6f5e-9d53-4a8f-a6f1-6f2f3c1d2a10'],
+      reason: 'logout',
+      expires_at: '2026-12-02T10:00:00.000Z',
+    };
+    expect(contracts.parse(revoked)).toEqual(revoked);
+    for (const broken of [
+      { ...revoked, session_ids: [] },
+      { ...revoked, session_ids: ['not-a-uuid'] },
+      { ...revoked, session_ids: Array.from({ length: 501 }, () => revoked.session_ids[0]) },
+      { ...revoked, reason: 'bored' },
+      { ...revoked, expires_at: 'tomorrow' },
+    ]) {
+      expect(() => contracts.parse(broken), JSON.stringify(broken).slice(0, 80)).toThrow();
+    }
   });
 
   it('When a display name has 30 characters in another script, then it parses', () => {

@@ -35,6 +35,14 @@ export interface paths {
      * Exchange a login and password for a token pair
      * @description An unknown login and a wrong password get the same 401 answer. A deactivated account gets 403
      *     only once its password is proven.
+     *
+     *     Failed logins are counted per login (as typed, known or not), per client address and per
+     *     both. Past a threshold each further failure locks that key for 1 s, 2 s, 4 s, ... (capped);
+     *     a locked key gets 429 with `Retry-After` before any password is checked, and an account is
+     *     locked for a whole failure window at its 100th consecutive failure. After a few failures of
+     *     the login or the address, a login must carry a solved proof-of-work challenge (`altcha`,
+     *     from `GET /challenge`), or it gets 428. Both answers are the same for known and unknown
+     *     logins.
      */
     post: operations['login'];
     delete?: never;
@@ -58,6 +66,30 @@ export interface paths {
      *     Presenting an already rotated refresh token again revokes the whole session.
      */
     post: operations['refresh'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/challenge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A proof-of-work challenge for the login
+     * @description An ALTCHA challenge (SHA-256 proof of work, signed by this service, valid for 5 minutes).
+     *     Find the `number` from 0 to `maxnumber` whose SHA-256 of `salt` + `number` is `challenge`
+     *     (the ALTCHA widget does this), then send
+     *     `base64(JSON({algorithm, challenge, number, salt, signature}))` as `altcha` with the login.
+     *     A solution works once.
+     */
+    get: operations['getChallenge'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -97,8 +129,9 @@ export interface paths {
     put?: never;
     /**
      * Deactivate the caller's own account
-     * @description Soft-deletes the account (`is_active: false`), ends all its sessions and publishes an
-     *     `Account Deactivate` event.
+     * @description Soft-deletes the account (`is_active: false`), ends all its sessions and publishes
+     *     `Account Deactivate` and `Sessions Revoked` events. The last active administrator cannot
+     *     deactivate their own account (409).
      */
     post: operations['deactivateOwnAccount'];
     delete?: never;
@@ -116,9 +149,99 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Deactivate any account (administrators) */
+    /**
+     * Deactivate any account (administrators)
+     * @description Soft-deletes the account, ends all its sessions and publishes `Account Deactivate` and
+     *     `Sessions Revoked` events. The last active administrator cannot be deactivated (409).
+     */
     post: operations['deactivateAccount'];
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/logout-all': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * End every session of the caller's account
+     * @description Ends all sessions of the account, the caller's own included: every access and refresh token
+     *     issued to it stops working here at once and, through a `Sessions Revoked` event, in the user
+     *     service.
+     */
+    post: operations['logoutAll'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/users/{user_id}/logout-all': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * End every session of an account (administrators and support)
+     * @description Ends all sessions of the account: its tokens stop working here at once and, through a
+     *     `Sessions Revoked` event, in the user service. The account itself stays active.
+     */
+    post: operations['logoutAllOfUser'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/users/{user_id}/roles': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An account's roles and the permissions they grant */
+    get: operations['listUserRoles'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/users/{user_id}/roles/{role}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Grant a role to an account (administrators)
+     * @description Idempotent. When the account did not hold the role, all its sessions end (its tokens carry
+     *     the old roles), and a `Sessions Revoked` event tells the user service.
+     */
+    put: operations['grantRole'];
+    post?: never;
+    /**
+     * Take a role from an account (administrators)
+     * @description Idempotent. When the account held the role, all its sessions end and a `Sessions Revoked`
+     *     event tells the user service. The last active administrator keeps the admin role (409).
+     */
+    delete: operations['revokeRole'];
     options?: never;
     head?: never;
     patch?: never;
@@ -192,13 +315,28 @@ export interface components {
       password: components['schemas']['NewPassword'];
     };
     /**
-     * @description At least 8 characters with a lower-case letter, an upper-case letter, a digit and one of
-     *     `!@#$%^&*()-=_` (checked by the password policy; violations are reported under `password`).
+     * @description Checked by the password policy the server is configured with; every rule broken is reported
+     *     under `password`, without quoting the password. Lengths are counted in Unicode code points
+     *     after NFKC normalisation, and 128 is the most under either policy.
+     *
+     *     - `seed` (the default): at least 8 characters with a lower-case letter, an upper-case
+     *       letter, a digit and one of `!@#$%^&*()-=_`.
+     *     - `nist` (NIST SP 800-63B, OWASP ASVS 5.0 6.2): at least 15 characters unless the server
+     *       sets another minimum from 8 to 64; any printable characters, spaces and letters of every
+     *       script included, and no composition rules. Refused: a commonly used or breached password
+     *       (in any case, and with simple substitutions such as `0` for `o` undone), control
+     *       characters, and a password that contains the login, the part of the email before `@`,
+     *       or the display name (each when at least 4 characters long).
      */
     NewPassword: string;
     LoginSchema: {
       login: string;
       password: string;
+      /**
+       * @description A solved challenge from `GET /challenge`, as the ALTCHA widget submits it (base64 JSON);
+       *     required only after failed logins (428 says so).
+       */
+      altcha?: string;
     };
     RefreshTokenSchema: {
       refresh_token: string;
@@ -219,6 +357,16 @@ export interface components {
       email: string;
       is_active: boolean;
     };
+    UserRolesSchema: {
+      user_id: number;
+      roles: string[];
+      /** @description Every permission the roles grant */
+      permissions: string[];
+    };
+    SessionsRevokedSchema: {
+      /** @description Sessions that were active and are now ended */
+      sessions_revoked: number;
+    };
     AuthResponseSchema: {
       user: components['schemas']['UserSchema'];
       token_pair: components['schemas']['TokenResponseSchema'];
@@ -236,6 +384,18 @@ export interface components {
         /** @constant */
         use: 'sig';
       }[];
+    };
+    ChallengeSchema: {
+      /** @constant */
+      algorithm: 'SHA-256';
+      /** @description SHA-256 of `salt` + the secret number, hex */
+      challenge: string;
+      /** @description The largest number to try */
+      maxnumber: number;
+      /** @description Random */
+      salt: string;
+      /** @description This service's HMAC of `challenge` */
+      signature: string;
     };
     HealthSchema: {
       /** @enum {string} */
@@ -321,6 +481,15 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
+    /** @description The change would leave no active administrator */
+    LastAdministrator: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
     /** @description No such account */
     NotFound: {
       headers: {
@@ -357,12 +526,44 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
+    /**
+     * @description A temporary lock after failed logins, or the per-address rate limit of registration or
+     *     refresh; try again after `Retry-After`
+     */
+    TooManyRequests: {
+      headers: {
+        'Retry-After': components['headers']['Retry-After'];
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /**
+     * @description After failed logins, this login needs a solved challenge from `GET /challenge` in `altcha`
+     *     (missing, or invalid, expired or already used)
+     */
+    ChallengeRequired: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
   };
-  parameters: never;
+  parameters: {
+    /** @description The account's id */
+    UserId: number;
+    /** @description A role (see `ROLE_PERMISSIONS` for what each grants) */
+    RoleName: 'user' | 'support' | 'admin';
+  };
   requestBodies: never;
   headers: {
     /** @description The Bearer challenge (RFC 6750) */
     'WWW-Authenticate': string;
+    /** @description Whole seconds to wait before trying again */
+    'Retry-After': number;
   };
   pathItems: never;
 }
@@ -402,6 +603,7 @@ export interface operations {
       409: components['responses']['Conflict'];
       415: components['responses']['UnsupportedMediaType'];
       422: components['responses']['ValidationFailed'];
+      429: components['responses']['TooManyRequests'];
       500: components['responses']['InternalError'];
       503: components['responses']['Unavailable'];
     };
@@ -433,6 +635,8 @@ export interface operations {
       403: components['responses']['Forbidden'];
       415: components['responses']['UnsupportedMediaType'];
       422: components['responses']['ValidationFailed'];
+      428: components['responses']['ChallengeRequired'];
+      429: components['responses']['TooManyRequests'];
       500: components['responses']['InternalError'];
       503: components['responses']['Unavailable'];
     };
@@ -464,6 +668,30 @@ export interface operations {
       403: components['responses']['Forbidden'];
       415: components['responses']['UnsupportedMediaType'];
       422: components['responses']['ValidationFailed'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  getChallenge: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A new challenge */
+      200: {
+        headers: {
+          'Cache-Control'?: 'no-store';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChallengeSchema'];
+        };
+      };
       500: components['responses']['InternalError'];
       503: components['responses']['Unavailable'];
     };
@@ -516,6 +744,7 @@ export interface operations {
       };
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
+      409: components['responses']['LastAdministrator'];
       500: components['responses']['InternalError'];
       503: components['responses']['Unavailable'];
     };
@@ -544,6 +773,152 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
+      409: components['responses']['LastAdministrator'];
+      422: components['responses']['ValidationFailed'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  logoutAll: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The sessions ended */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionsRevokedSchema'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  logoutAllOfUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The account's id */
+        user_id: components['parameters']['UserId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The sessions ended */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionsRevokedSchema'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      422: components['responses']['ValidationFailed'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  listUserRoles: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The account's id */
+        user_id: components['parameters']['UserId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The account's roles */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserRolesSchema'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      422: components['responses']['ValidationFailed'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  grantRole: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The account's id */
+        user_id: components['parameters']['UserId'];
+        /** @description A role (see `ROLE_PERMISSIONS` for what each grants) */
+        role: components['parameters']['RoleName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The account's roles after the change */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserRolesSchema'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      422: components['responses']['ValidationFailed'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  revokeRole: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The account's id */
+        user_id: components['parameters']['UserId'];
+        /** @description A role (see `ROLE_PERMISSIONS` for what each grants) */
+        role: components['parameters']['RoleName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The account's roles after the change */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserRolesSchema'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['LastAdministrator'];
       422: components['responses']['ValidationFailed'];
       500: components['responses']['InternalError'];
       503: components['responses']['Unavailable'];

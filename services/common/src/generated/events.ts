@@ -37,12 +37,41 @@ export interface AccountDeactivateEvent {
   auth_id: AuthId;
   is_active: false;
 }
+/**
+ * This interface was referenced by `EventContracts`'s JSON-Schema
+ * via the `definition` "SessionsRevokedEvent".
+ */
+export interface SessionsRevokedEvent {
+  event_type: 'Sessions Revoked';
+  auth_id: AuthId;
+  /**
+   * The ended sessions (the `sid` claim of their tokens).
+   *
+   * @minItems 1
+   * @maxItems 500
+   */
+  session_ids: [string, ...string[]];
+  reason:
+    | 'logout'
+    | 'refresh_token_reuse'
+    | 'deactivation'
+    | 'role_change'
+    | 'logout_all'
+    | 'admin_logout_all';
+  /**
+   * No token of these sessions is valid after this moment; the record of the revocation
+   * can be dropped then.
+   *
+   */
+  expires_at: string;
+}
 
 /** Every message on the `user_info` channel. */
-export type UserInfoEvent = RegisterEvent | AccountDeactivateEvent;
+export type UserInfoEvent = RegisterEvent | AccountDeactivateEvent | SessionsRevokedEvent;
 
 /** Payload type by `event_type`. */
 export interface UserInfoEventMap {
   Register: RegisterEvent;
   'Account Deactivate': AccountDeactivateEvent;
+  'Sessions Revoked': SessionsRevokedEvent;
 }

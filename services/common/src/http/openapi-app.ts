@@ -3,6 +3,7 @@ import bodyParser from 'koa-bodyparser';
 import { OpenAPIBackend, type Context as ApiContext, type Document } from 'openapi-backend';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { describeRequirement, isAllowed } from '../auth/permissions.js';
 import type { AppError } from '../errors/app-error.js';
 import { errors } from '../errors/app-error.js';
 import { httpMetricsMiddleware, metricsEndpoint } from '../metrics/http-metrics.js';
@@ -11,6 +12,7 @@ import { serveDocs } from './docs.js';
 import { fieldErrors } from './field-errors.js';
 import { errorMiddleware } from './error-middleware.js';
 import { requestIdMiddleware } from './request-id.js';
+import { securityHeaders } from './security-headers.js';
 import type { HandlerMap, PrincipalBase, SecurityHandler } from './handler-types.js';
 
 export interface OpenApiAppOptions<Ops, Principal extends PrincipalBase> {
@@ -32,6 +34,7 @@ const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
 interface OperationExtras {
   'x-required-roles'?: string[];
+  'x-required-permissions'?: string[];
   requestBody?: unknown;
 }
 
@@ -88,11 +91,15 @@ export function createOpenApiApp<Ops, Principal extends PrincipalBase>(
       return fail(errors.missingToken());
     },
     postSecurityHandler: (c: ApiContext) => {
-      const required = (c.operation as OperationExtras | undefined)?.['x-required-roles'];
-      if (!required || !c.security?.authorized) return;
+      const operation = c.operation as OperationExtras | undefined;
+      const required = {
+        roles: operation?.['x-required-roles'],
+        permissions: operation?.['x-required-permissions'],
+      };
+      if (!c.security?.authorized) return;
       const principal = firstPrincipal<Principal>(c);
-      if (principal && !required.some((role) => principal.roles.includes(role))) {
-        fail(errors.forbidden(`This operation requires the role: ${required.join(' or ')}.`));
+      if (principal && !isAllowed(principal.roles, required)) {
+        fail(errors.forbidden(`This operation requires ${describeRequirement(required)}.`));
       }
     },
     validationFail: (c: ApiContext) => {
@@ -124,6 +131,7 @@ export function createOpenApiApp<Ops, Principal extends PrincipalBase>(
   // The client IP (brute-force counters, audit) is the peer address unless proxies are trusted.
   app.proxy = (opts.trustProxyHops ?? 0) > 0;
   app.maxIpsCount = opts.trustProxyHops ?? 0;
+  app.use(securityHeaders());
   app.use(requestIdMiddleware());
   app.use(httpMetricsMiddleware(opts.metrics));
   app.use(errorMiddleware(opts.logger));

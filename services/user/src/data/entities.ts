@@ -56,4 +56,30 @@ export const DeactivatedAccountEntity = new EntitySchema<DeactivatedAccountRow>(
   },
 });
 
-export const entities = [ProfileEntity, ProcessedMessageEntity, DeactivatedAccountEntity];
+/** A session the auth service ended (a `Sessions Revoked` event). */
+export interface RevokedSessionRow {
+  session_id: string;
+  auth_id: number;
+  reason: string;
+  expires_at: Date;
+  revoked_at: Date;
+}
+
+export const RevokedSessionEntity = new EntitySchema<RevokedSessionRow>({
+  name: 'RevokedSession',
+  tableName: 'revoked_sessions',
+  columns: {
+    session_id: { type: String, length: 36, primary: true },
+    auth_id: { type: 'integer' },
+    reason: { type: String, length: 32 },
+    expires_at: { type: Date },
+    revoked_at: { type: Date },
+  },
+});
+
+export const entities = [
+  ProfileEntity,
+  ProcessedMessageEntity,
+  DeactivatedAccountEntity,
+  RevokedSessionEntity,
+];

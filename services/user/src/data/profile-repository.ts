@@ -32,9 +32,14 @@ export class ProfileRepository {
     await this.db.query('SELECT pg_advisory_xact_lock($1, $2)', [ACCOUNT_LOCK_SPACE, authId]);
   }
 
+  /** On every profile request: plain SQL, without the ORM's per-query planning. */
   async findByAuthId(authId: number): Promise<Profile | null> {
-    const row = await this.db.findOne(ProfileEntity, { where: { auth_id: authId } });
-    return row ? toProfile(row) : null;
+    const param = this.db.connection.options.type === 'postgres' ? '$1' : '?';
+    const rows = (await this.db.query(
+      `SELECT id, auth_id, display_name, bio, is_active FROM user_profiles WHERE auth_id = ${param}`,
+      [authId],
+    )) as ProfileRow[];
+    return rows[0] ? toProfile(rows[0]) : null;
   }
 
   /**

@@ -2,9 +2,16 @@ import type { DataSource } from 'typeorm';
 import { createDataSource, exclusiveAccess, type ExclusiveAccess } from '@platform/common';
 import { entities } from './entities.js';
 import { InitialSchema1764072000000 } from './migrations/1764072000000-initial-schema.js';
+import { RevokedSessions1764158400000 } from './migrations/1764158400000-revoked-sessions.js';
 import { ProfileRepository } from './profile-repository.js';
+import { RevocationRepository } from './revocation-repository.js';
 
-export const migrations = [InitialSchema1764072000000];
+export const migrations = [InitialSchema1764072000000, RevokedSessions1764158400000];
+
+export interface UserRepositories {
+  profiles: ProfileRepository;
+  revocations: RevocationRepository;
+}
 
 export function userDataSource(
   url: string,
@@ -19,16 +26,23 @@ export function userDataSource(
  */
 export class Store {
   readonly profiles: ProfileRepository;
+  readonly revocations: RevocationRepository;
   private readonly access: ExclusiveAccess;
 
   constructor(private readonly dataSource: DataSource) {
     this.access = exclusiveAccess(dataSource);
     this.profiles = this.access.guard(new ProfileRepository(dataSource.manager));
+    this.revocations = this.access.guard(new RevocationRepository(dataSource.manager));
   }
 
-  transaction<T>(work: (profiles: ProfileRepository) => Promise<T>): Promise<T> {
+  transaction<T>(work: (repos: UserRepositories) => Promise<T>): Promise<T> {
     return this.access.run(() =>
-      this.dataSource.transaction((manager) => work(new ProfileRepository(manager))),
+      this.dataSource.transaction((manager) =>
+        work({
+          profiles: new ProfileRepository(manager),
+          revocations: new RevocationRepository(manager),
+        }),
+      ),
     );
   }
 

@@ -1,21 +1,29 @@
-import { bearerToken, verifyToken, type PrincipalBase } from '@platform/common';
+import { bearerToken, errors, verifyToken, type PrincipalBase } from '@platform/common';
 import type { UserDeps } from './deps.js';
 
 export interface Principal extends PrincipalBase {
   userId: number;
 }
 
-/** Verifies an access token against the auth service's JWKS; no secret is shared between services. */
+/**
+ * Verifies an access token against the auth service's JWKS (no secret is shared between services),
+ * then refuses it when its session has been revoked (`Sessions Revoked`: logout, refresh token reuse,
+ * deactivation, a role change, "log out everywhere").
+ */
 export async function authenticate(
   deps: UserDeps,
   headers: Record<string, string | string[] | undefined>,
 ): Promise<Principal> {
-  const claims = await verifyToken(
-    bearerToken(headers.authorization),
-    'access',
-    deps.authKeys,
-    deps.token,
-  );
+  const token = bearerToken(headers.authorization);
+  let claims = deps.verifiedTokens.get(token);
+  if (!claims) {
+    claims = await verifyToken(token, 'access', deps.authKeys, deps.token);
+    deps.verifiedTokens.set(token, claims);
+  }
+  const revoked = await deps.store.revocations.revocationOf(claims.sid);
+  // A deactivated account's tokens get the seed's 403, like its profile; other revocations a 401.
+  if (revoked === 'deactivation') throw errors.accountInactive();
+  if (revoked !== undefined) throw errors.invalidToken('The token has been revoked.');
   return {
     userId: Number(claims.sub),
     roles: Array.isArray(claims.roles) ? claims.roles : [claims.role],

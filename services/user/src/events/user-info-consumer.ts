@@ -8,6 +8,8 @@ import {
 } from '@platform/common';
 import type { Store } from '../data/store.js';
 
+const EXPIRED_REVOCATIONS_PER_EVENT = 500;
+
 /** What the consumer counts; the Prometheus implementation is in metrics/user-metrics.ts. */
 export interface ConsumerMetrics {
   consumed(type: string, outcome: 'applied' | 'duplicate'): void;
@@ -40,7 +42,7 @@ export class UserInfoConsumer implements EventConsumer {
       correlationId: delivery.correlationId,
     });
     try {
-      const applied = await this.store.transaction(async (profiles) => {
+      const applied = await this.store.transaction(async ({ profiles, revocations }) => {
         // One message per account at a time, so each sees what the one before it committed.
         await profiles.lockAccount(event.auth_id);
         if (!(await profiles.markProcessed(delivery.id, event.event_type))) return 'duplicate';
@@ -52,6 +54,17 @@ export class UserInfoConsumer implements EventConsumer {
           case 'Account Deactivate':
             // If it overtook the Register event, it is remembered and the profile is created inactive.
             return profiles.deactivate(event.auth_id);
+          case 'Sessions Revoked': {
+            const added = await revocations.add(
+              event.auth_id,
+              event.session_ids,
+              event.reason,
+              new Date(event.expires_at),
+            );
+            // Revocations are forgotten once their tokens have expired, a bounded batch at a time.
+            await revocations.deleteExpired(new Date(), EXPIRED_REVOCATIONS_PER_EVENT);
+            return `revoked ${added}`;
+          }
         }
       });
       log.info({ authId: event.auth_id, outcome: applied }, 'event applied');

@@ -1,8 +1,9 @@
 import type { AuthApi, Handler } from '@platform/common';
-import { login, registerAccount, type SignedIn } from '../../domain/accounts.js';
+import { registerAccount, type SignedIn } from '../../domain/accounts.js';
 import type { AuthDeps } from '../../domain/deps.js';
+import { login } from '../../domain/login.js';
 import type { Principal } from '../../domain/principal.js';
-import { logout, refreshSession } from '../../domain/sessions.js';
+import { logout, logoutEverywhere, refreshSession } from '../../domain/sessions.js';
 import type { TokenPair } from '../../domain/tokens.js';
 
 type Op = AuthApi.operations;
@@ -62,5 +63,15 @@ export function sessionHandlers(deps: AuthDeps) {
     return { status: 204, body: undefined };
   };
 
-  return { register, login: loginHandler, refresh, logout: logoutHandler };
+  const logoutAll: Handler<Op['logoutAll'], Principal> = async ({ principal, requestId, ip }) => ({
+    status: 200,
+    body: {
+      sessions_revoked: await logoutEverywhere(deps, {
+        userId: principal!.userId,
+        request: { ip, requestId },
+      }),
+    },
+  });
+
+  return { register, login: loginHandler, refresh, logout: logoutHandler, logoutAll };
 }

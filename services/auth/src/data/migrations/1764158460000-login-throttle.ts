@@ -1,0 +1,47 @@
+import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { columnTypes } from '@platform/common';
+
+/**
+ * Brute-force counters shared by the replicas: failure counters per account, IP and both, per-IP rate
+ * counters and used challenge solutions, each a row by `key` (see SqlThrottleStore). The embedded
+ * default keeps them in memory and leaves this table empty.
+ */
+export class LoginThrottle1764158460000 implements MigrationInterface {
+  name = 'LoginThrottle1764158460000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const { timestamp } = columnTypes(queryRunner);
+    await queryRunner.createTable(
+      new Table({
+        name: 'login_throttle',
+        columns: [
+          {
+            name: 'id',
+            type: 'integer',
+            isPrimary: true,
+            isGenerated: true,
+            generationStrategy: 'increment',
+          },
+          { name: 'key', type: 'text' },
+          { name: 'failures', type: 'integer', default: 0 },
+          { name: 'locked_until', type: timestamp, isNullable: true },
+          { name: 'expires_at', type: timestamp },
+        ],
+        indices: [
+          new TableIndex({ name: 'ux_login_throttle_key', columnNames: ['key'], isUnique: true }),
+          new TableIndex({ name: 'ix_login_throttle_expires_at', columnNames: ['expires_at'] }),
+        ],
+      }),
+    );
+    if (queryRunner.connection.options.type === 'postgres') {
+      // Counters are worth less than the WAL flush each update would cost on the login path. Unlogged,
+      // the table is emptied by crash recovery and not copied to standbys: after a crash or a failover
+      // every counter starts again, which no client can cause.
+      await queryRunner.query('ALTER TABLE login_throttle SET UNLOGGED');
+    }
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropTable('login_throttle');
+  }
+}

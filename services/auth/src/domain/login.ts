@@ -1,0 +1,67 @@
+import { errors } from '@platform/common';
+import type { SignedIn } from './accounts.js';
+import type { AuthDeps } from './deps.js';
+import { startSession } from './sessions.js';
+
+export interface LoginInput {
+  login: string;
+  password: string;
+  /** A solved challenge, needed after a few failures (see Throttle). */
+  altcha?: string | undefined;
+  requestId?: string | undefined;
+  ip?: string | undefined;
+}
+
+/**
+ * Checks a login and password. Until the password is proven, an unknown login, a wrong password and a
+ * deactivated account get the same answer for the same work: the same throttle checks and counters
+ * (keyed by the login as typed), one single-row account lookup, one argon2 verification (against a
+ * decoy hash for an unknown login) and one audit row. Roles are read only once the password is proven.
+ */
+export async function login(deps: AuthDeps, input: LoginInput): Promise<SignedIn> {
+  const { requestId, ip } = input;
+  const attempt = await deps.throttle.admitLogin({
+    login: input.login,
+    ip,
+    requestId,
+    altcha: input.altcha,
+  });
+  const credentials = await deps.store.repos.accounts.findCredentials(input.login);
+  const verdict = credentials
+    ? await deps.passwords.verify(credentials.hashedPassword, input.password)
+    : await deps.passwords.verifyDecoy(input.password).then(() => undefined);
+  if (!credentials || !verdict?.ok) {
+    const reason = credentials ? 'wrong_password' : 'unknown_login';
+    const userId = credentials?.id;
+    deps.logger.info({ reason: reason.replace('_', '-'), userId, requestId }, 'login failed');
+    deps.metrics.login(reason);
+    await attempt.failed(reason, userId);
+    throw errors.badCredentials();
+  }
+  await attempt.proven();
+  const userId = credentials.id;
+  if (!credentials.isActive) {
+    deps.logger.info({ reason: 'account-inactive', userId, requestId }, 'login refused');
+    deps.metrics.login('account_inactive');
+    const refusal = { action: 'login', outcome: 'failure', reason: 'account_inactive' } as const;
+    await deps.audit.record({ ...refusal, login: input.login, userId, ip, requestId });
+    throw errors.accountInactive();
+  }
+  if (verdict.needsRehash) {
+    await deps.store.repos.accounts.setPasswordHash(
+      userId,
+      await deps.passwords.hash(input.password),
+    );
+  }
+  const { hashedPassword: _secret, ...known } = credentials;
+  const account = { ...known, roles: await deps.store.repos.accounts.rolesOf(userId) };
+  // The audit record commits with the session it describes: one commit, one WAL flush.
+  const tokens = await deps.store.transaction(async (repos) => {
+    const pair = await startSession(deps, repos, account);
+    await deps.audit.record({ action: 'login', outcome: 'success', userId, ip, requestId }, repos);
+    return pair;
+  });
+  deps.metrics.login('ok');
+  deps.metrics.tokenPairIssued();
+  return { account, tokens };
+}

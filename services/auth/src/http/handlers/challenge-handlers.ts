@@ -1,0 +1,18 @@
+import type { AuthApi, Handler } from '@platform/common';
+import type { AuthDeps } from '../../domain/deps.js';
+import type { Principal } from '../../domain/principal.js';
+
+type Op = AuthApi.operations;
+
+export function challengeHandlers(deps: AuthDeps) {
+  const getChallenge: Handler<Op['getChallenge'], Principal> = async () => {
+    // Always SHA-256: the library's default, which this service never changes.
+    const { challenge, maxnumber, salt, signature } = await deps.throttle.newChallenge();
+    return {
+      status: 200,
+      body: { algorithm: 'SHA-256', challenge, maxnumber: maxnumber ?? 0, salt, signature },
+      headers: { 'Cache-Control': 'no-store' },
+    };
+  };
+  return { getChallenge };
+}

@@ -1,0 +1,67 @@
+import type { EnvReader } from '@platform/common';
+import type { DataSource } from 'typeorm';
+import { SqlThrottleStore } from './data/sql-throttle-store.js';
+import type { AuditTrail } from './domain/audit.js';
+import { challengeHmacKey, Challenges } from './domain/challenges.js';
+import { MemoryThrottleStore } from './domain/memory-throttle-store.js';
+import type { AuthMetrics } from './domain/metrics.js';
+import type { PrivateJwk } from './domain/signing-keys.js';
+import { Throttle } from './domain/throttle.js';
+import { NIST_MAX_CONSECUTIVE_FAILURES, type ThrottleSettings } from './domain/throttle-policy.js';
+
+const MANY = 1_000_000_000;
+
+/** The brute-force settings of loadAuthConfig (documented in .env.example). */
+export function readThrottleSettings(env: EnvReader): ThrottleSettings {
+  // An account's threshold above the NIST cap would never be reached: the cap locks it first.
+  const perAccount = { min: 1, max: NIST_MAX_CONSECUTIVE_FAILURES };
+  return {
+    maxFailures: {
+      account: env.int('LOGIN_MAX_FAILURES_PER_ACCOUNT', { default: 10, ...perAccount }),
+      ip: env.int('LOGIN_MAX_FAILURES_PER_IP', { default: 100, min: 1, max: MANY }),
+      account_ip: env.int('LOGIN_MAX_FAILURES_PER_ACCOUNT_IP', { default: 5, ...perAccount }),
+    },
+    lockMaxSeconds: env.int('LOGIN_LOCK_MAX_SECONDS', { default: 900, min: 1, max: 86_400 }),
+    failureWindowSeconds:
+      env.int('LOGIN_FAILURE_WINDOW_MINUTES', { default: 60, min: 1, max: 7 * 24 * 60 }) * 60,
+    registerPerMinute: env.int('REGISTER_RATE_PER_IP', { default: 10, min: 1, max: MANY }),
+    refreshPerMinute: env.int('REFRESH_RATE_PER_IP', { default: 60, min: 1, max: MANY }),
+    challengeAfterFailures: env.int('CHALLENGE_AFTER_FAILURES', { default: 3, min: 0, max: MANY }),
+    challengeMaxNumber: env.int('CHALLENGE_MAX_NUMBER', {
+      default: 100_000,
+      min: 1000,
+      max: 10_000_000,
+    }),
+  };
+}
+
+/**
+ * The throttle of the composition root. Its store follows the database: Postgres shares the counters
+ * between replicas; the embedded default (SQLite, one process) keeps them in memory. The challenge
+ * HMAC key is derived from the signing keys (the signing one first), so replicas agree without a
+ * secret of its own.
+ */
+export function createThrottle(opts: {
+  settings: ThrottleSettings;
+  dataSource: DataSource;
+  keys: readonly PrivateJwk[];
+  signingKid: string;
+  metrics: AuthMetrics;
+  audit: AuditTrail;
+}): Throttle {
+  const signer = opts.keys.filter((k) => k.kid === opts.signingKid);
+  const others = opts.keys.filter((k) => k.kid !== opts.signingKid);
+  return new Throttle({
+    store:
+      opts.dataSource.options.type === 'postgres'
+        ? new SqlThrottleStore(opts.dataSource)
+        : new MemoryThrottleStore(),
+    settings: opts.settings,
+    challenges: new Challenges(
+      [...signer, ...others].map((k) => challengeHmacKey(k.d)),
+      opts.settings.challengeMaxNumber,
+    ),
+    metrics: opts.metrics,
+    audit: opts.audit,
+  });
+}

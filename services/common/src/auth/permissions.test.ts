@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { isAllowed, permissionsOf, rolesGranting } from './permissions.js';
+
+describe('role to permission mapping', () => {
+  it('When roles are combined, then their permissions are united and unknown roles grant nothing', () => {
+    expect(permissionsOf(['user', 'support'])).toEqual([
+      'profile:read',
+      'profile:write',
+      'roles:read',
+      'sessions:revoke-any',
+      'sessions:revoke-own',
+    ]);
+    expect(permissionsOf(['root', 'superuser'])).toEqual([]);
+  });
+
+  it('When an operation lists roles and permissions, then any one of them is enough', () => {
+    const required = { roles: ['admin'], permissions: ['sessions:revoke-any'] };
+    expect(isAllowed(['admin'], required)).toBe(true);
+    expect(isAllowed(['support'], required)).toBe(true);
+    expect(isAllowed(['user'], required)).toBe(false);
+    expect(isAllowed([], required)).toBe(false);
+    expect(isAllowed(['user'], {})).toBe(true);
+  });
+
+  it('When a permission is needed, then the roles that grant it are the ones a gateway must require', () => {
+    expect(rolesGranting('roles:manage')).toEqual(['admin']);
+    expect(rolesGranting('sessions:revoke-any')).toEqual(['support', 'admin']);
+    expect(rolesGranting('profile:read')).toEqual(['user', 'admin']);
+  });
+});
