@@ -1,7 +1,7 @@
 // What the scenarios send: accounts to log in with, access tokens, and a pool of refresh tokens.
 import { randomBytes } from 'node:crypto';
 import { percentile } from './baselines.mjs';
-import { expectStatus, request, sleep, waitFor } from './http.mjs';
+import { expectStatus, request, waitFor } from './http.mjs';
 import { round } from './load.mjs';
 
 export const PASSWORD = 'BenchPass123!';
