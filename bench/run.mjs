@@ -5,6 +5,7 @@
 // autocannon, measures the baselines that bound each scenario in the same run, prints a table and
 // writes bench-results/<timestamp>.json; everything it started is stopped again, also on failure or
 // Ctrl+C. It exits non-zero on errors (failed requests, a crashed service), never on a timing.
+import { RUNTIME_ENV } from './lib/runtime-env.mjs';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -230,6 +231,7 @@ async function main() {
     REGISTER_RATE_PER_IP: '1000000000',
     REFRESH_RATE_PER_IP: '1000000000',
     CHALLENGE_AFTER_FAILURES: '0',
+    ...RUNTIME_ENV,
     ...(env.UV_THREADPOOL_SIZE ? { UV_THREADPOOL_SIZE: env.UV_THREADPOOL_SIZE } : {}),
   };
   const serviceEnv = { ...baseEnv, ...args.serviceEnv };

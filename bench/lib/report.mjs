@@ -210,6 +210,16 @@ export function evaluateTargets(results) {
         }
       : { target: 'event propagation p99 < 50 ms', met: null, measured: 'not run' },
   );
+  const revocation = results.propagation?.logout;
+  targets.push(
+    revocation && revocation.samples > 0
+      ? {
+          target: 'revocation propagation p99 < 200 ms',
+          met: revocation.p99 < 200 && revocation.failures.length === 0,
+          measured: `p99 ${fmt(revocation.p99, 2)} ms over ${revocation.samples} samples${revocation.failures.length ? `, ${revocation.failures.length} failed` : ''}`,
+        }
+      : { target: 'revocation propagation p99 < 200 ms', met: null, measured: 'not run' },
+  );
   for (const m of results.memory) {
     targets.push({
       target: `${m.process}${m.process === 'embedded' ? ' (both services in one process)' : ' service'} < 150 MB RSS after the mixed workload`,

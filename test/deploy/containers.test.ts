@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { execForm, parseDockerfile, type Stage } from './dockerfile.js';
 import { CHART, DEVELOPMENT_VALUES, REPO, renderChart, podSpecOf } from './helm.js';
+// @ts-expect-error: plain ESM of the benchmark, without type declarations
+import { RUNTIME_ENV } from '../../bench/lib/runtime-env.mjs';
 import { SERVICE_DEFAULTS, SERVICE_ENV, type ServiceName } from './service-env.js';
 
 type Json = Record<string, any>;
@@ -116,8 +118,15 @@ describe.each(SERVICES)('services/%s/Dockerfile', (service) => {
     const names = stages
       .flatMap((s) => all(s, 'ENV'))
       .flatMap((line) => [...line.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=/g)].map((m) => m[1]!))
-      .filter((name) => !name.startsWith('npm_config_'));
+      .filter((name) => !name.startsWith('npm_config_') && !(name in RUNTIME_ENV));
     expect(names.filter((name) => !SERVICE_ENV[service].has(name))).toEqual([]);
+  });
+
+  it('When the runtime is tuned (heap, malloc), then the image sets what the benchmark measured', () => {
+    const env = all(runtime, 'ENV').join(' ');
+    for (const [name, value] of Object.entries(RUNTIME_ENV)) {
+      expect(env).toMatch(new RegExp(`(^|\\s)${name}=("${value}"|${value})(\\s|$)`));
+    }
   });
 });
 

@@ -32,6 +32,30 @@ export class ProfileRepository {
     await this.db.query('SELECT pg_advisory_xact_lock($1, $2)', [ACCOUNT_LOCK_SPACE, authId]);
   }
 
+  /**
+   * On every authenticated request, one round trip: why the caller's session was revoked (if it was)
+   * and the caller's profile (null before its Register event). Plain SQL, without the ORM's planning.
+   */
+  async callerState(
+    authId: number,
+    sessionId: string,
+  ): Promise<{ revoked: string | undefined; profile: Profile | null }> {
+    const [session, account] =
+      this.db.connection.options.type === 'postgres' ? ['$1', '$2'] : ['?', '?'];
+    const rows = (await this.db.query(
+      `SELECT (SELECT reason FROM revoked_sessions WHERE session_id = ${session}) AS revoked,
+              p.id, p.auth_id, p.display_name, p.bio, p.is_active
+         FROM (SELECT 1 AS one) AS caller
+         LEFT JOIN user_profiles p ON p.auth_id = ${account}`,
+      [sessionId, authId],
+    )) as (ProfileRow & { revoked: string | null })[];
+    const row = rows[0]!;
+    return {
+      revoked: row.revoked ?? undefined,
+      profile: row.id === null || row.id === undefined ? null : toProfile(row),
+    };
+  }
+
   /** On every profile request: plain SQL, without the ORM's per-query planning. */
   async findByAuthId(authId: number): Promise<Profile | null> {
     const param = this.db.connection.options.type === 'postgres' ? '$1' : '?';

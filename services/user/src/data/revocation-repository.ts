@@ -5,17 +5,6 @@ import { RevokedSessionEntity } from './entities.js';
 export class RevocationRepository {
   constructor(private readonly db: EntityManager) {}
 
-  /** Why the session was revoked, or undefined while it was not. */
-  async revocationOf(sessionId: string): Promise<string | undefined> {
-    // On every authenticated request: plain SQL, without the ORM's per-query planning.
-    const param = this.db.connection.options.type === 'postgres' ? '$1' : '?';
-    const rows = (await this.db.query(
-      `SELECT reason FROM revoked_sessions WHERE session_id = ${param}`,
-      [sessionId],
-    )) as { reason: string }[];
-    return rows[0]?.reason;
-  }
-
   /** Records the sessions as revoked; ones already recorded stay as they are. Returns how many were new. */
   async add(
     authId: number,

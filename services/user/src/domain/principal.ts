@@ -1,8 +1,11 @@
 import { bearerToken, errors, verifyToken, type PrincipalBase } from '@platform/common';
+import type { Profile } from '../data/profile-repository.js';
 import type { UserDeps } from './deps.js';
 
 export interface Principal extends PrincipalBase {
   userId: number;
+  /** The caller's profile as it was when the request was authenticated; null before it exists. */
+  profile: Profile | null;
 }
 
 /**
@@ -20,12 +23,15 @@ export async function authenticate(
     claims = await verifyToken(token, 'access', deps.authKeys, deps.token);
     deps.verifiedTokens.set(token, claims);
   }
-  const revoked = await deps.store.revocations.revocationOf(claims.sid);
+  const userId = Number(claims.sub);
+  // Revocation and the profile in one round trip: both are needed on every request.
+  const { revoked, profile } = await deps.store.profiles.callerState(userId, claims.sid);
   // A deactivated account's tokens get the seed's 403, like its profile; other revocations a 401.
   if (revoked === 'deactivation') throw errors.accountInactive();
   if (revoked !== undefined) throw errors.invalidToken('The token has been revoked.');
   return {
-    userId: Number(claims.sub),
+    userId,
+    profile,
     roles: Array.isArray(claims.roles) ? claims.roles : [claims.role],
   };
 }

@@ -22,12 +22,12 @@ const profileBody = (p: Profile) => ({
 export function userHandlers(deps: UserDeps, readiness: Readiness) {
   const getProfile: Handler<Op['getProfile'], Principal> = async ({ principal }) => ({
     status: 200,
-    body: profileBody(await activeProfile(deps, principal!.userId)),
+    body: profileBody(await activeProfile(deps, principal!.userId, principal!.profile)),
   });
 
   const editBioHandler: Handler<Op['editBio'], Principal> = async ({ principal, body }) => ({
     status: 200,
-    body: profileBody(await editBio(deps, principal!.userId, body.bio)),
+    body: profileBody(await editBio(deps, principal!.userId, body.bio, principal!.profile)),
   });
 
   const getHealth: Handler<Op['getHealth'], Principal> = async () => ({
