@@ -269,10 +269,11 @@ export async function measureRegisterPropagation(state, samples, signal, timeout
 }
 
 /**
- * Deactivation propagation: POST /account-delete answered → GET /profile on the user service answers
- * 403 for the same token (the user service learns it from the Account Deactivate event).
+ * Revocation propagation, one sample per account: `path` answered by the auth service (for its token)
+ * → GET /profile on the user service answers `refused` for the same token. Logout → 401 (the Sessions
+ * Revoked event); account-delete → 403 (Account Deactivate, and the sessions it ended).
  */
-export async function measureDeactivationPropagation(state, accounts, signal, timeoutMs = 10_000) {
+async function measureRefusalPropagation(state, accounts, signal, op, timeoutMs) {
   const latencies = [];
   const failures = [];
   let polls = 0;
@@ -280,15 +281,12 @@ export async function measureDeactivationPropagation(state, accounts, signal, ti
   for (const { access } of accounts) {
     if (signal.aborted) break;
     try {
-      const res = await request(`${state.authUrl}/account-delete`, {
-        method: 'POST',
-        token: access,
-      });
-      expectStatus(res, 200, 'POST /account-delete');
+      const res = await request(`${state.authUrl}${op.path}`, { method: 'POST', token: access });
+      expectStatus(res, op.status, `POST ${op.path}`);
       const { latency, tries } = await pollUntilStatus(
         state.userUrl,
         access,
-        403,
+        op.refused,
         res.at,
         timeoutMs,
       );
@@ -303,37 +301,23 @@ export async function measureDeactivationPropagation(state, accounts, signal, ti
   return { ...latencyStats(latencies, polls, firstPoll), failures };
 }
 
-/**
- * Revocation propagation: POST /logout answered → GET /profile on the user service answers 401 for the
- * same access token (the user service learns it from the Sessions Revoked event).
- */
-export async function measureLogoutPropagation(state, accounts, signal, timeoutMs = 10_000) {
-  const latencies = [];
-  const failures = [];
-  let polls = 0;
-  let firstPoll = 0;
-  for (const { access } of accounts) {
-    if (signal.aborted) break;
-    try {
-      const res = await request(`${state.authUrl}/logout`, { method: 'POST', token: access });
-      expectStatus(res, 204, 'POST /logout');
-      const { latency, tries } = await pollUntilStatus(
-        state.userUrl,
-        access,
-        401,
-        res.at,
-        timeoutMs,
-      );
-      latencies.push(latency);
-      polls += tries;
-      if (tries === 1) firstPoll++;
-    } catch (err) {
-      failures.push(err.message);
-      if (failures.length > 10) break;
-    }
-  }
-  return { ...latencyStats(latencies, polls, firstPoll), failures };
-}
+export const measureDeactivationPropagation = (state, accounts, signal, timeoutMs = 10_000) =>
+  measureRefusalPropagation(
+    state,
+    accounts,
+    signal,
+    { path: '/account-delete', status: 200, refused: 403 },
+    timeoutMs,
+  );
+
+export const measureLogoutPropagation = (state, accounts, signal, timeoutMs = 10_000) =>
+  measureRefusalPropagation(
+    state,
+    accounts,
+    signal,
+    { path: '/logout', status: 204, refused: 401 },
+    timeoutMs,
+  );
 
 async function pollUntilStatus(userUrl, token, status, since, timeoutMs) {
   let tries = 0;

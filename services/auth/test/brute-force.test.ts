@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientIps } from '../../../test/support/client-ips.js';
 import { ContractChecker } from '../../../test/support/contract.js';
 import { newRegistration } from '../../../test/support/factories.js';
 import { metricValue, scrape } from '../../../test/support/metrics.js';
@@ -27,10 +28,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-let clients = 0;
-/** An address no other request of this file has used. */
-const newIp = () => `10.${Math.floor(++clients / 250)}.${clients % 250}.7`;
-const from = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
+const { newIp, from } = clientIps(7);
 
 const login = async (body: { login: string; password: string }, ip = newIp()) => {
   const res = await stack.authApi.post('/login', body, from(ip));
@@ -166,9 +164,10 @@ describe('failed logins per address', () => {
     const { reg } = await registerNew();
     const ip = newIp();
     for (let i = 0; i < 6; i++) {
-      expect((await login({ login: `sprayed_${clients}_${i}`, password: WRONG }, ip)).status).toBe(
-        401,
-      );
+      expect(
+        (await login({ login: `sprayed_${ip.replaceAll('.', '_')}_${i}`, password: WRONG }, ip))
+          .status,
+      ).toBe(401);
     }
     const blocked = await login({ login: reg.login, password: reg.password }, ip);
     expect(blocked.status).toBe(429);

@@ -1,6 +1,7 @@
 import { createChallenge, solveChallenge } from 'altcha-lib/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { challengeHmacKey } from '../src/domain/challenges.js';
+import { clientIps } from '../../../test/support/client-ips.js';
 import { ContractChecker } from '../../../test/support/contract.js';
 import { newRegistration } from '../../../test/support/factories.js';
 import { startStack, type Stack } from '../../../test/support/stack.js';
@@ -24,9 +25,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-let clients = 0;
-const newIp = () => `10.${Math.floor(++clients / 250)}.${clients % 250}.9`;
-const from = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
+const { newIp, from } = clientIps(9);
 
 const login = async (body: Record<string, string>, ip = newIp()) => {
   const res = await stack.authApi.post('/login', body, from(ip));
@@ -170,9 +169,10 @@ describe('POST /login after failures', () => {
     const reg = await registerNew();
     const ip = newIp();
     for (let i = 0; i < 2; i++) {
-      expect((await login({ login: `spray_${clients}_${i}`, password: WRONG }, ip)).status).toBe(
-        401,
-      );
+      expect(
+        (await login({ login: `spray_${ip.replaceAll('.', '_')}_${i}`, password: WRONG }, ip))
+          .status,
+      ).toBe(401);
     }
     expect((await login({ login: reg.login, password: reg.password }, ip)).status).toBe(428);
     expect((await login({ login: reg.login, password: reg.password })).status).toBe(200);

@@ -43,6 +43,22 @@ const both = <T>(n: number, work: (store: ThrottleStore) => Promise<T>) =>
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe(`the throttle store (${STACK_MODE === 'infra' ? 'Postgres, two replicas' : 'memory'})`, () => {
+  it('When logins of one account from one address succeed and fail at once, then no statement fails (no deadlock)', async () => {
+    // A success resets the account's counters and releases the address's; a failure counts all
+    // three. Taking their rows in different orders made Postgres break deadlocks by failing one.
+    const [account, ip, pair] = ['account', 'ip', 'pair'].map(
+      (scope) => `${scope}:${randomUUID()}`,
+    );
+    const wide: FailureRule = { threshold: 1_000_000, maxLockSeconds: 1, windowSeconds: 60 };
+    const counters = [account!, ip!, pair!].map((k) => ({ key: k, rule: wide }));
+    const results = await both(300, (store) =>
+      Math.random() < 0.5
+        ? store.hit(counters).then(() => 'hit')
+        : store.proven([account!, pair!], [{ key: ip!, rule: wide }]).then(() => 'proven'),
+    );
+    expect(results).toHaveLength(300);
+  });
+
   it('When 40 attempts on one key race across replicas, then exactly the threshold is admitted and the key is locked', async () => {
     const k = key();
     const hits = await both(40, (store) => store.hit([{ key: k, rule }]).then(([hit]) => hit!));

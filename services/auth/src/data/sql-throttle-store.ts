@@ -50,8 +50,8 @@ const RELEASE = `
 
 const RESET = 'DELETE FROM login_throttle WHERE key = ANY($1::text[])';
 
-/** RESET ($3) and RELEASE in one command: a successful login costs the counters one statement. */
-const PROVEN = `WITH reset AS (${RESET.replace('$1', '$3')}) ${RELEASE}`;
+/** Postgres chose this statement to break a deadlock; it changed nothing and can run again. */
+const DEADLOCK_DETECTED = '40P01';
 
 const COUNT = `
   INSERT INTO login_throttle AS t (key, failures, expires_at)
@@ -84,8 +84,14 @@ export class SqlThrottleStore implements ThrottleStore {
     return new Map(rows.map((r) => [r.key, { failures: r.failures, lockedFor: r.locked_for }]));
   }
 
-  async hit(counters: readonly Counter[]): Promise<Hit[]> {
-    if (counters.length === 0) return [];
+  async hit(unordered: readonly Counter[]): Promise<Hit[]> {
+    if (unordered.length === 0) return [];
+    // Every statement here locks its rows in key order, so two of them never wait for each other
+    // in a cycle (a deadlock, which Postgres would break by failing one).
+    const order = unordered
+      .map((_, i) => i)
+      .sort((a, b) => compare(unordered[a]!.key, unordered[b]!.key));
+    const counters = order.map((i) => unordered[i]!);
     const params = counters.flatMap(({ key, rule }) => [
       key,
       rule.threshold,
@@ -97,7 +103,7 @@ export class SqlThrottleStore implements ThrottleStore {
     const counted = new Map(rows.map((r) => [Number(r.i), r.failures]));
     const state =
       counted.size < counters.length ? await this.peek(counters.map((c) => c.key)) : undefined;
-    return counters.map(({ key, rule }, i): Hit => {
+    const results = counters.map(({ key, rule }, i): Hit => {
       const failures = counted.get(i);
       if (failures !== undefined)
         return { admitted: true, failures, lockedFor: lockSeconds(failures, rule) };
@@ -109,27 +115,28 @@ export class SqlThrottleStore implements ThrottleStore {
         lockedFor: current?.lockedFor || 1,
       };
     });
+    const inOrderGiven: Hit[] = [];
+    order.forEach((original, sorted) => (inOrderGiven[original] = results[sorted]!));
+    return inOrderGiven;
   }
 
   async release(counters: readonly Counter[]): Promise<void> {
     if (counters.length === 0) return;
-    await this.dataSource.query(RELEASE, [
-      counters.map((c) => c.key),
-      counters.map((c) => c.rule.threshold),
-    ]);
+    await this.query(RELEASE, [counters.map((c) => c.key), counters.map((c) => c.rule.threshold)]);
   }
 
   async reset(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
-    await this.dataSource.query(RESET, [keys]);
+    await this.query(RESET, [[...keys].sort(compare)]);
   }
 
+  /**
+   * Two statements, not one: a single command that deletes the account's counters and updates the
+   * IP's would lock them out of key order and could deadlock with a concurrent hit().
+   */
   async proven(reset: readonly string[], release: readonly Counter[]): Promise<void> {
-    await this.dataSource.query(PROVEN, [
-      release.map((c) => c.key),
-      release.map((c) => c.rule.threshold),
-      reset,
-    ]);
+    await this.reset(reset);
+    await this.release(release);
   }
 
   async count(key: string, limit: number, windowSeconds: number) {
@@ -144,7 +151,17 @@ export class SqlThrottleStore implements ThrottleStore {
     return (await this.query(CLAIM, [key, expiresAt])).length === 1;
   }
 
+  /** Runs one statement; one that lost a deadlock (only possible for release()) runs again. */
   private async query<T>(sql: string, params: unknown[]): Promise<T[]> {
-    return (await this.dataSource.query(sql, params)) as T[];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await this.dataSource.query(sql, params)) as T[];
+      } catch (err) {
+        const code = (err as { driverError?: { code?: string } }).driverError?.code;
+        if (code !== DEADLOCK_DETECTED || attempt >= 3) throw err;
+      }
+    }
   }
 }
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,4 +1,4 @@
-import type { AuthApi, Handler } from '@platform/common';
+import type { AuthApi, Handler, HandlerRequest } from '@platform/common';
 import { deactivateAccount } from '../../domain/accounts.js';
 import type { AuthDeps } from '../../domain/deps.js';
 import type { Principal } from '../../domain/principal.js';
@@ -61,37 +61,21 @@ export function accountHandlers(deps: AuthDeps) {
     body: rolesBody(await rolesOfAccount(deps, params.user_id)),
   });
 
-  const grantRole: Handler<Op['grantRole'], Principal> = async ({
-    params,
-    principal,
-    requestId,
-    ip,
-  }) => {
-    const roles = await changeRole(deps, {
-      userId: params.user_id,
-      role: params.role,
-      grant: true,
-      actorId: principal!.userId,
-      request: { ip, requestId },
-    });
-    return { status: 200, body: rolesBody(roles) };
-  };
-
-  const revokeRole: Handler<Op['revokeRole'], Principal> = async ({
-    params,
-    principal,
-    requestId,
-    ip,
-  }) => {
-    const roles = await changeRole(deps, {
-      userId: params.user_id,
-      role: params.role,
-      grant: false,
-      actorId: principal!.userId,
-      request: { ip, requestId },
-    });
-    return { status: 200, body: rolesBody(roles) };
-  };
+  /** Grant and revoke differ only in the direction of the change. */
+  const roleChange =
+    (grant: boolean) =>
+    async ({ params, principal, requestId, ip }: HandlerRequest<Op['grantRole'], Principal>) => {
+      const roles = await changeRole(deps, {
+        userId: params.user_id,
+        role: params.role,
+        grant,
+        actorId: principal!.userId,
+        request: { ip, requestId },
+      });
+      return { status: 200 as const, body: rolesBody(roles) };
+    };
+  const grantRole: Handler<Op['grantRole'], Principal> = roleChange(true);
+  const revokeRole: Handler<Op['revokeRole'], Principal> = roleChange(false);
 
   return {
     deactivateOwnAccount,
