@@ -1,5 +1,7 @@
+import { errors } from '@platform/common';
 import type { Repositories } from '../data/store.js';
 import { sessionsRevoked, type RevocationReason } from '../events/account-events.js';
+import type { AuthDeps, RequestContext } from './deps.js';
 
 export interface EndSessions {
   userId: number;
@@ -20,4 +22,42 @@ export async function endSessions(repos: Repositories, input: EndSessions): Prom
     await repos.outbox.add(event);
   }
   return ended.length;
+}
+
+/**
+ * Ends every session of an account ("log out everywhere"): by the account itself, or by an
+ * administrator or support (`actorId`). Returns how many were active.
+ */
+export async function logoutEverywhere(
+  deps: AuthDeps,
+  input: { userId: number; actorId?: number | undefined; request?: RequestContext | undefined },
+): Promise<number> {
+  const reason: RevocationReason = input.actorId === undefined ? 'logout_all' : 'admin_logout_all';
+  const ended = await deps.store.transaction(async (repos) => {
+    if (!(await repos.accounts.findById(input.userId))) {
+      throw errors.notFound(`No account has id ${input.userId}.`);
+    }
+    const count = await endSessions(repos, {
+      userId: input.userId,
+      reason,
+      correlationId: input.request?.requestId,
+    });
+    await deps.audit.record(
+      {
+        action: 'sessions_revoked',
+        outcome: 'success',
+        reason,
+        userId: input.userId,
+        actorId: input.actorId,
+        ip: input.request?.ip,
+        requestId: input.request?.requestId,
+        details: { sessions_ended: count },
+      },
+      repos,
+    );
+    return count;
+  });
+  if (ended > 0) deps.eventsWritten();
+  deps.metrics.sessionsRevoked(reason, ended);
+  return ended;
 }

@@ -3,7 +3,7 @@ import { deactivateAccount } from '../../domain/accounts.js';
 import type { AuthDeps } from '../../domain/deps.js';
 import type { Principal } from '../../domain/principal.js';
 import { changeRole, rolesOfAccount, type AccountRoles } from '../../domain/roles.js';
-import { logoutEverywhere } from '../../domain/sessions.js';
+import { logoutEverywhere } from '../../domain/revocation.js';
 import { userBody } from './session-handlers.js';
 
 type Op = AuthApi.operations;

@@ -3,7 +3,8 @@ import { registerAccount, type SignedIn } from '../../domain/accounts.js';
 import type { AuthDeps } from '../../domain/deps.js';
 import { login } from '../../domain/login.js';
 import type { Principal } from '../../domain/principal.js';
-import { logout, logoutEverywhere, refreshSession } from '../../domain/sessions.js';
+import { logoutEverywhere } from '../../domain/revocation.js';
+import { logout, refreshSession } from '../../domain/sessions.js';
 import type { TokenPair } from '../../domain/tokens.js';
 
 type Op = AuthApi.operations;
