@@ -40,8 +40,7 @@ export class ProfileRepository {
     authId: number,
     sessionId: string,
   ): Promise<{ revoked: string | undefined; profile: Profile | null }> {
-    const [session, account] =
-      this.db.connection.options.type === 'postgres' ? ['$1', '$2'] : ['?', '?'];
+    const [session, account] = this.placeholders(2);
     const rows = (await this.db.query(
       `SELECT (SELECT reason FROM revoked_sessions WHERE session_id = ${session}) AS revoked,
               p.id, p.auth_id, p.display_name, p.bio, p.is_active
@@ -58,7 +57,7 @@ export class ProfileRepository {
 
   /** On every profile request: plain SQL, without the ORM's per-query planning. */
   async findByAuthId(authId: number): Promise<Profile | null> {
-    const param = this.db.connection.options.type === 'postgres' ? '$1' : '?';
+    const [param] = this.placeholders(1);
     const rows = (await this.db.query(
       `SELECT id, auth_id, display_name, bio, is_active FROM user_profiles WHERE auth_id = ${param}`,
       [authId],
@@ -124,6 +123,12 @@ export class ProfileRepository {
       processed_at: new Date(),
     });
     return true;
+  }
+
+  /** Positional parameters of raw SQL in this database's syntax (`$1`… on Postgres, `?` on SQLite). */
+  private placeholders(n: number): string[] {
+    const postgres = this.db.connection.options.type === 'postgres';
+    return Array.from({ length: n }, (_, i) => (postgres ? `$${i + 1}` : '?'));
   }
 }
 
