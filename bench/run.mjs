@@ -10,7 +10,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { argon2Rate, startBaselineServer, threadPoolSize } from './lib/baselines.mjs';
+import {
+  argon2Concurrency,
+  argon2Rate,
+  startBaselineServer,
+  threadPoolSize,
+} from './lib/baselines.mjs';
 import { heapStats, sleep } from './lib/http.mjs';
 import { round, runAutocannon, runMix } from './lib/load.mjs';
 import { cpuSecondsOf, describeExit, machineBusySeconds, memoryOf } from './lib/processes.mjs';
@@ -45,7 +50,8 @@ const HELP = `Usage: npm run bench -- [options]
 
 Environment: BENCH_POSTGRES_URL (default TEST_POSTGRES_URL or postgres://postgres@127.0.0.1:5432/postgres),
 BENCH_AMQP_URL (default TEST_AMQP_URL or amqp://guest:guest@127.0.0.1:5672), ARGON2_MEMORY_KIB,
-ARGON2_TIME_COST, ARGON2_PARALLELISM (default 19456, 2, 1: the services' defaults), UV_THREADPOOL_SIZE.`;
+ARGON2_TIME_COST, ARGON2_PARALLELISM (default 19456, 2, 1: the services' defaults), ARGON2_CONCURRENCY
+(default: one per core, as in the services), UV_THREADPOOL_SIZE.`;
 
 function parseArgs(argv) {
   const args = {
@@ -108,8 +114,11 @@ const settings = {
   accounts: args.quick ? 20 : 100,
   /** Connections of the HTTP scenarios and baselines (the GET /profile target is at 50). */
   connections: 50,
-  /** Connections of the argon2-bound scenarios: twice the thread pool keeps every thread busy. */
-  argon2Connections: 2 * threadPoolSize(env),
+  /**
+   * Connections of the argon2-bound scenarios: four per argon2 slot, so that requests wait at the
+   * service's gate while others do their database work, and no slot idles.
+   */
+  argon2Connections: 4 * argon2Concurrency(env),
   maxRequests: args.quick ? 200_000 : 2_000_000,
   /** The whole run, as a last resort against a hang. */
   watchdogMs: (args.quick ? 15 : 60) * 60_000,
@@ -118,6 +127,7 @@ const argon2 = {
   memoryKiB: Number(env.ARGON2_MEMORY_KIB ?? 19_456),
   timeCost: Number(env.ARGON2_TIME_COST ?? 2),
   parallelism: Number(env.ARGON2_PARALLELISM ?? 1),
+  concurrency: argon2Concurrency(env),
 };
 const postgresUrl =
   env.BENCH_POSTGRES_URL ?? env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -232,6 +242,7 @@ async function main() {
     REFRESH_RATE_PER_IP: '1000000000',
     CHALLENGE_AFTER_FAILURES: '0',
     ...RUNTIME_ENV,
+    ARGON2_CONCURRENCY: String(argon2.concurrency),
     ...(env.UV_THREADPOOL_SIZE ? { UV_THREADPOOL_SIZE: env.UV_THREADPOOL_SIZE } : {}),
   };
   const serviceEnv = { ...baseEnv, ...args.serviceEnv };
@@ -445,7 +456,7 @@ async function main() {
 
 /** argon2id verify and hash in this process; bare Koa and Koa + jose each in a process of its own. */
 async function measureBaselines(baseEnv, when) {
-  const concurrency = threadPoolSize(env);
+  const concurrency = argon2.concurrency;
   const record = (key, name, r) => {
     let b = results.baselines.find((x) => x.key === key);
     if (!b) results.baselines.push((b = { key, name, runs: {} }));

@@ -12,9 +12,15 @@ export function threadPoolSize(env) {
 }
 
 /**
- * argon2id hashes or verifies per second, with `concurrency` operations in flight (the thread pool's
- * size: every core is busy when the pool has at least as many threads as there are cores).
+ * argon2id computations the services run at once (their ARGON2_CONCURRENCY): one per core unless set.
+ * The baseline runs as many: every core busy, which is the most this machine can do.
  */
+export function argon2Concurrency(env) {
+  const n = Number(env.ARGON2_CONCURRENCY);
+  return Number.isInteger(n) && n > 0 ? n : availableParallelism();
+}
+
+/** argon2id hashes or verifies per second, with `concurrency` operations in flight. */
 export async function argon2Rate({ operation, params, seconds, concurrency, signal }) {
   const options = {
     type: argon2.argon2id,

@@ -24,7 +24,7 @@ export function renderReport(results) {
   const { run } = results;
   out.push(
     `Benchmark ${run.quick ? '(quick)' : '(full)'}: ${run.stack}`,
-    `${run.startedAt}, Node ${run.node}, ${run.cpus} cores (${run.cpuModel}), load average ${run.loadAverage.start.map((l) => l.toFixed(2)).join(' ')} at start, ${run.loadAverage.end.map((l) => l.toFixed(2)).join(' ')} at end; argon2id m=${run.argon2.memoryKiB} KiB t=${run.argon2.timeCost} p=${run.argon2.parallelism}, UV_THREADPOOL_SIZE=${run.threadPoolSize}; LOG_LEVEL=${run.logLevel}`,
+    `${run.startedAt}, Node ${run.node}, ${run.cpus} cores (${run.cpuModel}), load average ${run.loadAverage.start.map((l) => l.toFixed(2)).join(' ')} at start, ${run.loadAverage.end.map((l) => l.toFixed(2)).join(' ')} at end; argon2id m=${run.argon2.memoryKiB} KiB t=${run.argon2.timeCost} p=${run.argon2.parallelism}, ${run.argon2.concurrency ?? '?'} at a time, UV_THREADPOOL_SIZE=${run.threadPoolSize}; LOG_LEVEL=${run.logLevel}`,
   );
   const extraEnv = Object.entries(run.serviceEnv ?? {});
   if (extraEnv.length > 0)

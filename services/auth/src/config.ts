@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { EnvReader, readSharedConfig, type EnvSource, type SharedConfig } from '@platform/common';
 import { isPrivateJwk, type PrivateJwk } from './domain/signing-keys.js';
 import type { Argon2Params } from './domain/passwords.js';
@@ -73,6 +74,11 @@ export function loadAuthConfig(source: EnvSource): Readonly<AuthConfig> {
       memoryKiB: env.int('ARGON2_MEMORY_KIB', { default: 19_456, min: 1024, max: 4_194_304 }),
       timeCost: env.int('ARGON2_TIME_COST', { default: 2, min: 1, max: 100 }),
       parallelism: env.int('ARGON2_PARALLELISM', { default: 1, min: 1, max: 16 }),
+      concurrency: env.int('ARGON2_CONCURRENCY', {
+        default: availableParallelism(),
+        min: 1,
+        max: 1024,
+      }),
     },
     passwordPolicy: readPasswordPolicy(env),
     throttle: readThrottleSettings(env),

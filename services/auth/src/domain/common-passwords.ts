@@ -1,4 +1,4 @@
-import { dictionary } from '@zxcvbn-ts/language-common';
+import { createRequire } from 'node:module';
 
 /** zxcvbn's l33t table: a letter and the characters typed in its place. */
 const L33T: Readonly<Record<string, string>> = {
@@ -48,7 +48,7 @@ const shape = (s: string): string => [...s].map((c) => (SUBSTITUTABLE.has(c) ? '
 export class CommonPasswordList {
   private readonly byShape = new Map<string, string[]>();
 
-  constructor(entries: readonly string[] = dictionary['passwords-common']) {
+  constructor(entries: readonly string[] = zxcvbnCommonPasswords()) {
     for (const entry of entries) {
       const key = shape(entry);
       const bucket = this.byShape.get(key);
@@ -61,6 +61,18 @@ export class CommonPasswordList {
   has(folded: string): boolean {
     return this.byShape.get(shape(folded))?.some((entry) => reads(folded, entry)) ?? false;
   }
+}
+
+/**
+ * Loaded on first use: only the nist policy needs the list, and the package (its other dictionaries
+ * too) costs the process about 5 MB.
+ */
+function zxcvbnCommonPasswords(): readonly string[] {
+  const load = createRequire(import.meta.url);
+  const { dictionary } = load('@zxcvbn-ts/language-common') as {
+    dictionary: Record<'passwords-common', string[]>;
+  };
+  return dictionary['passwords-common'];
 }
 
 let shared: CommonPasswordList | undefined;

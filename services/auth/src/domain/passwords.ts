@@ -6,15 +6,22 @@ export interface Argon2Params {
   memoryKiB: number;
   timeCost: number;
   parallelism: number;
+  /** Hashes computed at once; the rest wait their turn (FIFO). */
+  concurrency: number;
 }
 
 /**
  * argon2id hashing. The work runs on libuv's thread pool, so it does not block the event loop.
  * `verifyDecoy` spends the same time as a real check, so an unknown login cannot be told apart by timing.
+ *
+ * At most `concurrency` hashes run at once (one per core by default): more would not finish sooner,
+ * each holds `memoryKiB` while it runs, and the pool's other threads stay free for the work that must
+ * not queue behind a burst of logins (token signatures, log writes).
  */
 export class PasswordHasher {
   private readonly options: argon2.HashOptions & { raw: false };
   private decoy: Promise<string>;
+  private readonly gate: Gate;
 
   constructor(
     params: Argon2Params,
@@ -27,6 +34,7 @@ export class PasswordHasher {
       parallelism: params.parallelism,
       raw: false,
     };
+    this.gate = new Gate(params.concurrency);
     this.decoy = this.hash(randomBytes(24).toString('base64url'));
   }
 
@@ -45,12 +53,36 @@ export class PasswordHasher {
     await this.timed('verify', () => argon2.verify(decoy, password).catch(() => false));
   }
 
-  private async timed<T>(operation: PasswordOperation, work: () => Promise<T>): Promise<T> {
-    const started = performance.now();
+  /** Times the work itself, not its wait for a turn. */
+  private timed<T>(operation: PasswordOperation, work: () => Promise<T>): Promise<T> {
+    return this.gate.run(async () => {
+      const started = performance.now();
+      try {
+        return await work();
+      } finally {
+        this.metrics?.passwordHashed(operation, (performance.now() - started) / 1000);
+      }
+    });
+  }
+}
+
+/** Runs at most `limit` tasks at once, the others in the order they came. */
+export class Gate {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limit) await new Promise<void>((turn) => this.waiting.push(turn));
+    else this.running++;
     try {
-      return await work();
+      return await task();
     } finally {
-      this.metrics?.passwordHashed(operation, (performance.now() - started) / 1000);
+      // The slot passes straight to the next task, so `running` never drops below a waiting queue.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
     }
   }
 }
