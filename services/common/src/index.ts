@@ -17,6 +17,7 @@ export * from './metrics/http-metrics.js';
 export * from './metrics/scrape-gauges.js';
 export * from './data/data-source.js';
 export * from './data/db-errors.js';
+export * from './data/hot-query.js';
 export * from './data/migration-types.js';
 export * from './data/migrations.js';
 export * from './data/exclusive-access.js';

@@ -1,4 +1,5 @@
 import { In, type EntityManager } from 'typeorm';
+import { hotQuery, placeholders } from '@platform/common';
 import {
   AccountEntity,
   RoleEntity,
@@ -31,10 +32,16 @@ export class AccountRepository {
    * The login check's one lookup, without the roles (read once the password is proven), so that a
    * known login costs the same single query as an unknown one.
    */
+  /** On every login: one prepared statement (hotQuery). */
   async findCredentials(login: string): Promise<Omit<AccountWithSecret, 'roles'> | null> {
-    const row = await this.db.findOne(AccountEntity, {
-      where: { login_lower: login.toLowerCase() },
-    });
+    const [param] = placeholders(this.db, 1);
+    const [row] = await hotQuery<
+      Pick<AccountRow, 'id' | 'login' | 'email' | 'is_active' | 'hashed_password'>
+    >(
+      this.db,
+      `SELECT id, login, email, is_active, hashed_password FROM auth_info WHERE login_lower = ${param}`,
+      [login.toLowerCase()],
+    );
     if (!row) return null;
     const { id, email, hashed_password: hashedPassword } = row;
     return { id, login: row.login, email, isActive: Boolean(row.is_active), hashedPassword };
@@ -144,15 +151,15 @@ export class AccountRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /** On every login and token refresh: one prepared statement (hotQuery). */
   async rolesOf(userId: number): Promise<string[]> {
-    const rows = await this.db
-      .createQueryBuilder()
-      .select('r.name', 'name')
-      .from(RoleEntity, 'r')
-      .innerJoin('user_roles', 'ur', 'ur.role_id = r.id')
-      .where('ur.user_id = :userId', { userId })
-      .orderBy('r.name')
-      .getRawMany<{ name: string }>();
+    const [param] = placeholders(this.db, 1);
+    const rows = await hotQuery<{ name: string }>(
+      this.db,
+      `SELECT r.name FROM roles r JOIN user_roles ur ON ur.role_id = r.id
+        WHERE ur.user_id = ${param} ORDER BY r.name`,
+      [userId],
+    );
     return rows.map((r) => r.name);
   }
 

@@ -1,3 +1,4 @@
+import { hotQuery } from '@platform/common';
 import type { DataSource } from 'typeorm';
 import { lockSeconds } from '../domain/throttle-policy.js';
 import type { Counter, CounterState, Hit, ThrottleStore } from '../domain/throttle-store.js';
@@ -151,11 +152,14 @@ export class SqlThrottleStore implements ThrottleStore {
     return (await this.query(CLAIM, [key, expiresAt])).length === 1;
   }
 
-  /** Runs one statement; one that lost a deadlock (only possible for release()) runs again. */
+  /**
+   * Runs one statement, prepared (a login runs three of them); one that lost a deadlock (only
+   * possible for release()) runs again.
+   */
   private async query<T>(sql: string, params: unknown[]): Promise<T[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return (await this.dataSource.query(sql, params)) as T[];
+        return await hotQuery<T>(this.dataSource.manager, sql, params);
       } catch (err) {
         const code = (err as { driverError?: { code?: string } }).driverError?.code;
         if (code !== DEADLOCK_DETECTED || attempt >= 3) throw err;

@@ -1,3 +1,4 @@
+import { hotQuery, placeholders, sqlTimestamp } from '@platform/common';
 import { In, IsNull, type EntityManager } from 'typeorm';
 import { BlacklistEntity, SessionEntity, type SessionRow } from './entities.js';
 import { deleteBatch } from './delete-batch.js';
@@ -7,6 +8,7 @@ import type { RevokedToken, Session } from './records.js';
 export class TokenRepository {
   constructor(private readonly db: EntityManager) {}
 
+  /** On every login: one prepared statement (hotQuery). */
   async createSession(session: {
     id: string;
     userId: number;
@@ -14,15 +16,19 @@ export class TokenRepository {
     createdAt: Date;
     expiresAt: Date;
   }): Promise<void> {
-    await this.db.insert(SessionEntity, {
-      id: session.id,
-      user_id: session.userId,
-      refresh_jti: session.refreshJti,
-      created_at: session.createdAt,
-      expires_at: session.expiresAt,
-      revoked_at: null,
-      revoked_reason: null,
-    });
+    const p = placeholders(this.db, 5);
+    await hotQuery(
+      this.db,
+      `INSERT INTO sessions (id, user_id, refresh_jti, created_at, expires_at)
+       VALUES (${p.join(', ')})`,
+      [
+        session.id,
+        session.userId,
+        session.refreshJti,
+        sqlTimestamp(this.db, session.createdAt),
+        sqlTimestamp(this.db, session.expiresAt),
+      ],
+    );
   }
 
   async findSession(id: string): Promise<Session | null> {

@@ -126,6 +126,7 @@ export function createOpenApiApp<Ops, Principal extends PrincipalBase>(
     });
   }
   api.init();
+  memoizeOperations(api);
 
   const app = new Koa();
   // The client IP (brute-force counters, audit) is the peer address unless proxies are trusted.
@@ -162,6 +163,16 @@ export function createOpenApiApp<Ops, Principal extends PrincipalBase>(
     );
   });
   return app;
+}
+
+/**
+ * openapi-backend's router rebuilds its list of operations, a copy of every operation object, each
+ * time it matches a request, and a request is matched up to three times (the route label, the handler,
+ * a 405's Allow header). The document never changes after init, so the list is built once.
+ */
+function memoizeOperations(api: OpenAPIBackend): void {
+  const operations = api.router.getOperations();
+  api.router.getOperations = () => operations;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { hotQuery, placeholders } from '@platform/common';
 import {
   DeactivatedAccountEntity,
   ProcessedMessageEntity,
@@ -34,20 +35,21 @@ export class ProfileRepository {
 
   /**
    * On every authenticated request, one round trip: why the caller's session was revoked (if it was)
-   * and the caller's profile (null before its Register event). Plain SQL, without the ORM's planning.
+   * and the caller's profile (null before its Register event). A prepared statement (hotQuery).
    */
   async callerState(
     authId: number,
     sessionId: string,
   ): Promise<{ revoked: string | undefined; profile: Profile | null }> {
-    const [session, account] = this.placeholders(2);
-    const rows = (await this.db.query(
+    const [session, account] = placeholders(this.db, 2);
+    const rows = await hotQuery<ProfileRow & { revoked: string | null }>(
+      this.db,
       `SELECT (SELECT reason FROM revoked_sessions WHERE session_id = ${session}) AS revoked,
               p.id, p.auth_id, p.display_name, p.bio, p.is_active
          FROM (SELECT 1 AS one) AS caller
          LEFT JOIN user_profiles p ON p.auth_id = ${account}`,
       [sessionId, authId],
-    )) as (ProfileRow & { revoked: string | null })[];
+    );
     const row = rows[0]!;
     return {
       revoked: row.revoked ?? undefined,
@@ -55,13 +57,13 @@ export class ProfileRepository {
     };
   }
 
-  /** On every profile request: plain SQL, without the ORM's per-query planning. */
   async findByAuthId(authId: number): Promise<Profile | null> {
-    const [param] = this.placeholders(1);
-    const rows = (await this.db.query(
+    const [param] = placeholders(this.db, 1);
+    const rows = await hotQuery<ProfileRow>(
+      this.db,
       `SELECT id, auth_id, display_name, bio, is_active FROM user_profiles WHERE auth_id = ${param}`,
       [authId],
-    )) as ProfileRow[];
+    );
     return rows[0] ? toProfile(rows[0]) : null;
   }
 
@@ -105,9 +107,19 @@ export class ProfileRepository {
     return (result.affected ?? 0) > 0 ? 'deactivated' : 'already-inactive';
   }
 
+  /** Sets the bio and returns the profile as it now is, in one round trip; null without a profile. */
   async setBio(authId: number, bio: string): Promise<Profile | null> {
-    await this.db.update(ProfileEntity, { auth_id: authId }, { bio, updated_at: new Date() });
-    return this.findByAuthId(authId);
+    const postgres = this.db.connection.options.type === 'postgres';
+    // The timestamp in the form the ORM writes for this column (SQLite: text with milliseconds).
+    const now = postgres ? 'now()' : `strftime('%Y-%m-%d %H:%M:%f', 'now')`;
+    const [bioParam, account] = placeholders(this.db, 2);
+    const rows = await hotQuery<ProfileRow>(
+      this.db,
+      `UPDATE user_profiles SET bio = ${bioParam}, updated_at = ${now} WHERE auth_id = ${account}
+       RETURNING id, auth_id, display_name, bio, is_active`,
+      [bio, authId],
+    );
+    return rows[0] ? toProfile(rows[0]) : null;
   }
 
   /**
@@ -123,12 +135,6 @@ export class ProfileRepository {
       processed_at: new Date(),
     });
     return true;
-  }
-
-  /** Positional parameters of raw SQL in this database's syntax (`$1`… on Postgres, `?` on SQLite). */
-  private placeholders(n: number): string[] {
-    const postgres = this.db.connection.options.type === 'postgres';
-    return Array.from({ length: n }, (_, i) => (postgres ? `$${i + 1}` : '?'));
   }
 }
 
