@@ -238,8 +238,12 @@ async function main() {
     ARGON2_MEMORY_KIB: String(argon2.memoryKiB),
     ARGON2_TIME_COST: String(argon2.timeCost),
     ARGON2_PARALLELISM: String(argon2.parallelism),
-    // All load comes from one address: the per-IP limits and the challenge must not refuse it.
+    // All load comes from one address: the per-IP limits and the challenge must not refuse it. The
+    // counters count a login while it is in flight (until its password is proven), and each seeded
+    // account has several in flight at once in the mix: their thresholds at the highest allowed.
     LOGIN_MAX_FAILURES_PER_IP: '1000000000',
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: '100',
+    LOGIN_MAX_FAILURES_PER_ACCOUNT_IP: '100',
     REGISTER_RATE_PER_IP: '1000000000',
     REFRESH_RATE_PER_IP: '1000000000',
     CHALLENGE_AFTER_FAILURES: '0',
