@@ -30,9 +30,8 @@ export class AccountRepository {
 
   /**
    * The login check's one lookup, without the roles (read once the password is proven), so that a
-   * known login costs the same single query as an unknown one.
+   * known login costs the same single query as an unknown one. A prepared statement (hotQuery).
    */
-  /** On every login: one prepared statement (hotQuery). */
   async findCredentials(login: string): Promise<Omit<AccountWithSecret, 'roles'> | null> {
     const [param] = placeholders(this.db, 1);
     const [row] = await hotQuery<

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { hotQuery, placeholders } from '@platform/common';
+import { hotQuery, placeholders, sqlTimestamp } from '@platform/common';
 import {
   DeactivatedAccountEntity,
   ProcessedMessageEntity,
@@ -109,15 +109,12 @@ export class ProfileRepository {
 
   /** Sets the bio and returns the profile as it now is, in one round trip; null without a profile. */
   async setBio(authId: number, bio: string): Promise<Profile | null> {
-    const postgres = this.db.connection.options.type === 'postgres';
-    // The timestamp in the form the ORM writes for this column (SQLite: text with milliseconds).
-    const now = postgres ? 'now()' : `strftime('%Y-%m-%d %H:%M:%f', 'now')`;
-    const [bioParam, account] = placeholders(this.db, 2);
+    const [bioParam, now, account] = placeholders(this.db, 3);
     const rows = await hotQuery<ProfileRow>(
       this.db,
       `UPDATE user_profiles SET bio = ${bioParam}, updated_at = ${now} WHERE auth_id = ${account}
        RETURNING id, auth_id, display_name, bio, is_active`,
-      [bio, authId],
+      [bio, sqlTimestamp(this.db, new Date()), authId],
     );
     return rows[0] ? toProfile(rows[0]) : null;
   }
