@@ -29,21 +29,30 @@ export class AccountRepository {
   }
 
   /**
-   * The login check's one lookup, without the roles (read once the password is proven), so that a
-   * known login costs the same single query as an unknown one. A prepared statement (hotQuery).
+   * The login check's one lookup: the account, its hash and its roles (a row per role), so that a
+   * known login costs one query like an unknown one. A prepared statement (hotQuery).
    */
-  async findCredentials(login: string): Promise<Omit<AccountWithSecret, 'roles'> | null> {
+  async findCredentials(login: string): Promise<AccountWithSecret | null> {
     const [param] = placeholders(this.db, 1);
-    const [row] = await hotQuery<
-      Pick<AccountRow, 'id' | 'login' | 'email' | 'is_active' | 'hashed_password'>
+    const rows = await hotQuery<
+      Pick<AccountRow, 'id' | 'login' | 'email' | 'is_active' | 'hashed_password'> & {
+        role: string | null;
+      }
     >(
       this.db,
-      `SELECT id, login, email, is_active, hashed_password FROM auth_info WHERE login_lower = ${param}`,
+      `SELECT a.id, a.login, a.email, a.is_active, a.hashed_password, r.name AS role
+         FROM auth_info a
+         LEFT JOIN user_roles ur ON ur.user_id = a.id
+         LEFT JOIN roles r ON r.id = ur.role_id
+        WHERE a.login_lower = ${param}
+        ORDER BY r.name`,
       [login.toLowerCase()],
     );
+    const [row] = rows;
     if (!row) return null;
     const { id, email, hashed_password: hashedPassword } = row;
-    return { id, login: row.login, email, isActive: Boolean(row.is_active), hashedPassword };
+    const roles = rows.flatMap((r) => (r.role === null ? [] : [r.role]));
+    return { id, login: row.login, email, isActive: Boolean(row.is_active), hashedPassword, roles };
   }
 
   async findById(id: number): Promise<Account | null> {
@@ -150,7 +159,7 @@ export class AccountRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  /** On every login and token refresh: one prepared statement (hotQuery). */
+  /** On every token refresh: one prepared statement (hotQuery). */
   async rolesOf(userId: number): Promise<string[]> {
     const [param] = placeholders(this.db, 1);
     const rows = await hotQuery<{ name: string }>(

@@ -43,11 +43,35 @@ const PEEK = `
   SELECT key, failures, GREATEST(0, EXTRACT(EPOCH FROM locked_until - now()))::float8 AS locked_for
   FROM login_throttle WHERE key = ANY($1::text[]) AND expires_at > now()`;
 
+/** Takes one attempt back from a live counter; a counter back under its threshold is unlocked. */
+const releaseOne = (key: string, threshold: string) => `
+  UPDATE login_throttle AS t SET failures = t.failures - 1,
+    locked_until = CASE WHEN t.failures - 1 < ${threshold}::int THEN NULL ELSE t.locked_until END
+  WHERE t.key = ${key} AND t.failures > 0 AND t.expires_at > now()`;
+
 const RELEASE = `
   UPDATE login_throttle AS t SET failures = t.failures - 1,
     locked_until = CASE WHEN t.failures - 1 < v.threshold THEN NULL ELSE t.locked_until END
   FROM (SELECT unnest($1::text[]) AS key, unnest($2::int[]) AS threshold) AS v
   WHERE t.key = v.key AND t.failures > 0 AND t.expires_at > now()`;
+
+/**
+ * proven()'s one command: for each key in key order, a data-modifying CTE that deletes its counter
+ * (`reset`) or takes one attempt back (`release`, with the counter's threshold as its second parameter).
+ */
+function provenSteps(steps: readonly ('reset' | 'release')[]): string {
+  let n = 0;
+  const ctes = steps.map((step, i) => {
+    const key = `$${++n}`;
+    const sql =
+      step === 'reset'
+        ? `DELETE FROM login_throttle WHERE key = ${key}`
+        : releaseOne(key, `$${++n}`);
+    return `p${i} AS (${sql} RETURNING 1)`;
+  });
+  const rows = steps.map((_, i) => `SELECT 1 FROM p${i}`);
+  return `WITH ${ctes.join(',\n')}\n${rows.join(' UNION ALL ')}`;
+}
 
 const RESET = 'DELETE FROM login_throttle WHERE key = ANY($1::text[])';
 
@@ -132,12 +156,23 @@ export class SqlThrottleStore implements ThrottleStore {
   }
 
   /**
-   * Two statements, not one: a single command that deletes the account's counters and updates the
-   * IP's would lock them out of key order and could deadlock with a concurrent hit().
+   * One command whose steps lock the rows in key order, like hit()'s, so that it cannot deadlock
+   * with a concurrent hit().
    */
   async proven(reset: readonly string[], release: readonly Counter[]): Promise<void> {
-    await this.reset(reset);
-    await this.release(release);
+    const steps = [
+      ...reset.map((key) => ({ key, step: 'reset' as const, params: [key] })),
+      ...release.map(({ key, rule }) => ({
+        key,
+        step: 'release' as const,
+        params: [key, rule.threshold],
+      })),
+    ].sort((a, b) => compare(a.key, b.key));
+    if (steps.length === 0) return;
+    await this.query(
+      provenSteps(steps.map((s) => s.step)),
+      steps.flatMap((s) => s.params),
+    );
   }
 
   async count(key: string, limit: number, windowSeconds: number) {

@@ -1,34 +1,50 @@
-import { hotQuery, placeholders, sqlTimestamp } from '@platform/common';
+import { hotQuery, onPostgres, placeholders, sqlTimestamp } from '@platform/common';
 import { In, IsNull, type EntityManager } from 'typeorm';
 import { BlacklistEntity, SessionEntity, type SessionRow } from './entities.js';
 import { deleteBatch } from './delete-batch.js';
+import { auditInsert } from './audit-repository.js';
+import type { AuditEntry } from '../domain/audit.js';
 import type { RevokedToken, Session } from './records.js';
 
 /** Sessions (one per login, followed through refresh rotation) and the token blacklist. */
 export class TokenRepository {
   constructor(private readonly db: EntityManager) {}
 
-  /** On every login: one prepared statement (hotQuery). */
-  async createSession(session: {
-    id: string;
-    userId: number;
-    refreshJti: string;
-    createdAt: Date;
-    expiresAt: Date;
-  }): Promise<void> {
+  /**
+   * A new session and, when given, the audit record of the login that starts it, atomically: on
+   * Postgres one prepared statement (hotQuery), the record's INSERT a data-modifying WITH of the
+   * session's, so it needs no transaction around it; on SQLite the two INSERTs in the caller's
+   * transaction or one of their own.
+   */
+  async createSession(
+    session: { id: string; userId: number; refreshJti: string; createdAt: Date; expiresAt: Date },
+    audit?: AuditEntry,
+  ): Promise<void> {
     const p = placeholders(this.db, 5);
-    await hotQuery(
-      this.db,
-      `INSERT INTO sessions (id, user_id, refresh_jti, created_at, expires_at)
-       VALUES (${p.join(', ')})`,
-      [
-        session.id,
-        session.userId,
-        session.refreshJti,
-        sqlTimestamp(this.db, session.createdAt),
-        sqlTimestamp(this.db, session.expiresAt),
-      ],
-    );
+    const sql = `INSERT INTO sessions (id, user_id, refresh_jti, created_at, expires_at)
+       VALUES (${p.join(', ')})`;
+    const params = [
+      session.id,
+      session.userId,
+      session.refreshJti,
+      sqlTimestamp(this.db, session.createdAt),
+      sqlTimestamp(this.db, session.expiresAt),
+    ];
+    if (!audit) {
+      await hotQuery(this.db, sql, params);
+    } else if (onPostgres(this.db)) {
+      const record = auditInsert(this.db, audit, params.length + 1);
+      await hotQuery(this.db, `WITH audit AS (${record.sql}) ${sql}`, [
+        ...params,
+        ...record.params,
+      ]);
+    } else {
+      await inTransaction(this.db, async (db) => {
+        await hotQuery(db, sql, params);
+        const record = auditInsert(db, audit);
+        await hotQuery(db, record.sql, record.params);
+      });
+    }
   }
 
   async findSession(id: string): Promise<Session | null> {
@@ -178,4 +194,9 @@ function toSession(row: SessionRow): Session {
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
   };
+}
+
+/** Runs `work` in `db`'s transaction, or in a new one when `db` is outside any. */
+function inTransaction(db: EntityManager, work: (db: EntityManager) => Promise<void>): Promise<void> {
+  return db.queryRunner?.isTransactionActive ? work(db) : db.transaction(work);
 }

@@ -38,14 +38,22 @@ export interface AuditTrail {
    * rolls back with the change it describes), and writes it to the log.
    */
   record(entry: AuditEntry, repos?: Repositories): Promise<void>;
+  /**
+   * Writes the log line of a record the caller has appended itself, in the statement that makes the
+   * change it describes (a login's session and its record).
+   */
+  log(entry: AuditEntry): void;
 }
 
 /** The audit trail on the service's own database (`audit_log`, append-only) and its log. */
 export function auditTrail(store: Store, logger: Logger): AuditTrail {
   const log = logger.child({ audit: true });
-  return {
+  const trail: AuditTrail = {
     async record(entry, repos) {
       await (repos ?? store.repos).audit.append(entry);
+      trail.log(entry);
+    },
+    log(entry) {
       log.info(
         {
           action: entry.action,
@@ -62,4 +70,5 @@ export function auditTrail(store: Store, logger: Logger): AuditTrail {
       );
     },
   };
+  return trail;
 }

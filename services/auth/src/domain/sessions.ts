@@ -2,16 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { AppError, errors, type TokenClaims } from '@platform/common';
 import type { Account } from '../data/records.js';
 import type { Repositories } from '../data/store.js';
+import type { AuditEntry } from './audit.js';
 import type { AuthDeps, RequestContext } from './deps.js';
 import type { RefreshOutcome } from './metrics.js';
 import { endSessions } from './revocation.js';
 import type { TokenPair } from './tokens.js';
 
-/** Starts a session for the account inside the caller's transaction and returns its first token pair. */
+/**
+ * Starts a session for the account (inside the caller's transaction, if any) and returns its first
+ * token pair. A login's audit record is stored with the session, atomically, and logged.
+ */
 export async function startSession(
   deps: AuthDeps,
   repos: Repositories,
   account: Account,
+  audit?: AuditEntry,
 ): Promise<TokenPair> {
   const sessionId = randomUUID();
   const createdAt = new Date();
@@ -21,13 +26,17 @@ export async function startSession(
     sessionId,
     notAfter: deps.tokens.sessionEnd(createdAt),
   });
-  await repos.tokens.createSession({
-    id: sessionId,
-    userId: account.id,
-    refreshJti: pair.refresh.jti,
-    createdAt,
-    expiresAt: pair.refresh.expiresAt,
-  });
+  await repos.tokens.createSession(
+    {
+      id: sessionId,
+      userId: account.id,
+      refreshJti: pair.refresh.jti,
+      createdAt,
+      expiresAt: pair.refresh.expiresAt,
+    },
+    audit,
+  );
+  if (audit) deps.audit.log(audit);
   return pair;
 }
 

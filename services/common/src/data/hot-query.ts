@@ -48,10 +48,18 @@ function pgTarget(db: EntityManager): PgQueryable | undefined {
   return (db.queryRunner as unknown as { databaseConnection?: PgQueryable }).databaseConnection;
 }
 
-/** Positional parameters of raw SQL in the database's syntax (`$1`… on Postgres, `?` on SQLite). */
-export function placeholders(db: EntityManager, n: number): string[] {
-  const postgres = db.connection.options.type === 'postgres';
-  return Array.from({ length: n }, (_, i) => (postgres ? `$${i + 1}` : '?'));
+/** Whether raw SQL on `db` runs on Postgres (the other database is SQLite). */
+export function onPostgres(db: EntityManager): boolean {
+  return db.connection.options.type === 'postgres';
+}
+
+/**
+ * Positional parameters of raw SQL in the database's syntax: `$first`… on Postgres (a statement that
+ * joins several parts numbers each part's from where the previous ended), `?` on SQLite.
+ */
+export function placeholders(db: EntityManager, n: number, first = 1): string[] {
+  const postgres = onPostgres(db);
+  return Array.from({ length: n }, (_, i) => (postgres ? `$${first + i}` : '?'));
 }
 
 /**
@@ -59,6 +67,6 @@ export function placeholders(db: EntityManager, n: number): string[] {
  * ORM's text form, UTC with milliseconds (`2026-11-25 17:02:21.123`).
  */
 export function sqlTimestamp(db: EntityManager, at: Date): Date | string {
-  if (db.connection.options.type === 'postgres') return at;
+  if (onPostgres(db)) return at;
   return at.toISOString().replace('T', ' ').replace('Z', '');
 }

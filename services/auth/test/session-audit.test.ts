@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authDataSource } from '../src/data/data-source.js';
+import { Store } from '../src/data/store.js';
+import { createDatabase } from '../../../test/support/infra.js';
+import { STACK_MODE } from '../../../test/support/stack.js';
+
+// A login's session and its audit record are written together (one statement on Postgres, one
+// transaction on SQLite): against the real database of each mode.
+let workDir: string;
+let dropDatabase: () => Promise<void> = async () => undefined;
+let dataSource: DataSource;
+let store: Store;
+let userId: number;
+
+beforeAll(async () => {
+  workDir = await mkdtemp(path.join(tmpdir(), 'auth-session-audit-'));
+  let url = `sqlite:${path.join(workDir, 'auth.db')}`;
+  if (STACK_MODE === 'infra') {
+    const database = await createDatabase('auth_session_audit');
+    url = database.url;
+    dropDatabase = database.drop;
+  }
+  dataSource = authDataSource(url);
+  await dataSource.initialize();
+  await dataSource.runMigrations();
+  store = new Store(dataSource);
+  userId = (
+    await store.repos.accounts.create(
+      { login: 'audited', email: 'audited@example.com', hashedPassword: 'x' },
+      ['user'],
+    )
+  ).id;
+});
+afterAll(async () => {
+  await dataSource?.destroy();
+  await dropDatabase();
+  await rm(workDir, { recursive: true, force: true });
+});
+
+const newSession = (id: string) => ({
+  id,
+  userId,
+  refreshJti: randomUUID(),
+  createdAt: new Date(),
+  expiresAt: new Date(Date.now() + 60_000),
+});
+const auditRows = async (requestId: string) =>
+  (await dataSource.query(
+    `SELECT action, outcome, user_id, ip FROM audit_log WHERE request_id = ${STACK_MODE === 'infra' ? '$1' : '?'}`,
+    [requestId],
+  )) as { action: string; outcome: string; user_id: number; ip: string }[];
+
+describe(`a login's session and its audit record (${STACK_MODE === 'infra' ? 'Postgres' : 'SQLite'})`, () => {
+  it('When the session is stored, then so is its audit record, outside or inside a transaction', async () => {
+    for (const inside of [false, true]) {
+      const requestId = randomUUID();
+      const id = randomUUID();
+      const audit = { action: 'login', outcome: 'success', userId, ip: '192.0.2.7', requestId } as const;
+      if (inside) {
+        await store.transaction((repos) =>
+          repos.tokens.createSession(newSession(id), audit),
+        );
+      } else {
+        await store.repos.tokens.createSession(newSession(id), audit);
+      }
+      expect(await store.repos.tokens.findSession(id)).toMatchObject({ id, userId });
+      expect(await auditRows(requestId)).toEqual([
+        { action: 'login', outcome: 'success', user_id: userId, ip: '192.0.2.7' },
+      ]);
+    }
+  });
+
+  it('When the session cannot be stored, then neither is its audit record', async () => {
+    const id = randomUUID();
+    await store.repos.tokens.createSession(newSession(id));
+    const requestId = randomUUID();
+    const audit = { action: 'login', outcome: 'success', userId, requestId } as const;
+    // The same session id again: the primary key refuses it.
+    await expect(store.repos.tokens.createSession(newSession(id), audit)).rejects.toThrow();
+    expect(await auditRows(requestId)).toEqual([]);
+  });
+
+  it('When the audit record cannot be stored, then neither is the session', async () => {
+    const requestId = `refused-${randomUUID()}`;
+    await refuseAuditInsert(requestId);
+    const id = randomUUID();
+    const audit = { action: 'login', outcome: 'success', userId, requestId } as const;
+    await expect(store.repos.tokens.createSession(newSession(id), audit)).rejects.toThrow(
+      /refused by the test/,
+    );
+    expect(await store.repos.tokens.findSession(id)).toBeNull();
+  });
+});
+
+/** A trigger that makes the audit table refuse the record with this request id. */
+async function refuseAuditInsert(requestId: string): Promise<void> {
+  if (STACK_MODE === 'infra') {
+    await dataSource.query(`
+      CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.request_id = '${requestId}' THEN RAISE EXCEPTION 'refused by the test'; END IF;
+        RETURN NEW;
+      END $$`);
+    await dataSource.query(`
+      CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log
+      FOR EACH ROW EXECUTE FUNCTION refuse_audit()`);
+  } else {
+    await dataSource.query(`
+      CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log
+      WHEN NEW.request_id = '${requestId}'
+      BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
+  }
+}
