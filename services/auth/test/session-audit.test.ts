@@ -60,11 +60,15 @@ describe(`a login's session and its audit record (${STACK_MODE === 'infra' ? 'Po
     for (const inside of [false, true]) {
       const requestId = randomUUID();
       const id = randomUUID();
-      const audit = { action: 'login', outcome: 'success', userId, ip: '192.0.2.7', requestId } as const;
+      const audit = {
+        action: 'login',
+        outcome: 'success',
+        userId,
+        ip: '192.0.2.7',
+        requestId,
+      } as const;
       if (inside) {
-        await store.transaction((repos) =>
-          repos.tokens.createSession(newSession(id), audit),
-        );
+        await store.transaction((repos) => repos.tokens.createSession(newSession(id), audit));
       } else {
         await store.repos.tokens.createSession(newSession(id), audit);
       }

@@ -1,5 +1,5 @@
 import { In, type EntityManager } from 'typeorm';
-import { hotQuery, placeholders } from '@platform/common';
+import { hotQuery, sqlText } from '@platform/common';
 import {
   AccountEntity,
   RoleEntity,
@@ -11,6 +11,20 @@ import type { Account, AccountWithSecret } from './records.js';
 
 /** The first key of the two-key advisory locks that stand for roles (any fixed int4 would do). */
 const ROLE_LOCK_SPACE = 0x726f6c65; // 'role'
+
+const CREDENTIALS = sqlText(
+  (p) => `SELECT a.id, a.login, a.email, a.is_active, a.hashed_password, r.name AS role
+            FROM auth_info a
+            LEFT JOIN user_roles ur ON ur.user_id = a.id
+            LEFT JOIN roles r ON r.id = ur.role_id
+           WHERE a.login_lower = ${p(1)}
+           ORDER BY r.name`,
+);
+
+const ROLES_OF = sqlText(
+  (p) => `SELECT r.name FROM roles r JOIN user_roles ur ON ur.role_id = r.id
+           WHERE ur.user_id = ${p(1)} ORDER BY r.name`,
+);
 
 export interface NewAccount {
   login: string;
@@ -33,21 +47,11 @@ export class AccountRepository {
    * known login costs one query like an unknown one. A prepared statement (hotQuery).
    */
   async findCredentials(login: string): Promise<AccountWithSecret | null> {
-    const [param] = placeholders(this.db, 1);
     const rows = await hotQuery<
       Pick<AccountRow, 'id' | 'login' | 'email' | 'is_active' | 'hashed_password'> & {
         role: string | null;
       }
-    >(
-      this.db,
-      `SELECT a.id, a.login, a.email, a.is_active, a.hashed_password, r.name AS role
-         FROM auth_info a
-         LEFT JOIN user_roles ur ON ur.user_id = a.id
-         LEFT JOIN roles r ON r.id = ur.role_id
-        WHERE a.login_lower = ${param}
-        ORDER BY r.name`,
-      [login.toLowerCase()],
-    );
+    >(this.db, CREDENTIALS(this.db), [login.toLowerCase()]);
     const [row] = rows;
     if (!row) return null;
     const { id, email, hashed_password: hashedPassword } = row;
@@ -161,13 +165,7 @@ export class AccountRepository {
 
   /** On every token refresh: one prepared statement (hotQuery). */
   async rolesOf(userId: number): Promise<string[]> {
-    const [param] = placeholders(this.db, 1);
-    const rows = await hotQuery<{ name: string }>(
-      this.db,
-      `SELECT r.name FROM roles r JOIN user_roles ur ON ur.role_id = r.id
-        WHERE ur.user_id = ${param} ORDER BY r.name`,
-      [userId],
-    );
+    const rows = await hotQuery<{ name: string }>(this.db, ROLES_OF(this.db), [userId]);
     return rows.map((r) => r.name);
   }
 

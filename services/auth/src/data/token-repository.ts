@@ -1,10 +1,20 @@
-import { hotQuery, onPostgres, placeholders, sqlTimestamp } from '@platform/common';
+import { hotQuery, onPostgres, sqlText, sqlTimestamp, type SqlTemplate } from '@platform/common';
 import { In, IsNull, type EntityManager } from 'typeorm';
 import { BlacklistEntity, SessionEntity, type SessionRow } from './entities.js';
 import { deleteBatch } from './delete-batch.js';
-import { auditInsert } from './audit-repository.js';
+import { auditInsert, auditParams } from './audit-repository.js';
 import type { AuditEntry } from '../domain/audit.js';
 import type { RevokedToken, Session } from './records.js';
+
+const insertSession: SqlTemplate = (p) =>
+  `INSERT INTO sessions (id, user_id, refresh_jti, created_at, expires_at)
+   VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)})`;
+const CREATE_SESSION = sqlText(insertSession);
+/** Postgres only: the audit record as a data-modifying WITH of the session's INSERT. */
+const CREATE_SESSION_WITH_AUDIT = sqlText(
+  (p) => `WITH audit AS (${auditInsert(6)(p)}) ${insertSession(p)}`,
+);
+const APPEND_AUDIT = sqlText(auditInsert(1));
 
 /** Sessions (one per login, followed through refresh rotation) and the token blacklist. */
 export class TokenRepository {
@@ -20,9 +30,6 @@ export class TokenRepository {
     session: { id: string; userId: number; refreshJti: string; createdAt: Date; expiresAt: Date },
     audit?: AuditEntry,
   ): Promise<void> {
-    const p = placeholders(this.db, 5);
-    const sql = `INSERT INTO sessions (id, user_id, refresh_jti, created_at, expires_at)
-       VALUES (${p.join(', ')})`;
     const params = [
       session.id,
       session.userId,
@@ -31,18 +38,16 @@ export class TokenRepository {
       sqlTimestamp(this.db, session.expiresAt),
     ];
     if (!audit) {
-      await hotQuery(this.db, sql, params);
+      await hotQuery(this.db, CREATE_SESSION(this.db), params);
     } else if (onPostgres(this.db)) {
-      const record = auditInsert(this.db, audit, params.length + 1);
-      await hotQuery(this.db, `WITH audit AS (${record.sql}) ${sql}`, [
+      await hotQuery(this.db, CREATE_SESSION_WITH_AUDIT(this.db), [
         ...params,
-        ...record.params,
+        ...auditParams(this.db, audit),
       ]);
     } else {
       await inTransaction(this.db, async (db) => {
-        await hotQuery(db, sql, params);
-        const record = auditInsert(db, audit);
-        await hotQuery(db, record.sql, record.params);
+        await hotQuery(db, CREATE_SESSION(db), params);
+        await hotQuery(db, APPEND_AUDIT(db), auditParams(db, audit));
       });
     }
   }
@@ -197,6 +202,9 @@ function toSession(row: SessionRow): Session {
 }
 
 /** Runs `work` in `db`'s transaction, or in a new one when `db` is outside any. */
-function inTransaction(db: EntityManager, work: (db: EntityManager) => Promise<void>): Promise<void> {
+function inTransaction(
+  db: EntityManager,
+  work: (db: EntityManager) => Promise<void>,
+): Promise<void> {
   return db.queryRunner?.isTransactionActive ? work(db) : db.transaction(work);
 }

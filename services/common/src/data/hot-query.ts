@@ -53,13 +53,18 @@ export function onPostgres(db: EntityManager): boolean {
   return db.connection.options.type === 'postgres';
 }
 
+/** Raw SQL written once for both databases: `p(n)` stands for the n-th positional parameter. */
+export type SqlTemplate = (p: (n: number) => string) => string;
+
 /**
- * Positional parameters of raw SQL in the database's syntax: `$first`… on Postgres (a statement that
- * joins several parts numbers each part's from where the previous ended), `?` on SQLite.
+ * The template's text for each database, built once (a hot statement's text is then the same string
+ * on every call): `$n` on Postgres; `?` on SQLite, which binds parameters in the order they appear, so
+ * the template must use them in order.
  */
-export function placeholders(db: EntityManager, n: number, first = 1): string[] {
-  const postgres = onPostgres(db);
-  return Array.from({ length: n }, (_, i) => (postgres ? `$${first + i}` : '?'));
+export function sqlText(template: SqlTemplate): (db: EntityManager) => string {
+  const postgres = template((n) => `$${n}`);
+  const sqlite = template(() => '?');
+  return (db) => (onPostgres(db) ? postgres : sqlite);
 }
 
 /**

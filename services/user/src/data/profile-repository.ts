@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { hotQuery, placeholders, sqlTimestamp } from '@platform/common';
+import { hotQuery, sqlText, sqlTimestamp } from '@platform/common';
 import {
   DeactivatedAccountEntity,
   ProcessedMessageEntity,
@@ -14,6 +14,23 @@ export interface Profile {
   bio: string | null;
   isActive: boolean;
 }
+
+const CALLER_STATE = sqlText(
+  (p) => `SELECT (SELECT reason FROM revoked_sessions WHERE session_id = ${p(1)}) AS revoked,
+                 p.id, p.auth_id, p.display_name, p.bio, p.is_active
+            FROM (SELECT 1 AS one) AS caller
+            LEFT JOIN user_profiles p ON p.auth_id = ${p(2)}`,
+);
+
+const PROFILE_BY_AUTH_ID = sqlText(
+  (p) =>
+    `SELECT id, auth_id, display_name, bio, is_active FROM user_profiles WHERE auth_id = ${p(1)}`,
+);
+
+const SET_BIO = sqlText(
+  (p) => `UPDATE user_profiles SET bio = ${p(1)}, updated_at = ${p(2)} WHERE auth_id = ${p(3)}
+          RETURNING id, auth_id, display_name, bio, is_active`,
+);
 
 /** The first key of the two-key advisory locks that stand for accounts (any fixed int4 would do). */
 const ACCOUNT_LOCK_SPACE = 0x75736572; // 'user'
@@ -41,13 +58,9 @@ export class ProfileRepository {
     authId: number,
     sessionId: string,
   ): Promise<{ revoked: string | undefined; profile: Profile | null }> {
-    const [session, account] = placeholders(this.db, 2);
     const rows = await hotQuery<ProfileRow & { revoked: string | null }>(
       this.db,
-      `SELECT (SELECT reason FROM revoked_sessions WHERE session_id = ${session}) AS revoked,
-              p.id, p.auth_id, p.display_name, p.bio, p.is_active
-         FROM (SELECT 1 AS one) AS caller
-         LEFT JOIN user_profiles p ON p.auth_id = ${account}`,
+      CALLER_STATE(this.db),
       [sessionId, authId],
     );
     const row = rows[0]!;
@@ -58,12 +71,7 @@ export class ProfileRepository {
   }
 
   async findByAuthId(authId: number): Promise<Profile | null> {
-    const [param] = placeholders(this.db, 1);
-    const rows = await hotQuery<ProfileRow>(
-      this.db,
-      `SELECT id, auth_id, display_name, bio, is_active FROM user_profiles WHERE auth_id = ${param}`,
-      [authId],
-    );
+    const rows = await hotQuery<ProfileRow>(this.db, PROFILE_BY_AUTH_ID(this.db), [authId]);
     return rows[0] ? toProfile(rows[0]) : null;
   }
 
@@ -109,13 +117,11 @@ export class ProfileRepository {
 
   /** Sets the bio and returns the profile as it now is, in one round trip; null without a profile. */
   async setBio(authId: number, bio: string): Promise<Profile | null> {
-    const [bioParam, now, account] = placeholders(this.db, 3);
-    const rows = await hotQuery<ProfileRow>(
-      this.db,
-      `UPDATE user_profiles SET bio = ${bioParam}, updated_at = ${now} WHERE auth_id = ${account}
-       RETURNING id, auth_id, display_name, bio, is_active`,
-      [bio, sqlTimestamp(this.db, new Date()), authId],
-    );
+    const rows = await hotQuery<ProfileRow>(this.db, SET_BIO(this.db), [
+      bio,
+      sqlTimestamp(this.db, new Date()),
+      authId,
+    ]);
     return rows[0] ? toProfile(rows[0]) : null;
   }
 
