@@ -21,6 +21,15 @@ const CREDENTIALS = sqlText(
            ORDER BY r.name`,
 );
 
+const ACCOUNT_BY_ID = sqlText(
+  (p) => `SELECT a.id, a.login, a.email, a.is_active, r.name AS role
+            FROM auth_info a
+            LEFT JOIN user_roles ur ON ur.user_id = a.id
+            LEFT JOIN roles r ON r.id = ur.role_id
+           WHERE a.id = ${p(1)}
+           ORDER BY r.name`,
+);
+
 const ROLES_OF = sqlText(
   (p) => `SELECT r.name FROM roles r JOIN user_roles ur ON ur.role_id = r.id
            WHERE ur.user_id = ${p(1)} ORDER BY r.name`,
@@ -59,9 +68,21 @@ export class AccountRepository {
     return { id, login: row.login, email, isActive: Boolean(row.is_active), hashedPassword, roles };
   }
 
+  /** On every refresh and authenticated request: the account with its roles, one prepared statement. */
   async findById(id: number): Promise<Account | null> {
-    const row = await this.db.findOne(AccountEntity, { where: { id } });
-    return row ? this.toAccount(row) : null;
+    const rows = await hotQuery<
+      Pick<AccountRow, 'id' | 'login' | 'email' | 'is_active'> & { role: string | null }
+    >(this.db, ACCOUNT_BY_ID(this.db), [id]);
+    const [row] = rows;
+    if (!row) return null;
+    const roles = rows.flatMap((r) => (r.role === null ? [] : [r.role]));
+    return {
+      id: row.id,
+      login: row.login,
+      email: row.email,
+      isActive: Boolean(row.is_active),
+      roles,
+    };
   }
 
   /** Which of the login and email are already taken (case-insensitively). */

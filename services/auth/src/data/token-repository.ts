@@ -1,4 +1,11 @@
-import { hotQuery, onPostgres, sqlText, sqlTimestamp, type SqlTemplate } from '@platform/common';
+import {
+  fromSqlTimestamp,
+  hotQuery,
+  onPostgres,
+  sqlText,
+  sqlTimestamp,
+  type SqlTemplate,
+} from '@platform/common';
 import { In, IsNull, type EntityManager } from 'typeorm';
 import { BlacklistEntity, SessionEntity, type SessionRow } from './entities.js';
 import { deleteBatch } from './delete-batch.js';
@@ -15,6 +22,34 @@ const CREATE_SESSION_WITH_AUDIT = sqlText(
   (p) => `WITH audit AS (${auditInsert(6)(p)}) ${insertSession(p)}`,
 );
 const APPEND_AUDIT = sqlText(auditInsert(1));
+
+const TOKEN_STATE = sqlText(
+  (p) => `SELECT EXISTS (SELECT 1 FROM token_blacklist WHERE jti = ${p(1)}) AS blacklisted,
+                 s.id, s.user_id, s.refresh_jti, s.created_at, s.expires_at, s.revoked_at
+            FROM (SELECT 1 AS one) AS presented
+            LEFT JOIN sessions s ON s.id = ${p(2)}`,
+);
+
+/**
+ * Postgres: the compare-and-swap of a session's refresh token, and the replaced token onto the
+ * blacklist when it won, as one statement (a token already there stays as it was).
+ */
+const ROTATE_AND_BLACKLIST = `
+  WITH rotated AS (
+    UPDATE sessions SET refresh_jti = $3::varchar, expires_at = $4::timestamptz
+     WHERE id = $1::varchar AND refresh_jti = $2::varchar AND revoked_at IS NULL
+    RETURNING id),
+  listed AS (
+    INSERT INTO token_blacklist (jti, user_id, expires_at, blacklisted_at)
+    SELECT $2::varchar, $5::int, $6::timestamptz, $7::timestamptz FROM rotated
+    ON CONFLICT (jti) DO NOTHING)
+  SELECT id FROM rotated`;
+
+/** SQLite: the same in two statements, inside one transaction. */
+const ROTATE = `UPDATE sessions SET refresh_jti = ?, expires_at = ?
+  WHERE id = ? AND refresh_jti = ? AND revoked_at IS NULL RETURNING id`;
+const BLACKLIST_ONE = `INSERT INTO token_blacklist (jti, user_id, expires_at, blacklisted_at)
+  VALUES (?, ?, ?, ?) ON CONFLICT (jti) DO NOTHING`;
 
 /** Sessions (one per login, followed through refresh rotation) and the token blacklist. */
 export class TokenRepository {
@@ -58,21 +93,75 @@ export class TokenRepository {
   }
 
   /**
-   * Compare-and-swap of the session's current refresh token: succeeds for exactly one caller that
-   * presents the current one, however many race.
+   * On every refresh and every authenticated request, one round trip (hotQuery): the token's session
+   * (null when there is none) and whether the token itself is on the blacklist.
+   */
+  async tokenState(
+    jti: string,
+    sessionId: string,
+  ): Promise<{ session: Session | null; blacklisted: boolean }> {
+    const [row] = await hotQuery<
+      { blacklisted: boolean | number } & {
+        [K in keyof SessionRow]: SessionRow[K] | string | null;
+      }
+    >(this.db, TOKEN_STATE(this.db), [jti, sessionId]);
+    const blacklisted = Boolean(row?.blacklisted);
+    if (!row?.id) return { session: null, blacklisted };
+    return {
+      blacklisted,
+      session: {
+        id: row.id as string,
+        userId: Number(row.user_id),
+        refreshJti: row.refresh_jti as string,
+        createdAt: fromSqlTimestamp(row.created_at as Date | string),
+        expiresAt: fromSqlTimestamp(row.expires_at as Date | string),
+        revokedAt:
+          row.revoked_at === null ? null : fromSqlTimestamp(row.revoked_at as Date | string),
+      },
+    };
+  }
+
+  /**
+   * Compare-and-swap of the session's current refresh token, and the replaced token onto the
+   * blacklist, atomically: succeeds for exactly one caller that presents the current one, however
+   * many race. On Postgres one statement; on SQLite two, in the caller's transaction or one of their
+   * own.
    */
   async rotate(
     sessionId: string,
-    fromJti: string,
-    toJti: string,
-    expiresAt: Date,
+    from: RevokedToken,
+    to: { jti: string; expiresAt: Date },
   ): Promise<boolean> {
-    const result = await this.db.update(
-      SessionEntity,
-      { id: sessionId, refresh_jti: fromJti, revoked_at: IsNull() },
-      { refresh_jti: toJti, expires_at: expiresAt },
-    );
-    return (result.affected ?? 0) === 1;
+    if (onPostgres(this.db)) {
+      const rows = await hotQuery(this.db, ROTATE_AND_BLACKLIST, [
+        sessionId,
+        from.jti,
+        to.jti,
+        to.expiresAt,
+        from.userId,
+        from.expiresAt,
+        new Date(),
+      ]);
+      return rows.length === 1;
+    }
+    let rotated = false;
+    await inTransaction(this.db, async (db) => {
+      const rows = await hotQuery(db, ROTATE, [
+        to.jti,
+        sqlTimestamp(db, to.expiresAt),
+        sessionId,
+        from.jti,
+      ]);
+      rotated = rows.length === 1;
+      if (!rotated) return;
+      await hotQuery(db, BLACKLIST_ONE, [
+        from.jti,
+        from.userId,
+        sqlTimestamp(db, from.expiresAt),
+        sqlTimestamp(db, new Date()),
+      ]);
+    });
+    return rotated;
   }
 
   /** Ends the session unless it has ended already; true when this call ended it. */

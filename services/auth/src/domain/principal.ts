@@ -19,10 +19,7 @@ export async function authenticate(
 ): Promise<Principal> {
   const claims = await deps.tokens.verify(bearerToken(headers.authorization), 'access');
   const { tokens, accounts } = deps.store.repos;
-  const [blacklisted, session] = await Promise.all([
-    tokens.isBlacklisted(claims.jti),
-    tokens.findSession(claims.sid),
-  ]);
+  const { blacklisted, session } = await tokens.tokenState(claims.jti, claims.sid);
   if (blacklisted || !session || session.revokedAt)
     throw errors.invalidToken('The token has been revoked.');
   const account = await accounts.findById(Number(claims.sub));

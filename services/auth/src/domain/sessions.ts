@@ -68,10 +68,10 @@ export async function refreshSession(
       'reuse_detected',
       errors.invalidToken('The refresh token has already been used; the session has been ended.'),
     );
-  const session = await store.repos.tokens.findSession(claims.sid);
+  const { session, blacklisted } = await store.repos.tokens.tokenState(claims.jti, claims.sid);
   if (!session || session.revokedAt)
     throw refused('revoked', errors.invalidToken('The session has ended.'));
-  if (session.refreshJti !== claims.jti || (await store.repos.tokens.isBlacklisted(claims.jti))) {
+  if (session.refreshJti !== claims.jti || blacklisted) {
     await revokeForReuse(deps, claims, request);
     throw reused();
   }
@@ -92,16 +92,11 @@ export async function refreshSession(
     sessionId: session.id,
     notAfter: endsAt,
   });
-  const rotated = await store.transaction(async (repos) => {
-    if (
-      !(await repos.tokens.rotate(session.id, claims.jti, pair.refresh.jti, pair.refresh.expiresAt))
-    )
-      return false;
-    await repos.tokens.blacklist([
-      { jti: claims.jti, userId: account.id, expiresAt: new Date(claims.exp * 1000) },
-    ]);
-    return true;
-  });
+  const rotated = await store.repos.tokens.rotate(
+    session.id,
+    { jti: claims.jti, userId: account.id, expiresAt: new Date(claims.exp * 1000) },
+    pair.refresh,
+  );
   if (!rotated) {
     // Another request rotated this token first: to the server a copy and a retry look the same.
     await revokeForReuse(deps, claims, request);

@@ -75,3 +75,12 @@ export function sqlTimestamp(db: EntityManager, at: Date): Date | string {
   if (onPostgres(db)) return at;
   return at.toISOString().replace('T', ' ').replace('Z', '');
 }
+
+/**
+ * A timestamp column as raw SQL reads it back: a Date from Postgres (timestamptz); from SQLite the
+ * ORM's text form, which is UTC.
+ */
+export function fromSqlTimestamp(value: Date | string): Date {
+  if (value instanceof Date) return value;
+  return new Date(/^\d{4}-\d\d-\d\d \d/.test(value) ? `${value.replace(' ', 'T')}Z` : value);
+}

@@ -9,8 +9,9 @@ import { Store } from '../src/data/store.js';
 import { createDatabase } from '../../../test/support/infra.js';
 import { STACK_MODE } from '../../../test/support/stack.js';
 
-// A login's session and its audit record are written together (one statement on Postgres, one
-// transaction on SQLite): against the real database of each mode.
+// The session statements of login and refresh against the real database of each mode: a login's
+// session and its audit record are written together (one statement on Postgres, one transaction on
+// SQLite), and a refresh reads its session and swaps its token in one round trip each.
 let workDir: string;
 let dropDatabase: () => Promise<void> = async () => undefined;
 let dataSource: DataSource;
@@ -18,10 +19,10 @@ let store: Store;
 let userId: number;
 
 beforeAll(async () => {
-  workDir = await mkdtemp(path.join(tmpdir(), 'auth-session-audit-'));
+  workDir = await mkdtemp(path.join(tmpdir(), 'auth-session-store-'));
   let url = `sqlite:${path.join(workDir, 'auth.db')}`;
   if (STACK_MODE === 'infra') {
-    const database = await createDatabase('auth_session_audit');
+    const database = await createDatabase('auth_session_store');
     url = database.url;
     dropDatabase = database.drop;
   }
@@ -98,6 +99,36 @@ describe(`a login's session and its audit record (${STACK_MODE === 'infra' ? 'Po
       /refused by the test/,
     );
     expect(await store.repos.tokens.findSession(id)).toBeNull();
+  });
+});
+
+describe(`a refresh's session statements (${STACK_MODE === 'infra' ? 'Postgres' : 'SQLite'})`, () => {
+  it('When a session is read back with its token, then its times are the ones stored, to the millisecond', async () => {
+    const session = {
+      ...newSession(randomUUID()),
+      createdAt: new Date('2026-01-02T03:04:05.678Z'),
+    };
+    await store.repos.tokens.createSession(session);
+    const state = await store.repos.tokens.tokenState(session.refreshJti, session.id);
+    expect(state).toEqual({ blacklisted: false, session: { ...session, revokedAt: null } });
+    expect(await store.repos.tokens.tokenState(session.refreshJti, randomUUID())).toEqual({
+      blacklisted: false,
+      session: null,
+    });
+  });
+
+  it('When a refresh token is swapped, then it is blacklisted, and a second swap from it fails', async () => {
+    const session = newSession(randomUUID());
+    await store.repos.tokens.createSession(session);
+    const from = { jti: session.refreshJti, userId, expiresAt: session.expiresAt };
+    const to = { jti: randomUUID(), expiresAt: new Date(Date.now() + 120_000) };
+    expect(await store.repos.tokens.rotate(session.id, from, to)).toBe(true);
+    expect(await store.repos.tokens.rotate(session.id, from, { ...to, jti: randomUUID() })).toBe(
+      false,
+    );
+    const state = await store.repos.tokens.tokenState(from.jti, session.id);
+    expect(state.blacklisted).toBe(true);
+    expect(state.session).toMatchObject({ refreshJti: to.jti, expiresAt: to.expiresAt });
   });
 });
 
