@@ -73,7 +73,7 @@ describe(`a login's session and its audit record (${STACK_MODE === 'infra' ? 'Po
       } else {
         await store.repos.tokens.createSession(newSession(id), audit);
       }
-      expect(await store.repos.tokens.findSession(id)).toMatchObject({ id, userId });
+      expect((await store.repos.tokens.tokenState('-', id)).session).toMatchObject({ id, userId });
       expect(await auditRows(requestId)).toEqual([
         { action: 'login', outcome: 'success', user_id: userId, ip: '192.0.2.7' },
       ]);
@@ -98,7 +98,7 @@ describe(`a login's session and its audit record (${STACK_MODE === 'infra' ? 'Po
     await expect(store.repos.tokens.createSession(newSession(id), audit)).rejects.toThrow(
       /refused by the test/,
     );
-    expect(await store.repos.tokens.findSession(id)).toBeNull();
+    expect((await store.repos.tokens.tokenState('-', id)).session).toBeNull();
   });
 });
 

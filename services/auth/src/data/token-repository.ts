@@ -87,11 +87,6 @@ export class TokenRepository {
     }
   }
 
-  async findSession(id: string): Promise<Session | null> {
-    const row = await this.db.findOne(SessionEntity, { where: { id } });
-    return row ? toSession(row) : null;
-  }
-
   /**
    * On every refresh and every authenticated request, one round trip (hotQuery): the token's session
    * (null when there is none) and whether the token itself is on the blacklist.
@@ -248,10 +243,6 @@ export class TokenRepository {
   /** Rows on the blacklist, expired ones not yet cleaned up included (for the metrics). */
   blacklistSize(): Promise<number> {
     return this.db.count(BlacklistEntity);
-  }
-
-  async isBlacklisted(jti: string): Promise<boolean> {
-    return (await this.db.count(BlacklistEntity, { where: { jti } })) > 0;
   }
 
   /** Deletes up to `limit` blacklist entries of tokens that expired before `before`; returns how many. */
