@@ -12,23 +12,34 @@ import type { Account, AccountWithSecret } from './records.js';
 /** The first key of the two-key advisory locks that stand for roles (any fixed int4 would do). */
 const ROLE_LOCK_SPACE = 0x726f6c65; // 'role'
 
-const CREDENTIALS = sqlText(
-  (p) => `SELECT a.id, a.login, a.email, a.is_active, a.hashed_password, r.name AS role
-            FROM auth_info a
-            LEFT JOIN user_roles ur ON ur.user_id = a.id
-            LEFT JOIN roles r ON r.id = ur.role_id
-           WHERE a.login_lower = ${p(1)}
-           ORDER BY r.name`,
-);
+/** An account with its roles, a row per role (one row with a null role when it holds none). */
+const accountWithRoles = (where: string) => `
+  SELECT a.id, a.login, a.email, a.is_active, a.hashed_password, r.name AS role
+    FROM auth_info a
+    LEFT JOIN user_roles ur ON ur.user_id = a.id
+    LEFT JOIN roles r ON r.id = ur.role_id
+   WHERE ${where}
+   ORDER BY r.name`;
+const CREDENTIALS = sqlText((p) => accountWithRoles(`a.login_lower = ${p(1)}`));
+const ACCOUNT_BY_ID = sqlText((p) => accountWithRoles(`a.id = ${p(1)}`));
+type AccountWithRolesRow = Pick<
+  AccountRow,
+  'id' | 'login' | 'email' | 'is_active' | 'hashed_password'
+> & { role: string | null };
 
-const ACCOUNT_BY_ID = sqlText(
-  (p) => `SELECT a.id, a.login, a.email, a.is_active, r.name AS role
-            FROM auth_info a
-            LEFT JOIN user_roles ur ON ur.user_id = a.id
-            LEFT JOIN roles r ON r.id = ur.role_id
-           WHERE a.id = ${p(1)}
-           ORDER BY r.name`,
-);
+/** The account those rows describe, or null when there are none. */
+function toAccountWithSecret(rows: AccountWithRolesRow[]): AccountWithSecret | null {
+  const [row] = rows;
+  if (!row) return null;
+  return {
+    id: row.id,
+    login: row.login,
+    email: row.email,
+    isActive: Boolean(row.is_active),
+    hashedPassword: row.hashed_password,
+    roles: rows.flatMap((r) => (r.role === null ? [] : [r.role])),
+  };
+}
 
 const ROLES_OF = sqlText(
   (p) => `SELECT r.name FROM roles r JOIN user_roles ur ON ur.role_id = r.id
@@ -56,33 +67,19 @@ export class AccountRepository {
    * known login costs one query like an unknown one. A prepared statement (hotQuery).
    */
   async findCredentials(login: string): Promise<AccountWithSecret | null> {
-    const rows = await hotQuery<
-      Pick<AccountRow, 'id' | 'login' | 'email' | 'is_active' | 'hashed_password'> & {
-        role: string | null;
-      }
-    >(this.db, CREDENTIALS(this.db), [login.toLowerCase()]);
-    const [row] = rows;
-    if (!row) return null;
-    const { id, email, hashed_password: hashedPassword } = row;
-    const roles = rows.flatMap((r) => (r.role === null ? [] : [r.role]));
-    return { id, login: row.login, email, isActive: Boolean(row.is_active), hashedPassword, roles };
+    return toAccountWithSecret(
+      await hotQuery<AccountWithRolesRow>(this.db, CREDENTIALS(this.db), [login.toLowerCase()]),
+    );
   }
 
   /** On every refresh and authenticated request: the account with its roles, one prepared statement. */
   async findById(id: number): Promise<Account | null> {
-    const rows = await hotQuery<
-      Pick<AccountRow, 'id' | 'login' | 'email' | 'is_active'> & { role: string | null }
-    >(this.db, ACCOUNT_BY_ID(this.db), [id]);
-    const [row] = rows;
-    if (!row) return null;
-    const roles = rows.flatMap((r) => (r.role === null ? [] : [r.role]));
-    return {
-      id: row.id,
-      login: row.login,
-      email: row.email,
-      isActive: Boolean(row.is_active),
-      roles,
-    };
+    const found = toAccountWithSecret(
+      await hotQuery<AccountWithRolesRow>(this.db, ACCOUNT_BY_ID(this.db), [id]),
+    );
+    if (!found) return null;
+    const { hashedPassword: _secret, ...account } = found;
+    return account;
   }
 
   /** Which of the login and email are already taken (case-insensitively). */
