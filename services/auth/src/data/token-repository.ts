@@ -31,6 +31,20 @@ const TOKEN_STATE = sqlText(
 );
 
 /**
+ * TOKEN_STATE's one row: the session's columns are null when there is no such session; timestamps
+ * come back as Dates from Postgres and as text from SQLite; SQLite's EXISTS is 0 or 1.
+ */
+interface TokenStateRow {
+  blacklisted: boolean | number;
+  id: string | null;
+  user_id: number | null;
+  refresh_jti: string | null;
+  created_at: Date | string | null;
+  expires_at: Date | string | null;
+  revoked_at: Date | string | null;
+}
+
+/**
  * Postgres: the compare-and-swap of a session's refresh token, and the replaced token onto the
  * blacklist when it won, as one statement (a token already there stays as it was).
  */
@@ -95,23 +109,18 @@ export class TokenRepository {
     jti: string,
     sessionId: string,
   ): Promise<{ session: Session | null; blacklisted: boolean }> {
-    const [row] = await hotQuery<
-      { blacklisted: boolean | number } & {
-        [K in keyof SessionRow]: SessionRow[K] | string | null;
-      }
-    >(this.db, TOKEN_STATE(this.db), [jti, sessionId]);
+    const [row] = await hotQuery<TokenStateRow>(this.db, TOKEN_STATE(this.db), [jti, sessionId]);
     const blacklisted = Boolean(row?.blacklisted);
     if (!row?.id) return { session: null, blacklisted };
     return {
       blacklisted,
       session: {
-        id: row.id as string,
+        id: row.id,
         userId: Number(row.user_id),
-        refreshJti: row.refresh_jti as string,
-        createdAt: fromSqlTimestamp(row.created_at as Date | string),
-        expiresAt: fromSqlTimestamp(row.expires_at as Date | string),
-        revokedAt:
-          row.revoked_at === null ? null : fromSqlTimestamp(row.revoked_at as Date | string),
+        refreshJti: row.refresh_jti!,
+        createdAt: fromSqlTimestamp(row.created_at!),
+        expiresAt: fromSqlTimestamp(row.expires_at!),
+        revokedAt: row.revoked_at === null ? null : fromSqlTimestamp(row.revoked_at),
       },
     };
   }
