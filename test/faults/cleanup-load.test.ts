@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authDataSource } from '../../services/auth/src/data/data-source.js';
 import { Store } from '../../services/auth/src/data/store.js';
-import { cleanup, type CleanupCounts } from '../../services/auth/src/domain/cleanup.js';
+import { cleanup, type CleanupCounts } from '../../services/auth/src/maintenance/cleanup.js';
 import { createDatabase } from '../support/infra.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,6 +1,6 @@
 import { connect } from 'amqplib';
 import pg from 'pg';
-import { generatePrivateJwk } from '../../services/auth/src/domain/signing-keys.js';
+import { generatePrivateJwk } from '../../services/auth/src/sessions/signing-keys.js';
 import { AMQP_URL, createDatabase, deleteQueues, uniqueName } from '../support/infra.js';
 import { freePort, startServiceProcess, type ServiceProcess } from '../support/processes.js';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AmqpBus, createLogger } from '@platform/common';
 import { authDataSource } from '../../services/auth/src/data/data-source.js';
 import { Store } from '../../services/auth/src/data/store.js';
-import { OutboxRelay } from '../../services/auth/src/events/outbox-relay.js';
+import { OutboxRelay } from '../../services/auth/src/outbox/outbox-relay.js';
 import { AMQP_URL, createDatabase, deleteQueues, uniqueName } from '../support/infra.js';
 
 const logger = createLogger({ service: 'test', level: 'silent' });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import pg from 'pg';
-import { generatePrivateJwk } from '../../services/auth/src/domain/signing-keys.js';
+import { generatePrivateJwk } from '../../services/auth/src/sessions/signing-keys.js';
 import { client } from './http-client.js';
 import { AMQP_URL, createDatabase, deleteQueues, uniqueName } from './infra.js';
 import { freePort, startServiceProcess, type ServiceProcess } from './processes.js';

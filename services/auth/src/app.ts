@@ -6,8 +6,8 @@ import {
   type Registry,
 } from '@platform/common';
 import type Koa from 'koa';
-import type { AuthDeps } from './domain/deps.js';
-import { authenticate, type Principal } from './domain/principal.js';
+import type { AuthDeps } from './deps.js';
+import { authenticate, type Principal } from './sessions/principal.js';
 import { accountHandlers } from './http/handlers/account-handlers.js';
 import { challengeHandlers } from './http/handlers/challenge-handlers.js';
 import { operationsHandlers, type Readiness } from './http/handlers/operations-handlers.js';

@@ -1,16 +1,16 @@
 import { availableParallelism } from 'node:os';
 import { EnvReader, readSharedConfig, type EnvSource, type SharedConfig } from '@platform/common';
-import { isPrivateJwk, type PrivateJwk } from './domain/signing-keys.js';
-import type { Argon2Params } from './domain/passwords.js';
-import type { ThrottleSettings } from './domain/throttle-policy.js';
-import { readThrottleSettings } from './throttle-config.js';
+import { isPrivateJwk, type PrivateJwk } from './sessions/signing-keys.js';
+import type { Argon2Params } from './accounts/passwords.js';
+import type { ThrottleSettings } from './throttle/throttle-policy.js';
+import { readThrottleSettings } from './throttle/throttle-config.js';
 import {
   MIN_LENGTH_RANGE,
   NIST_MIN_LENGTH,
   PASSWORD_POLICIES,
   SEED_MIN_LENGTH,
   type PasswordPolicySettings,
-} from './domain/password-policy.js';
+} from './accounts/password-policy.js';
 
 export interface AuthConfig extends SharedConfig {
   /** Empty means: use (or create) the development key in DATA_DIR; refused in production. */

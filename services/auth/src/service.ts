@@ -14,18 +14,18 @@ import { createAuthApp } from './app.js';
 import type { AuthConfig } from './config.js';
 import { authDataSource } from './data/data-source.js';
 import { Store } from './data/store.js';
-import { ensureAdmin } from './domain/accounts.js';
-import { auditTrail } from './domain/audit.js';
-import { CleanupTimer } from './domain/cleanup-timer.js';
-import type { AuthDeps } from './domain/deps.js';
-import { devSigningKey } from './domain/dev-key.js';
-import { noAuthMetrics, type AuthMetrics } from './domain/metrics.js';
-import { createPasswordPolicy } from './domain/password-policy.js';
-import { PasswordHasher } from './domain/passwords.js';
-import { loadKeyRing } from './domain/signing-keys.js';
-import { TokenService } from './domain/tokens.js';
-import { createThrottle } from './throttle-config.js';
-import { OutboxRelay } from './events/outbox-relay.js';
+import { ensureAdmin } from './accounts/accounts.js';
+import { auditTrail } from './audit/audit-trail.js';
+import { CleanupTimer } from './maintenance/cleanup-timer.js';
+import type { AuthDeps } from './deps.js';
+import { devSigningKey } from './sessions/dev-key.js';
+import { noAuthMetrics, type AuthMetrics } from './metrics/metrics.js';
+import { createPasswordPolicy } from './accounts/password-policy.js';
+import { PasswordHasher } from './accounts/passwords.js';
+import { loadKeyRing } from './sessions/signing-keys.js';
+import { TokenService } from './sessions/tokens.js';
+import { createThrottle } from './throttle/throttle-config.js';
+import { OutboxRelay } from './outbox/outbox-relay.js';
 import { authMetrics, registerAuthGauges } from './metrics/auth-metrics.js';
 
 export interface AuthService {
@@ -85,14 +85,14 @@ export async function buildAuthService(
     eventsWritten: () => relay.wake(),
     logger,
     metrics,
-    audit: auditTrail(store, logger),
+    audit: auditTrail(store.repos.audit, logger),
     throttle: createThrottle({
       settings: config.throttle,
       dataSource,
       keys,
       signingKid: ring.signingKid,
       metrics,
-      audit: auditTrail(store, logger),
+      audit: auditTrail(store.repos.audit, logger),
     }),
   };
   return { dataSource, deps, relay, jwks: ring.jwks };

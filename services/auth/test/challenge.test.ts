@@ -1,6 +1,6 @@
 import { createChallenge, solveChallenge } from 'altcha-lib/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { challengeHmacKey } from '../src/domain/challenges.js';
+import { challengeHmacKey } from '../src/throttle/challenges.js';
 import { clientIps } from '../../../test/support/client-ips.js';
 import { ContractChecker } from '../../../test/support/contract.js';
 import { newRegistration } from '../../../test/support/factories.js';

@@ -7,11 +7,11 @@ import { createLogger } from '@platform/common';
 import { loadAuthConfig, startAuthService } from '@platform/auth';
 import { authDataSource } from '../src/data/data-source.js';
 import { BlacklistEntity, OutboxEntity, SessionEntity } from '../src/data/entities.js';
-import { LoginThrottleEntity } from '../src/data/throttle-repository.js';
+import { LoginThrottleEntity } from '../src/throttle/throttle-repository.js';
 import { Store } from '../src/data/store.js';
-import { cleanup, type CleanupCounts } from '../src/domain/cleanup.js';
-import { CleanupTimer } from '../src/domain/cleanup-timer.js';
-import { generatePrivateJwk } from '../src/domain/signing-keys.js';
+import { cleanup, type CleanupCounts } from '../src/maintenance/cleanup.js';
+import { CleanupTimer } from '../src/maintenance/cleanup-timer.js';
+import { generatePrivateJwk } from '../src/sessions/signing-keys.js';
 import { createDatabase } from '../../../test/support/infra.js';
 import { pollUntil, STACK_MODE, TEST_ENV } from '../../../test/support/stack.js';
 

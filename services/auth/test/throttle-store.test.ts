@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authDataSource } from '../src/data/data-source.js';
-import { SqlThrottleStore } from '../src/data/sql-throttle-store.js';
-import { MemoryThrottleStore } from '../src/domain/memory-throttle-store.js';
-import type { FailureRule } from '../src/domain/throttle-policy.js';
-import type { ThrottleStore } from '../src/domain/throttle-store.js';
+import { SqlThrottleStore } from '../src/throttle/postgres-throttle-store.js';
+import { MemoryThrottleStore } from '../src/throttle/memory-throttle-store.js';
+import type { FailureRule } from '../src/throttle/throttle-policy.js';
+import type { ThrottleStore } from '../src/throttle/throttle-store.js';
 import { createDatabase } from '../../../test/support/infra.js';
 import { STACK_MODE } from '../../../test/support/stack.js';
 

@@ -2,7 +2,7 @@ import { ConfigError } from '@platform/common';
 import { loadCleanupConfig } from '../config.js';
 import { authDataSource } from '../data/data-source.js';
 import { Store } from '../data/store.js';
-import { cleanup } from '../domain/cleanup.js';
+import { cleanup } from '../maintenance/cleanup.js';
 
 // npm run cleanup — node services/auth/dist/cli/cleanup.js, the entry point of the cleanup CronJob.
 // Deletes expired blacklist entries, sessions and brute-force counters and old sent outbox events

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { generatePrivateJwk, isPrivateJwk } from '../domain/signing-keys.js';
+import { generatePrivateJwk, isPrivateJwk } from '../sessions/signing-keys.js';
 
 // npm run keygen [-- --kid <kid>] [--keep '<current JWT_PRIVATE_KEYS>']
 // Prints a JWT_PRIVATE_KEYS value with a new Ed25519 signing key first. With --keep, the current keys

@@ -1,6 +1,6 @@
 import { createDataSource } from '@platform/common';
 import { entities } from './entities.js';
-import { LoginThrottleEntity } from './throttle-repository.js';
+import { LoginThrottleEntity } from '../throttle/throttle-repository.js';
 import { InitialSchema1764072000000 } from './migrations/1764072000000-initial-schema.js';
 import { AuditLog1764158400000 } from './migrations/1764158400000-audit-log.js';
 import { LoginThrottle1764158460000 } from './migrations/1764158460000-login-throttle.js';

@@ -1,6 +1,6 @@
 import { EntitySchema } from 'typeorm';
 
-// Entities stay inside data/: repositories turn them into the plain records of records.ts.
+// Entities stay inside the data layer: repositories turn them into plain records.
 
 export interface AccountRow {
   id: number;
@@ -136,7 +136,7 @@ export const OutboxEntity = new EntitySchema<OutboxRow>({
   },
 });
 
-/** The audit trail; see domain/audit.ts. */
+/** The audit trail; see audit/audit-trail.ts. */
 export interface AuditRow {
   id: number;
   occurred_at: Date;

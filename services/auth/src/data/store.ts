@@ -1,10 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { exclusiveAccess, type ExclusiveAccess } from '@platform/common';
-import { AccountRepository } from './account-repository.js';
-import { AuditRepository } from './audit-repository.js';
-import { OutboxRepository } from './outbox-repository.js';
-import { ThrottleRepository } from './throttle-repository.js';
-import { TokenRepository } from './token-repository.js';
+import { AccountRepository } from '../accounts/account-repository.js';
+import { AuditRepository } from '../audit/audit-repository.js';
+import { OutboxRepository } from '../outbox/outbox-repository.js';
+import { ThrottleRepository } from '../throttle/throttle-repository.js';
+import { TokenRepository } from '../sessions/session-repository.js';
 
 export interface Repositories {
   accounts: AccountRepository;

@@ -6,10 +6,11 @@ import {
   type Registry,
 } from '@platform/common';
 import type { Store } from '../data/store.js';
-import type { CleanupCounts } from '../domain/cleanup.js';
-import type { AuthMetrics, LoginReason } from '../domain/metrics.js';
-import { ACCOUNT_EVENT_TYPES, REVOCATION_REASONS } from '../events/account-events.js';
-import { throttleMetrics } from './throttle-metrics.js';
+import type { CleanupCounts } from '../maintenance/cleanup.js';
+import type { AuthMetrics, LoginReason } from './metrics.js';
+import { ACCOUNT_EVENT_TYPES } from '../accounts/account-events.js';
+import { REVOCATION_REASONS, SESSION_EVENT_TYPES } from '../sessions/session-events.js';
+import { throttleMetrics } from '../throttle/throttle-metrics.js';
 
 /** How long a scrape waits for each database read before it answers without those gauges. */
 export const GAUGE_READ_TIMEOUT_MS = 2000;
@@ -90,7 +91,7 @@ export function authMetrics(registry: Registry): AuthMetrics {
   for (const outcome of ['rotated', 'reuse_detected', 'expired', 'revoked', 'invalid'])
     refreshes.inc({ outcome }, 0);
   for (const reason of REVOCATION_REASONS) revocations.inc({ reason }, 0);
-  for (const type of ACCOUNT_EVENT_TYPES) published.inc({ type }, 0);
+  for (const type of [...ACCOUNT_EVENT_TYPES, ...SESSION_EVENT_TYPES]) published.inc({ type }, 0);
   for (const result of ['success', 'failure']) cleanupRuns.inc({ result }, 0);
   for (const table of CLEANUP_TABLES) cleanupDeleted.inc({ table }, 0);
   for (const operation of ['hash', 'verify']) hashing.zero({ operation });

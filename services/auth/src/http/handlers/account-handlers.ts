@@ -1,9 +1,9 @@
 import type { AuthApi, Handler, HandlerRequest } from '@platform/common';
-import { deactivateAccount } from '../../domain/accounts.js';
-import type { AuthDeps } from '../../domain/deps.js';
-import type { Principal } from '../../domain/principal.js';
-import { changeRole, rolesOfAccount, type AccountRoles } from '../../domain/roles.js';
-import { logoutEverywhere } from '../../domain/revocation.js';
+import { deactivateAccount } from '../../accounts/accounts.js';
+import type { AuthDeps } from '../../deps.js';
+import type { Principal } from '../../sessions/principal.js';
+import { changeRole, rolesOfAccount, type AccountRoles } from '../../accounts/roles.js';
+import { logoutEverywhere } from '../../sessions/revocation.js';
 import { userBody } from './session-handlers.js';
 
 type Op = AuthApi.operations;

@@ -1,6 +1,6 @@
 import type { AuthApi, Handler } from '@platform/common';
-import type { AuthDeps } from '../../domain/deps.js';
-import type { Principal } from '../../domain/principal.js';
+import type { AuthDeps } from '../../deps.js';
+import type { Principal } from '../../sessions/principal.js';
 
 type Op = AuthApi.operations;
 

@@ -1,11 +1,11 @@
 import type { AuthApi, Handler } from '@platform/common';
-import { registerAccount, type SignedIn } from '../../domain/accounts.js';
-import type { AuthDeps } from '../../domain/deps.js';
-import { login } from '../../domain/login.js';
-import type { Principal } from '../../domain/principal.js';
-import { logoutEverywhere } from '../../domain/revocation.js';
-import { logout, refreshSession } from '../../domain/sessions.js';
-import type { TokenPair } from '../../domain/tokens.js';
+import { registerAccount, type SignedIn } from '../../accounts/accounts.js';
+import type { AuthDeps } from '../../deps.js';
+import { login } from '../../sessions/login.js';
+import type { Principal } from '../../sessions/principal.js';
+import { logoutEverywhere } from '../../sessions/revocation.js';
+import { logout, refreshSession } from '../../sessions/sessions.js';
+import type { TokenPair } from '../../sessions/tokens.js';
 
 type Op = AuthApi.operations;
 

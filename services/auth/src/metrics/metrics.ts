@@ -1,11 +1,11 @@
-import type { RevocationReason } from '../events/account-events.js';
-import type { CleanupCounts } from './cleanup.js';
-import type { ThrottleScope } from './throttle-policy.js';
+import type { RevocationReason } from '../sessions/session-events.js';
+import type { CleanupCounts } from '../maintenance/cleanup.js';
+import type { ThrottleScope } from '../throttle/throttle-policy.js';
 
 export type LoginReason = 'ok' | 'unknown_login' | 'wrong_password' | 'account_inactive';
 export type RegistrationResult = 'created' | 'conflict' | 'invalid';
 export type RefreshOutcome = 'rotated' | 'reuse_detected' | 'expired' | 'revoked' | 'invalid';
-export type { RevocationReason } from '../events/account-events.js';
+export type { RevocationReason } from '../sessions/session-events.js';
 export type PasswordOperation = 'hash' | 'verify';
 export type ThrottledOperation = 'login' | 'register' | 'refresh';
 export type ChallengeOutcome = 'issued' | 'required' | 'refused' | 'solved';

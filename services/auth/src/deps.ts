@@ -1,11 +1,11 @@
 import type { Logger } from '@platform/common';
-import type { Store } from '../data/store.js';
-import type { AuditTrail } from './audit.js';
-import type { AuthMetrics } from './metrics.js';
-import type { PasswordPolicy } from './password-policy.js';
-import type { PasswordHasher } from './passwords.js';
-import type { Throttle } from './throttle.js';
-import type { TokenService } from './tokens.js';
+import type { Store } from './data/store.js';
+import type { AuditTrail } from './audit/audit-trail.js';
+import type { AuthMetrics } from './metrics/metrics.js';
+import type { PasswordPolicy } from './accounts/password-policy.js';
+import type { PasswordHasher } from './accounts/passwords.js';
+import type { Throttle } from './throttle/throttle.js';
+import type { TokenService } from './sessions/tokens.js';
 
 /** What the use cases need, built once in the composition root and passed in. */
 export interface AuthDeps {

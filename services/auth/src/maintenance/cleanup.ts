@@ -1,5 +1,5 @@
 import { setImmediate as yieldToRequests } from 'node:timers/promises';
-import type { OutboxRepository } from '../data/outbox-repository.js';
+import type { OutboxRepository } from '../outbox/outbox-repository.js';
 import type { Store } from '../data/store.js';
 
 /** Rows per delete statement: each batch is a short transaction beside live traffic. */

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, errors, type TokenClaims } from '@platform/common';
-import type { Account } from '../data/records.js';
+import type { Account } from '../accounts/account-repository.js';
 import type { Repositories } from '../data/store.js';
-import type { AuditEntry } from './audit.js';
-import type { AuthDeps, RequestContext } from './deps.js';
-import type { RefreshOutcome } from './metrics.js';
+import type { AuditEntry } from '../audit/audit-trail.js';
+import type { AuthDeps, RequestContext } from '../deps.js';
+import type { RefreshOutcome } from '../metrics/metrics.js';
 import { endSessions } from './revocation.js';
 import type { TokenPair } from './tokens.js';
 
@@ -130,7 +130,7 @@ async function revokeForReuse(
         ...request,
         details: { session_id: claims.sid, sessions_ended: count },
       },
-      repos,
+      repos.audit,
     );
     return count;
   });
@@ -186,7 +186,7 @@ export async function logout(deps: AuthDeps, input: LogoutInput): Promise<void> 
         ...input.request,
         details: { sessions_ended: count },
       },
-      repos,
+      repos.audit,
     );
     return count;
   });

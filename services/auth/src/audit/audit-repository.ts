@@ -1,6 +1,6 @@
 import { hotQuery, sqlText, sqlTimestamp, type SqlTemplate } from '@platform/common';
 import type { EntityManager } from 'typeorm';
-import type { AuditEntry } from '../domain/audit.js';
+import type { AuditEntry } from './audit-trail.js';
 
 /**
  * The INSERT of one audit record, its parameters numbered from `first` so that another statement can

@@ -1,8 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { In, IsNull, type EntityManager } from 'typeorm';
-import { deleteBatch } from './delete-batch.js';
-import { OutboxEntity } from './entities.js';
-import type { PendingEvent } from './records.js';
+import { deleteBatch } from '../data/delete-batch.js';
+import { OutboxEntity } from '../data/entities.js';
+
+export interface PendingEvent {
+  id: number;
+  messageId: string;
+  eventType: string;
+  payload: string;
+  correlationId: string | null;
+  createdAt: Date;
+  attempts: number;
+}
 
 export interface OutgoingEvent {
   eventType: string;

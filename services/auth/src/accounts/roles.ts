@@ -1,7 +1,7 @@
 import { errors, isRole, permissionsOf, type Permission } from '@platform/common';
 import { assertNotLastAdmin, ADMIN_ROLE } from './accounts.js';
-import type { AuthDeps, RequestContext } from './deps.js';
-import { endSessions } from './revocation.js';
+import type { AuthDeps, RequestContext } from '../deps.js';
+import { endSessions } from '../sessions/revocation.js';
 
 export interface AccountRoles {
   userId: number;
@@ -61,7 +61,7 @@ export async function changeRole(
         ...change.request,
         details: { role: change.role, sessions_ended: sessions },
       },
-      repos,
+      repos.audit,
     );
     return sessions;
   });

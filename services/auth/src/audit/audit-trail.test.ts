@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authDataSource } from '../data/data-source.js';
 import { Store } from '../data/store.js';
-import { auditTrail } from './audit.js';
+import { auditTrail } from './audit-trail.js';
 
 let dataSource: DataSource;
 let store: Store;
@@ -31,7 +31,7 @@ afterAll(async () => {
 
 describe('auditTrail', () => {
   it('When a decision is recorded, then it is in the table and in the log with the same fields', async () => {
-    await auditTrail(store, logger).record({
+    await auditTrail(store.repos.audit, logger).record({
       action: 'role_granted',
       outcome: 'success',
       reason: 'support',
@@ -73,7 +73,10 @@ describe('auditTrail', () => {
     )[0]!.n;
     await expect(
       store.transaction(async (repos) => {
-        await auditTrail(store, logger).record({ action: 'logout', outcome: 'success' }, repos);
+        await auditTrail(store.repos.audit, logger).record(
+          { action: 'logout', outcome: 'success' },
+          repos.audit,
+        );
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');

@@ -1,29 +1,5 @@
-import type { AccountDeactivateEvent, RegisterEvent, SessionsRevokedEvent } from '@platform/common';
-import type { OutgoingEvent } from '../data/outbox-repository.js';
-
-// The seed's wire payloads, typed by the generated event contracts.
-
-export function registered(
-  authId: number,
-  displayName: string,
-  correlationId?: string,
-): OutgoingEvent {
-  const payload: RegisterEvent = {
-    event_type: 'Register',
-    auth_id: authId,
-    display_name: displayName,
-  };
-  return { eventType: payload.event_type, aggregateId: authId, payload, correlationId };
-}
-
-export function deactivated(authId: number, correlationId?: string): OutgoingEvent {
-  const payload: AccountDeactivateEvent = {
-    event_type: 'Account Deactivate',
-    auth_id: authId,
-    is_active: false,
-  };
-  return { eventType: payload.event_type, aggregateId: authId, payload, correlationId };
-}
+import type { SessionsRevokedEvent } from '@platform/common';
+import type { OutgoingEvent } from '../outbox/outbox-repository.js';
 
 export type RevocationReason = SessionsRevokedEvent['reason'];
 
@@ -62,9 +38,7 @@ export function sessionsRevoked(
   return events;
 }
 
-/** Every event type this service writes (so their counters exist from the start). */
-export const ACCOUNT_EVENT_TYPES: readonly (
-  | RegisterEvent['event_type']
-  | AccountDeactivateEvent['event_type']
-  | SessionsRevokedEvent['event_type']
-)[] = ['Register', 'Account Deactivate', 'Sessions Revoked'];
+/** The event types written when sessions end (so their counters exist from the start). */
+export const SESSION_EVENT_TYPES: readonly SessionsRevokedEvent['event_type'][] = [
+  'Sessions Revoked',
+];

@@ -1,5 +1,5 @@
 import { EntitySchema, type EntityManager } from 'typeorm';
-import { deleteBatch } from './delete-batch.js';
+import { deleteBatch } from '../data/delete-batch.js';
 
 export interface LoginThrottleRow {
   id: number;

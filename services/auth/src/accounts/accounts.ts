@@ -1,11 +1,11 @@
 import { AppError, errors, isUniqueViolation, schemaValidator } from '@platform/common';
-import type { Account } from '../data/records.js';
-import { deactivated, registered } from '../events/account-events.js';
+import type { Account } from './account-repository.js';
+import { deactivated, registered } from './account-events.js';
 import type { Repositories } from '../data/store.js';
-import type { AuthDeps, RequestContext } from './deps.js';
-import { endSessions } from './revocation.js';
-import { startSession } from './sessions.js';
-import type { TokenPair } from './tokens.js';
+import type { AuthDeps, RequestContext } from '../deps.js';
+import { endSessions } from '../sessions/revocation.js';
+import { startSession } from '../sessions/sessions.js';
+import type { TokenPair } from '../sessions/tokens.js';
 
 export const DEFAULT_ROLE = 'user';
 export const ADMIN_ROLE = 'admin';
@@ -129,7 +129,7 @@ export async function deactivateAccount(
         ...input.request,
         details: { sessions_ended: sessions },
       },
-      repos,
+      repos.audit,
     );
     return sessions;
   });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
-import type { AuthMetrics, PasswordOperation } from './metrics.js';
+import type { AuthMetrics, PasswordOperation } from '../metrics/metrics.js';
 
 export interface Argon2Params {
   memoryKiB: number;

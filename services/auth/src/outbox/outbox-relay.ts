@@ -1,7 +1,7 @@
 import type { EventBus, Logger } from '@platform/common';
 import type { Store } from '../data/store.js';
-import { pruneSentOutbox } from '../domain/cleanup.js';
-import type { AuthMetrics } from '../domain/metrics.js';
+import { pruneSentOutbox } from '../maintenance/cleanup.js';
+import type { AuthMetrics } from '../metrics/metrics.js';
 
 export interface OutboxRelayOptions {
   store: Store;

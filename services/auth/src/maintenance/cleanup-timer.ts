@@ -1,7 +1,7 @@
 import type { Logger } from '@platform/common';
 import type { Store } from '../data/store.js';
 import { cleanup, type CleanupCounts } from './cleanup.js';
-import type { AuthMetrics } from './metrics.js';
+import type { AuthMetrics } from '../metrics/metrics.js';
 
 export interface CleanupTimerOptions {
   store: Store;

@@ -1,5 +1,5 @@
 import { errors } from '@platform/common';
-import type { AuthMetrics } from './metrics.js';
+import type { AuthMetrics } from '../metrics/metrics.js';
 import { throttleKeys } from './throttle-keys.js';
 import type { ThrottleStore } from './throttle-store.js';
 

@@ -1,7 +1,7 @@
 import { errors } from '@platform/common';
 import type { Repositories } from '../data/store.js';
-import { sessionsRevoked, type RevocationReason } from '../events/account-events.js';
-import type { AuthDeps, RequestContext } from './deps.js';
+import { sessionsRevoked, type RevocationReason } from './session-events.js';
+import type { AuthDeps, RequestContext } from '../deps.js';
 
 export interface EndSessions {
   userId: number;
@@ -52,7 +52,7 @@ export async function logoutEverywhere(
         ...input.request,
         details: { sessions_ended: count },
       },
-      repos,
+      repos.audit,
     );
     return count;
   });

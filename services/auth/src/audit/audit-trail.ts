@@ -1,5 +1,4 @@
 import type { Logger } from '@platform/common';
-import type { Repositories, Store } from '../data/store.js';
 
 /** What the audit trail records (ASVS 16.3.1): authentication decisions and changes to access. */
 export type AuditAction =
@@ -32,12 +31,17 @@ export interface AuditEntry {
   details?: Record<string, string | number | boolean> | undefined;
 }
 
+/** Where records are stored: the audit table, outside or inside a transaction. */
+export interface AuditLog {
+  append(entry: AuditEntry): Promise<void>;
+}
+
 export interface AuditTrail {
   /**
-   * Appends the record to the audit table, inside `repos`' transaction when given (so it commits or
-   * rolls back with the change it describes), and writes it to the log.
+   * Appends the record to `into`, a transaction's audit log when given (so the record commits or
+   * rolls back with the change it describes), else the service's own, and writes it to the log.
    */
-  record(entry: AuditEntry, repos?: Repositories): Promise<void>;
+  record(entry: AuditEntry, into?: AuditLog): Promise<void>;
   /**
    * Writes the log line of a record the caller has appended itself, in the statement that makes the
    * change it describes (a login's session and its record).
@@ -46,11 +50,11 @@ export interface AuditTrail {
 }
 
 /** The audit trail on the service's own database (`audit_log`, append-only) and its log. */
-export function auditTrail(store: Store, logger: Logger): AuditTrail {
+export function auditTrail(auditLog: AuditLog, logger: Logger): AuditTrail {
   const log = logger.child({ audit: true });
   const trail: AuditTrail = {
-    async record(entry, repos) {
-      await (repos ?? store.repos).audit.append(entry);
+    async record(entry, into) {
+      await (into ?? auditLog).append(entry);
       trail.log(entry);
     },
     log(entry) {

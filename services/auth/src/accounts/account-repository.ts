@@ -6,8 +6,20 @@ import {
   UserRoleEntity,
   type AccountRow,
   type UserRoleRow,
-} from './entities.js';
-import type { Account, AccountWithSecret } from './records.js';
+} from '../data/entities.js';
+
+/** An account as it leaves the data layer (no ORM type crosses into the use cases). */
+export interface Account {
+  id: number;
+  login: string;
+  email: string;
+  isActive: boolean;
+  roles: string[];
+}
+
+export interface AccountWithSecret extends Account {
+  hashedPassword: string;
+}
 
 /** The first key of the two-key advisory locks that stand for roles (any fixed int4 would do). */
 const ROLE_LOCK_SPACE = 0x726f6c65; // 'role'

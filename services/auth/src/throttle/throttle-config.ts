@@ -1,13 +1,13 @@
 import type { EnvReader } from '@platform/common';
 import type { DataSource } from 'typeorm';
-import { SqlThrottleStore } from './data/sql-throttle-store.js';
-import type { AuditTrail } from './domain/audit.js';
-import { challengeHmacKey, Challenges } from './domain/challenges.js';
-import { MemoryThrottleStore } from './domain/memory-throttle-store.js';
-import type { AuthMetrics } from './domain/metrics.js';
-import type { PrivateJwk } from './domain/signing-keys.js';
-import { Throttle } from './domain/throttle.js';
-import { NIST_MAX_CONSECUTIVE_FAILURES, type ThrottleSettings } from './domain/throttle-policy.js';
+import { SqlThrottleStore } from './postgres-throttle-store.js';
+import type { AuditTrail } from '../audit/audit-trail.js';
+import { challengeHmacKey, Challenges } from './challenges.js';
+import { MemoryThrottleStore } from './memory-throttle-store.js';
+import type { AuthMetrics } from '../metrics/metrics.js';
+import type { PrivateJwk } from '../sessions/signing-keys.js';
+import { Throttle } from './throttle.js';
+import { NIST_MAX_CONSECUTIVE_FAILURES, type ThrottleSettings } from './throttle-policy.js';
 
 const MANY = 1_000_000_000;
 

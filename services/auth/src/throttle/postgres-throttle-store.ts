@@ -1,7 +1,7 @@
 import { hotQuery } from '@platform/common';
 import type { DataSource } from 'typeorm';
-import { lockSeconds } from '../domain/throttle-policy.js';
-import type { Counter, CounterState, Hit, ThrottleStore } from '../domain/throttle-store.js';
+import { lockSeconds } from './throttle-policy.js';
+import type { Counter, CounterState, Hit, ThrottleStore } from './throttle-store.js';
 
 /** The failure count after this one: 1 when the counter's window has passed. */
 const NEXT = '(CASE WHEN t.expires_at <= now() THEN 1 ELSE t.failures + 1 END)';

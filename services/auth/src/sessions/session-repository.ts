@@ -7,11 +7,26 @@ import {
   type SqlTemplate,
 } from '@platform/common';
 import { In, IsNull, type EntityManager } from 'typeorm';
-import { BlacklistEntity, SessionEntity, type SessionRow } from './entities.js';
-import { deleteBatch } from './delete-batch.js';
-import { auditInsert, auditParams } from './audit-repository.js';
-import type { AuditEntry } from '../domain/audit.js';
-import type { RevokedToken, Session } from './records.js';
+import { BlacklistEntity, SessionEntity, type SessionRow } from '../data/entities.js';
+import { deleteBatch } from '../data/delete-batch.js';
+import { auditInsert, auditParams } from '../audit/audit-repository.js';
+import type { AuditEntry } from '../audit/audit-trail.js';
+
+export interface Session {
+  id: string;
+  userId: number;
+  refreshJti: string;
+  createdAt: Date;
+  /** When the current refresh token expires; no token of the session outlives it. */
+  expiresAt: Date;
+  revokedAt: Date | null;
+}
+
+export interface RevokedToken {
+  jti: string;
+  userId: number;
+  expiresAt: Date;
+}
 
 const insertSession: SqlTemplate = (p) =>
   `INSERT INTO sessions (id, user_id, refresh_jti, created_at, expires_at)

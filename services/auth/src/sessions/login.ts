@@ -1,6 +1,6 @@
 import { errors } from '@platform/common';
-import type { SignedIn } from './accounts.js';
-import type { AuthDeps } from './deps.js';
+import type { SignedIn } from '../accounts/accounts.js';
+import type { AuthDeps } from '../deps.js';
 import { startSession } from './sessions.js';
 
 export interface LoginInput {

@@ -1,5 +1,5 @@
 import { bearerToken, errors, type PrincipalBase } from '@platform/common';
-import type { AuthDeps } from './deps.js';
+import type { AuthDeps } from '../deps.js';
 
 /** The verified caller of a protected operation. */
 export interface Principal extends PrincipalBase {

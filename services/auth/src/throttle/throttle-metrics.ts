@@ -1,5 +1,5 @@
 import { Counter, type Registry } from '@platform/common';
-import type { AuthMetrics } from '../domain/metrics.js';
+import type { AuthMetrics } from '../metrics/metrics.js';
 
 /** The scopes that can refuse each operation: logins have failure counters, the others a per-IP rate. */
 const THROTTLED = [

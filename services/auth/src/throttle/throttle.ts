@@ -1,7 +1,7 @@
 import { errors } from '@platform/common';
-import type { AuditTrail } from './audit.js';
+import type { AuditTrail } from '../audit/audit-trail.js';
 import type { Challenges } from './challenges.js';
-import type { AuthMetrics } from './metrics.js';
+import type { AuthMetrics } from '../metrics/metrics.js';
 import { limitPerMinute } from './rate-limit.js';
 import { loginKeys, throttleKeys, type CountedKey } from './throttle-keys.js';
 import {

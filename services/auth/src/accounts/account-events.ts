@@ -1,0 +1,31 @@
+import type { AccountDeactivateEvent, RegisterEvent } from '@platform/common';
+import type { OutgoingEvent } from '../outbox/outbox-repository.js';
+
+// The seed's wire payloads, typed by the generated event contracts.
+
+export function registered(
+  authId: number,
+  displayName: string,
+  correlationId?: string,
+): OutgoingEvent {
+  const payload: RegisterEvent = {
+    event_type: 'Register',
+    auth_id: authId,
+    display_name: displayName,
+  };
+  return { eventType: payload.event_type, aggregateId: authId, payload, correlationId };
+}
+
+export function deactivated(authId: number, correlationId?: string): OutgoingEvent {
+  const payload: AccountDeactivateEvent = {
+    event_type: 'Account Deactivate',
+    auth_id: authId,
+    is_active: false,
+  };
+  return { eventType: payload.event_type, aggregateId: authId, payload, correlationId };
+}
+
+/** The event types written by account changes (so their counters exist from the start). */
+export const ACCOUNT_EVENT_TYPES: readonly (
+  RegisterEvent['event_type'] | AccountDeactivateEvent['event_type']
+)[] = ['Register', 'Account Deactivate'];
