@@ -7,6 +7,7 @@ export * from './http/openapi-app.js';
 export * from './http/ajv.js';
 export * from './http/schema-validator.js';
 export * from './events/event-bus.js';
+export * from './events/delivery-policy.js';
 export * from './events/in-process-bus.js';
 export * from './events/amqp-bus.js';
 export * from './events/amqp-topology.js';

@@ -6,34 +6,38 @@ import {
   type ConsumeMessage,
 } from 'amqplib';
 import type { Logger } from 'pino';
-import { isConnectionError } from '../data/db-errors.js';
 import { DEAD_LETTER_HEADERS, declareTopology, topology, type Topology } from './amqp-topology.js';
-import {
-  PermanentEventError,
-  type BusObserver,
-  type DeadLetterKind,
-  type Delivery,
-  type EventBus,
-  type EventConsumer,
-  type EventMessage,
+import { DeliveryPolicy, type DeliveryPolicyOptions } from './delivery-policy.js';
+import type {
+  BusObserver,
+  DeadLetterKind,
+  Delivery,
+  EventBus,
+  EventConsumer,
+  EventMessage,
 } from './event-bus.js';
 
-export interface AmqpBusOptions {
+export interface AmqpBusOptions extends DeliveryPolicyOptions {
   url: string;
   queue: string;
   logger: Logger;
   /** Unacknowledged deliveries per consumer. */
   prefetch?: number;
-  /** Deliveries of a failing message before the consumer dead-letters it with the error as reason. */
-  maxAttempts?: number;
   /** Largest payload accepted; bigger messages are dead-lettered unread. */
   maxMessageBytes?: number;
   reconnect?: { initialMs: number; maxMs: number };
-  /** How long a consumer waits in place for the database to return before giving the message back. */
-  dependencyWaitMs?: number;
   onConnect?: () => void;
   /** Told of every redelivery after a failure and every dead letter (metrics). */
   observer?: BusObserver;
+}
+
+/** A dead letter as it is logged; `consumer` is absent when the message was refused unread. */
+interface Letter {
+  type: string;
+  attempt: number;
+  kind: DeadLetterKind;
+  reason: string;
+  consumer: string | undefined;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -50,16 +54,16 @@ export class AmqpBus implements EventBus {
   private consumerChannel: Channel | undefined;
   private readonly consumers: EventConsumer[] = [];
   private readonly inFlight = new Set<Promise<void>>();
-  private closing = false;
+  private readonly closing = new AbortController();
   private connecting: Promise<void> | undefined;
   private attempt = 0;
-  private readonly maxAttempts: number;
   private readonly maxBytes: number;
+  private readonly policy: DeliveryPolicy;
 
   constructor(private readonly opts: AmqpBusOptions) {
     this.t = topology(opts.queue);
-    this.maxAttempts = opts.maxAttempts ?? 5;
     this.maxBytes = opts.maxMessageBytes ?? 64 * 1024;
+    this.policy = new DeliveryPolicy(opts);
   }
 
   /** Starts connecting in the background; resolves at the first successful connection. */
@@ -102,7 +106,7 @@ export class AmqpBus implements EventBus {
   }
 
   async close(): Promise<void> {
-    this.closing = true;
+    this.closing.abort();
     const channel = this.consumerChannel;
     this.consumerChannel = undefined;
     // Stop new deliveries, let the ones being handled finish (and ack), then close.
@@ -116,7 +120,7 @@ export class AmqpBus implements EventBus {
   private async connectLoop(): Promise<void> {
     const { initialMs, maxMs } = this.opts.reconnect ?? { initialMs: 200, maxMs: 10_000 };
     for (;;) {
-      if (this.closing) return;
+      if (this.closing.signal.aborted) return;
       try {
         await this.open();
         this.attempt = 0;
@@ -141,7 +145,7 @@ export class AmqpBus implements EventBus {
       this.connection = undefined;
       this.publisher = undefined;
       this.consumerChannel = undefined;
-      if (this.closing) return;
+      if (this.closing.signal.aborted) return;
       this.opts.logger.warn('broker connection lost; reconnecting');
       this.connecting = this.connectLoop();
     });
@@ -174,10 +178,8 @@ export class AmqpBus implements EventBus {
   private async onMessage(channel: Channel, msg: ConsumeMessage): Promise<void> {
     const attempt = Number(msg.properties.headers?.['x-delivery-count'] ?? 0) + 1;
     let type = typeof msg.properties.type === 'string' ? msg.properties.type : 'unknown';
-    const reject = (reason: string, kind: DeadLetterKind = 'invalid') =>
-      this.deadLetter(channel, msg, reason, attempt, () =>
-        this.opts.observer?.deadLettered(type, kind),
-      );
+    const reject = (reason: string, kind: DeadLetterKind = 'invalid', consumer?: string) =>
+      this.deadLetter(channel, msg, { type, attempt, kind, reason, consumer });
     if (msg.content.length > this.maxBytes)
       return reject(`payload of ${msg.content.length} bytes exceeds ${this.maxBytes}`);
     if (typeof msg.properties.messageId !== 'string' || msg.properties.messageId === '') {
@@ -201,57 +203,17 @@ export class AmqpBus implements EventBus {
       payload,
       attempt,
     };
-    for (const consumer of this.consumers) {
-      const outcome = await this.handleWithDependencyWait(consumer, delivery);
-      if (outcome === 'ok') continue;
-      const permanent = outcome instanceof PermanentEventError;
-      if (permanent || attempt >= this.maxAttempts) {
-        return reject(
-          `${consumer.name}: ${outcome.message}${attempt >= this.maxAttempts ? ` (after ${attempt} attempts)` : ''}`,
-          permanent ? 'invalid' : 'exhausted',
-        );
-      }
-      this.opts.logger.warn(
-        { messageId: delivery.id, attempt, reason: outcome.message },
-        'event failed; redelivering',
-      );
-      await sleep(Math.min(5000, 100 * 2 ** attempt));
-      channel.nack(msg, false, true);
-      this.opts.observer?.retried(type);
-      return;
-    }
-    channel.ack(msg);
+    const verdict = await this.policy.deliver(this.consumers, delivery, this.closing.signal);
+    if (!verdict) return channel.ack(msg);
+    if (verdict.action === 'dead-letter')
+      return reject(verdict.reason, verdict.kind, verdict.consumer);
+    // A redelivery: the broker counts it and may hand it to another replica.
+    await sleep(verdict.delayMs);
+    channel.nack(msg, false, true);
+    this.opts.observer?.retried(type);
   }
 
-  /** Database outages are waited out in place (they are not the message's fault); other errors return. */
-  private async handleWithDependencyWait(
-    consumer: EventConsumer,
-    delivery: Delivery,
-  ): Promise<'ok' | Error> {
-    const deadline = Date.now() + (this.opts.dependencyWaitMs ?? 60_000);
-    for (let wait = 200; ; wait = Math.min(wait * 2, 5000)) {
-      try {
-        await consumer.handle(delivery);
-        return 'ok';
-      } catch (err) {
-        const error = err instanceof Error ? err : new Error(String(err));
-        if (!isConnectionError(err) || Date.now() + wait > deadline || this.closing) return error;
-        this.opts.logger.warn(
-          { messageId: delivery.id, reason: error.message },
-          'database unavailable; waiting',
-        );
-        await sleep(wait);
-      }
-    }
-  }
-
-  private async deadLetter(
-    channel: Channel,
-    msg: ConsumeMessage,
-    reason: string,
-    attempt: number,
-    onDeadLettered: () => void,
-  ): Promise<void> {
+  private async deadLetter(channel: Channel, msg: ConsumeMessage, letter: Letter): Promise<void> {
     const publisher = this.publisher;
     if (!publisher) {
       // No way to record the reason now; the message goes back and is judged again after reconnecting.
@@ -267,9 +229,9 @@ export class AmqpBus implements EventBus {
           persistent: true,
           headers: {
             ...msg.properties.headers,
-            [DEAD_LETTER_HEADERS.reason]: reason,
+            [DEAD_LETTER_HEADERS.reason]: letter.reason,
             [DEAD_LETTER_HEADERS.failedAt]: new Date().toISOString(),
-            [DEAD_LETTER_HEADERS.attempts]: attempt,
+            [DEAD_LETTER_HEADERS.attempts]: letter.attempt,
           },
         },
         (err) =>
@@ -278,8 +240,11 @@ export class AmqpBus implements EventBus {
             : resolve(),
       );
     });
-    this.opts.logger.error({ messageId: msg.properties.messageId, reason }, 'event dead-lettered');
+    this.opts.logger.error(
+      { messageId: msg.properties.messageId, ...letter },
+      'event dead-lettered',
+    );
     channel.ack(msg);
-    onDeadLettered();
+    this.opts.observer?.deadLettered(letter.type, letter.kind);
   }
 }

@@ -1,47 +1,45 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import {
-  PermanentEventError,
-  type BusObserver,
-  type DeadLetter,
-  type Delivery,
-  type EventBus,
-  type EventConsumer,
-  type EventMessage,
+import { DeliveryPolicy, type DeliveryPolicyOptions } from './delivery-policy.js';
+import type {
+  BusObserver,
+  DeadLetter,
+  Delivery,
+  EventBus,
+  EventConsumer,
+  EventMessage,
 } from './event-bus.js';
 
-export interface InProcessBusOptions {
+export interface InProcessBusOptions extends DeliveryPolicyOptions {
   logger: Logger;
-  /** Deliveries per message before it is dead-lettered. */
-  maxAttempts?: number;
-  retryDelayMs?: number;
   /** Told of every retry and dead letter, whichever consumer's (metrics). */
   observer?: BusObserver;
 }
 
 /**
  * The embedded default's bus: one process, a FIFO queue, asynchronous delivery. It keeps the
- * contract of the broker-backed bus (JSON on the wire, retries, dead letters) so that consumers behave
- * the same on both. Messages live in memory: they do not survive a restart.
+ * contract of the broker-backed bus (JSON on the wire, and its DeliveryPolicy: retries, dead letters,
+ * database outages waited out) so that consumers behave the same on both. A failed message is retried
+ * in place, holding up the queue behind it. Messages live in memory: they do not survive a restart.
  */
 export class InProcessBus implements EventBus {
   readonly deadLetters: DeadLetter[] = [];
-  private readonly queue: { wire: string; message: EventMessage; attempt: number }[] = [];
+  private readonly queue: { wire: string; message: EventMessage }[] = [];
   private readonly consumers: EventConsumer[] = [];
   private readonly idle = new Set<() => void>();
   private pumping = false;
   private closed = false;
-  private readonly maxAttempts: number;
-  private readonly retryDelayMs: number;
+  private readonly closing = new AbortController();
+  private readonly policy: DeliveryPolicy;
 
   constructor(private readonly opts: InProcessBusOptions) {
-    this.maxAttempts = opts.maxAttempts ?? 5;
-    this.retryDelayMs = opts.retryDelayMs ?? 50;
+    this.policy = new DeliveryPolicy(opts);
   }
 
   publish(message: EventMessage): Promise<void> {
     if (this.closed) return Promise.reject(new Error('The event bus is closed.'));
     // Serialise as the broker would, so a payload that cannot travel fails here, not in production.
-    this.queue.push({ wire: JSON.stringify(message.payload), message, attempt: 1 });
+    this.queue.push({ wire: JSON.stringify(message.payload), message });
     this.schedule();
     return Promise.resolve();
   }
@@ -62,7 +60,9 @@ export class InProcessBus implements EventBus {
     return new Promise((resolve) => this.idle.add(resolve));
   }
 
+  /** Delivers what is queued, but no longer waits for the database to return. */
   async close(): Promise<void> {
+    this.closing.abort();
     await this.drained();
     this.closed = true;
   }
@@ -76,15 +76,7 @@ export class InProcessBus implements EventBus {
 
   private async pump(): Promise<void> {
     while (this.queue.length > 0 && this.consumers.length > 0) {
-      const item = this.queue.shift()!;
-      const delivery: Delivery = {
-        ...item.message,
-        payload: JSON.parse(item.wire),
-        attempt: item.attempt,
-      };
-      for (const consumer of this.consumers) {
-        await this.deliver(consumer, delivery, item);
-      }
+      await this.deliver(this.queue.shift()!);
     }
     this.pumping = false;
     if (this.queue.length === 0) {
@@ -93,40 +85,23 @@ export class InProcessBus implements EventBus {
     }
   }
 
-  private async deliver(
-    consumer: EventConsumer,
-    delivery: Delivery,
-    item: { wire: string; message: EventMessage; attempt: number },
-  ): Promise<void> {
-    for (let attempt = item.attempt; ; attempt++) {
-      try {
-        await consumer.handle({ ...delivery, attempt });
-        return;
-      } catch (err) {
-        const permanent = err instanceof PermanentEventError;
-        const reason = err instanceof Error ? err.message : String(err);
-        if (permanent || attempt >= this.maxAttempts) {
-          this.deadLetters.push({ message: item.message, reason, deadLetteredAt: new Date() });
-          this.opts.observer?.deadLettered(delivery.type, permanent ? 'invalid' : 'exhausted');
-          this.opts.logger.error(
-            {
-              messageId: delivery.id,
-              type: delivery.type,
-              consumer: consumer.name,
-              attempt,
-              reason,
-            },
-            'event dead-lettered',
-          );
-          return;
-        }
-        this.opts.logger.warn(
-          { messageId: delivery.id, type: delivery.type, consumer: consumer.name, attempt, reason },
-          'event handling failed; retrying',
+  private async deliver(item: { wire: string; message: EventMessage }): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const delivery: Delivery = { ...item.message, payload: JSON.parse(item.wire), attempt };
+      const verdict = await this.policy.deliver(this.consumers, delivery, this.closing.signal);
+      if (!verdict) return;
+      if (verdict.action === 'dead-letter') {
+        const { kind, reason, consumer } = verdict;
+        this.deadLetters.push({ message: item.message, reason, deadLetteredAt: new Date() });
+        this.opts.logger.error(
+          { messageId: delivery.id, type: delivery.type, consumer, attempt, kind, reason },
+          'event dead-lettered',
         );
-        this.opts.observer?.retried(delivery.type);
-        await new Promise((r) => setTimeout(r, this.retryDelayMs * 2 ** (attempt - 1)));
+        this.opts.observer?.deadLettered(delivery.type, kind);
+        return;
       }
+      this.opts.observer?.retried(delivery.type);
+      await sleep(verdict.delayMs);
     }
   }
 }
