@@ -90,17 +90,17 @@ function traffic(prefix: string, workers = 4) {
   };
   const deadline = Date.now() + 120_000;
   const loops = Array.from({ length: workers }, async (_, w) => {
-    const { tokens } = store.repos;
+    const { sessions } = store.repos;
     for (let n = 0; !done && Date.now() < deadline; n++) {
       const jti = `${prefix}-during-${w}-${n}`;
       await timed(() =>
-        tokens.blacklist([{ jti, userId, expiresAt: new Date(Date.now() + 3_600_000) }]),
+        sessions.blacklist([{ jti, userId, expiresAt: new Date(Date.now() + 3_600_000) }]),
       );
       added.push(jti);
       const live = `${prefix}-live-${1 + ((n * 7 + w) % LIVE)}`;
       // The lookup every refresh and authenticated request makes (no session by that id here).
       const listed = (token: string) =>
-        timed(() => tokens.tokenState(token, prefix).then((state) => state.blacklisted));
+        timed(() => sessions.tokenState(token, prefix).then((state) => state.blacklisted));
       const [liveFound, addedFound] = await Promise.all([
         listed(live),
         listed(jti),

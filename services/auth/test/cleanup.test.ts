@@ -59,17 +59,17 @@ const now = new Date();
 const at = (offsetMs: number) => new Date(now.getTime() + offsetMs);
 
 const blacklist = (jti: string, expiresAt: Date) =>
-  store.repos.tokens.blacklist([{ jti, userId, expiresAt }]);
+  store.repos.sessions.blacklist([{ jti, userId, expiresAt }]);
 
 async function session(id: string, expiresAt: Date, revoked = false) {
-  await store.repos.tokens.createSession({
+  await store.repos.sessions.createSession({
     id,
     userId,
     refreshJti: `${id}-refresh`,
     createdAt: now,
     expiresAt,
   });
-  if (revoked) await store.repos.tokens.revokeSession(id, 'logout');
+  if (revoked) await store.repos.sessions.revokeSessions(userId, 'logout', [id]);
 }
 
 /** An outbox event, sent at `sentAt` (or still pending), told apart by its aggregate id. */

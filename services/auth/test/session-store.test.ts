@@ -69,11 +69,14 @@ describe(`a login's session and its audit record (${STACK_MODE === 'infra' ? 'Po
         requestId,
       } as const;
       if (inside) {
-        await store.transaction((repos) => repos.tokens.createSession(newSession(id), audit));
+        await store.transaction((repos) => repos.sessions.createSession(newSession(id), audit));
       } else {
-        await store.repos.tokens.createSession(newSession(id), audit);
+        await store.repos.sessions.createSession(newSession(id), audit);
       }
-      expect((await store.repos.tokens.tokenState('-', id)).session).toMatchObject({ id, userId });
+      expect((await store.repos.sessions.tokenState('-', id)).session).toMatchObject({
+        id,
+        userId,
+      });
       expect(await auditRows(requestId)).toEqual([
         { action: 'login', outcome: 'success', user_id: userId, ip: '192.0.2.7' },
       ]);
@@ -82,11 +85,11 @@ describe(`a login's session and its audit record (${STACK_MODE === 'infra' ? 'Po
 
   it('When the session cannot be stored, then neither is its audit record', async () => {
     const id = randomUUID();
-    await store.repos.tokens.createSession(newSession(id));
+    await store.repos.sessions.createSession(newSession(id));
     const requestId = randomUUID();
     const audit = { action: 'login', outcome: 'success', userId, requestId } as const;
     // The same session id again: the primary key refuses it.
-    await expect(store.repos.tokens.createSession(newSession(id), audit)).rejects.toThrow();
+    await expect(store.repos.sessions.createSession(newSession(id), audit)).rejects.toThrow();
     expect(await auditRows(requestId)).toEqual([]);
   });
 
@@ -95,10 +98,10 @@ describe(`a login's session and its audit record (${STACK_MODE === 'infra' ? 'Po
     await refuseAuditInsert(requestId);
     const id = randomUUID();
     const audit = { action: 'login', outcome: 'success', userId, requestId } as const;
-    await expect(store.repos.tokens.createSession(newSession(id), audit)).rejects.toThrow(
+    await expect(store.repos.sessions.createSession(newSession(id), audit)).rejects.toThrow(
       /refused by the test/,
     );
-    expect((await store.repos.tokens.tokenState('-', id)).session).toBeNull();
+    expect((await store.repos.sessions.tokenState('-', id)).session).toBeNull();
   });
 });
 
@@ -108,10 +111,10 @@ describe(`a refresh's session statements (${STACK_MODE === 'infra' ? 'Postgres' 
       ...newSession(randomUUID()),
       createdAt: new Date('2026-01-02T03:04:05.678Z'),
     };
-    await store.repos.tokens.createSession(session);
-    const state = await store.repos.tokens.tokenState(session.refreshJti, session.id);
+    await store.repos.sessions.createSession(session);
+    const state = await store.repos.sessions.tokenState(session.refreshJti, session.id);
     expect(state).toEqual({ blacklisted: false, session: { ...session, revokedAt: null } });
-    expect(await store.repos.tokens.tokenState(session.refreshJti, randomUUID())).toEqual({
+    expect(await store.repos.sessions.tokenState(session.refreshJti, randomUUID())).toEqual({
       blacklisted: false,
       session: null,
     });
@@ -119,14 +122,14 @@ describe(`a refresh's session statements (${STACK_MODE === 'infra' ? 'Postgres' 
 
   it('When a refresh token is swapped, then it is blacklisted, and a second swap from it fails', async () => {
     const session = newSession(randomUUID());
-    await store.repos.tokens.createSession(session);
+    await store.repos.sessions.createSession(session);
     const from = { jti: session.refreshJti, userId, expiresAt: session.expiresAt };
     const to = { jti: randomUUID(), expiresAt: new Date(Date.now() + 120_000) };
-    expect(await store.repos.tokens.rotate(session.id, from, to)).toBe(true);
-    expect(await store.repos.tokens.rotate(session.id, from, { ...to, jti: randomUUID() })).toBe(
+    expect(await store.repos.sessions.rotate(session.id, from, to)).toBe(true);
+    expect(await store.repos.sessions.rotate(session.id, from, { ...to, jti: randomUUID() })).toBe(
       false,
     );
-    const state = await store.repos.tokens.tokenState(from.jti, session.id);
+    const state = await store.repos.sessions.tokenState(from.jti, session.id);
     expect(state.blacklisted).toBe(true);
     expect(state.session).toMatchObject({ refreshJti: to.jti, expiresAt: to.expiresAt });
   });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authDataSource } from '../src/data/data-source.js';
-import { SqlThrottleStore } from '../src/throttle/postgres-throttle-store.js';
+import { PostgresThrottleStore } from '../src/throttle/postgres-throttle-store.js';
 import { MemoryThrottleStore } from '../src/throttle/memory-throttle-store.js';
 import type { FailureRule } from '../src/throttle/throttle-policy.js';
 import type { ThrottleStore } from '../src/throttle/throttle-store.js';
@@ -29,7 +29,10 @@ beforeAll(async () => {
     if (i === 0) await dataSource.runMigrations();
     dataSources.push(dataSource);
   }
-  replicas = [new SqlThrottleStore(dataSources[0]!), new SqlThrottleStore(dataSources[1]!)];
+  replicas = [
+    new PostgresThrottleStore(dataSources[0]!),
+    new PostgresThrottleStore(dataSources[1]!),
+  ];
 });
 afterAll(async () => {
   for (const dataSource of dataSources) await dataSource.destroy();

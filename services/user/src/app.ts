@@ -6,8 +6,8 @@ import {
   type UserApi,
 } from '@platform/common';
 import type Koa from 'koa';
-import type { UserDeps } from './domain/deps.js';
-import { authenticate, type Principal } from './domain/principal.js';
+import type { UserDeps } from './deps.js';
+import { authenticate, type Principal } from './sessions/principal.js';
 import { userHandlers, type Readiness } from './http/handlers.js';
 
 /** Builds the user service's HTTP app from its contract; it never listens, so tests start it on port 0. */

@@ -12,8 +12,8 @@ import type { DataSource } from 'typeorm';
 import { createUserApp } from './app.js';
 import type { UserConfig } from './config.js';
 import { Store, userDataSource } from './data/store.js';
-import type { UserDeps } from './domain/deps.js';
-import { VerifiedTokens } from './domain/verified-tokens.js';
+import type { UserDeps } from './deps.js';
+import { VerifiedTokens } from './sessions/verified-tokens.js';
 import { UserInfoConsumer } from './events/user-info-consumer.js';
 import { createUserMetrics, type UserMetrics } from './metrics/user-metrics.js';
 

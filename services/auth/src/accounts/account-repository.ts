@@ -1,5 +1,5 @@
 import { In, type EntityManager } from 'typeorm';
-import { hotQuery, sqlText } from '@platform/common';
+import { statement, type SqlDialect } from '@platform/common';
 import {
   AccountEntity,
   RoleEntity,
@@ -32,8 +32,8 @@ const accountWithRoles = (where: string) => `
     LEFT JOIN roles r ON r.id = ur.role_id
    WHERE ${where}
    ORDER BY r.name`;
-const CREDENTIALS = sqlText((p) => accountWithRoles(`a.login_lower = ${p(1)}`));
-const ACCOUNT_BY_ID = sqlText((p) => accountWithRoles(`a.id = ${p(1)}`));
+const BY_LOGIN = statement((p) => accountWithRoles(`a.login_lower = ${p(1)}`));
+const BY_ID = statement((p) => accountWithRoles(`a.id = ${p(1)}`));
 type AccountWithRolesRow = Pick<
   AccountRow,
   'id' | 'login' | 'email' | 'is_active' | 'hashed_password'
@@ -53,11 +53,6 @@ function toAccountWithSecret(rows: AccountWithRolesRow[]): AccountWithSecret | n
   };
 }
 
-const ROLES_OF = sqlText(
-  (p) => `SELECT r.name FROM roles r JOIN user_roles ur ON ur.role_id = r.id
-           WHERE ur.user_id = ${p(1)} ORDER BY r.name`,
-);
-
 export interface NewAccount {
   login: string;
   email: string;
@@ -65,29 +60,25 @@ export interface NewAccount {
 }
 
 export class AccountRepository {
-  constructor(private readonly db: EntityManager) {}
-
-  async findByLogin(login: string): Promise<AccountWithSecret | null> {
-    const row = await this.db.findOne(AccountEntity, {
-      where: { login_lower: login.toLowerCase() },
-    });
-    return row ? { ...(await this.toAccount(row)), hashedPassword: row.hashed_password } : null;
-  }
+  constructor(
+    private readonly db: EntityManager,
+    private readonly sql: SqlDialect,
+  ) {}
 
   /**
-   * The login check's one lookup: the account, its hash and its roles (a row per role), so that a
-   * known login costs one query like an unknown one. A prepared statement (hotQuery).
+   * The account of a login (case-insensitively), its hash and its roles in one query (a row per
+   * role), so that a login check costs one lookup whether or not the login exists.
    */
-  async findCredentials(login: string): Promise<AccountWithSecret | null> {
+  async findByLogin(login: string): Promise<AccountWithSecret | null> {
     return toAccountWithSecret(
-      await hotQuery<AccountWithRolesRow>(this.db, CREDENTIALS(this.db), [login.toLowerCase()]),
+      await this.sql.query<AccountWithRolesRow>(this.db, BY_LOGIN, [login.toLowerCase()]),
     );
   }
 
-  /** On every refresh and authenticated request: the account with its roles, one prepared statement. */
+  /** On every refresh and authenticated request: the account with its roles, one query. */
   async findById(id: number): Promise<Account | null> {
     const found = toAccountWithSecret(
-      await hotQuery<AccountWithRolesRow>(this.db, ACCOUNT_BY_ID(this.db), [id]),
+      await this.sql.query<AccountWithRolesRow>(this.db, BY_ID, [id]),
     );
     if (!found) return null;
     const { hashedPassword: _secret, ...account } = found;
@@ -119,7 +110,7 @@ export class AccountRepository {
       updated_at: now,
     });
     await this.grantRoles(row.id, roles);
-    return this.toAccount(row);
+    return (await this.findById(row.id))!;
   }
 
   /** Gives the account the roles it lacks; returns those it did not hold before. */
@@ -178,11 +169,10 @@ export class AccountRepository {
 
   /**
    * Inside a transaction: waits for, then holds until it ends, the lock that serialises changes to
-   * who holds the role (Postgres; SQLite runs one transaction at a time anyway).
+   * who holds the role.
    */
-  async lockRole(role: string): Promise<void> {
-    if (this.db.connection.options.type !== 'postgres') return;
-    await this.db.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ROLE_LOCK_SPACE, role]);
+  lockRole(role: string): Promise<void> {
+    return this.sql.lock(this.db, ROLE_LOCK_SPACE, role);
   }
 
   /** Takes the role from the account; false when it did not hold it. */
@@ -191,21 +181,5 @@ export class AccountRepository {
     if (!found) return false;
     const result = await this.db.delete(UserRoleEntity, { user_id: userId, role_id: found.id });
     return (result.affected ?? 0) > 0;
-  }
-
-  /** On every token refresh: one prepared statement (hotQuery). */
-  async rolesOf(userId: number): Promise<string[]> {
-    const rows = await hotQuery<{ name: string }>(this.db, ROLES_OF(this.db), [userId]);
-    return rows.map((r) => r.name);
-  }
-
-  private async toAccount(row: AccountRow): Promise<Account> {
-    return {
-      id: row.id,
-      login: row.login,
-      email: row.email,
-      isActive: Boolean(row.is_active),
-      roles: await this.rolesOf(row.id),
-    };
   }
 }

@@ -111,7 +111,7 @@ export async function deactivateAccount(
       correlationId,
     });
     if (input.currentToken) {
-      await repos.tokens.blacklist([
+      await repos.sessions.blacklist([
         {
           jti: input.currentToken.jti,
           userId: account.id,

@@ -1,4 +1,4 @@
-import { hotQuery, sqlText, sqlTimestamp, type SqlTemplate } from '@platform/common';
+import { statement, type SqlDialect, type SqlTemplate } from '@platform/common';
 import type { EntityManager } from 'typeorm';
 import type { AuditEntry } from './audit-trail.js';
 
@@ -13,10 +13,12 @@ export const auditInsert =
        (occurred_at, action, outcome, reason, user_id, actor_id, login, ip, request_id, details)
      VALUES (${Array.from({ length: 10 }, (_, i) => p(first + i)).join(', ')})`;
 
+export const APPEND_AUDIT = statement(auditInsert(1));
+
 /** The parameters of auditInsert(), in order. */
-export function auditParams(db: EntityManager, entry: AuditEntry): unknown[] {
+export function auditParams(sql: SqlDialect, entry: AuditEntry): unknown[] {
   return [
-    sqlTimestamp(db, new Date()),
+    sql.toTimestamp(new Date()),
     entry.action,
     entry.outcome,
     entry.reason ?? null,
@@ -29,14 +31,15 @@ export function auditParams(db: EntityManager, entry: AuditEntry): unknown[] {
   ];
 }
 
-const APPEND = sqlText(auditInsert(1));
-
 /** The append-only audit table: rows are inserted, never changed (triggers refuse UPDATE and DELETE). */
 export class AuditRepository {
-  constructor(private readonly db: EntityManager) {}
+  constructor(
+    private readonly db: EntityManager,
+    private readonly sql: SqlDialect,
+  ) {}
 
-  /** On every failed login: one prepared statement (hotQuery). */
+  /** On every failed login: one prepared statement on Postgres. */
   async append(entry: AuditEntry): Promise<void> {
-    await hotQuery(this.db, APPEND(this.db), auditParams(this.db, entry));
+    await this.sql.query(this.db, APPEND_AUDIT, auditParams(this.sql, entry));
   }
 }

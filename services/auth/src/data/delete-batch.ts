@@ -1,3 +1,4 @@
+import type { SqlDialect } from '@platform/common';
 import type { EntityManager, EntitySchema, ObjectLiteral } from 'typeorm';
 
 export interface BatchFilter {
@@ -16,19 +17,19 @@ export interface BatchFilter {
  */
 export async function deleteBatch<T extends ObjectLiteral>(
   db: EntityManager,
+  sql: SqlDialect,
   entity: EntitySchema<T>,
   filter: BatchFilter,
   limit: number,
 ): Promise<number> {
-  const pick = db
-    .createQueryBuilder(entity, 'victim')
-    .select('victim.id')
-    .where(filter.where, filter.params)
-    .orderBy(filter.orderBy)
-    .limit(limit);
-  if (db.connection.options.type === 'postgres') {
-    pick.setLock('pessimistic_write').setOnLocked('skip_locked');
-  }
+  const pick = sql.skipLocked(
+    db
+      .createQueryBuilder(entity, 'victim')
+      .select('victim.id')
+      .where(filter.where, filter.params)
+      .orderBy(filter.orderBy)
+      .limit(limit),
+  );
   const result = await db
     .createQueryBuilder()
     .delete()

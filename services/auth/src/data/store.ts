@@ -1,26 +1,34 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { exclusiveAccess, type ExclusiveAccess } from '@platform/common';
+import { dialectOf, type SqlDialect } from '@platform/common';
 import { AccountRepository } from '../accounts/account-repository.js';
 import { AuditRepository } from '../audit/audit-repository.js';
 import { OutboxRepository } from '../outbox/outbox-repository.js';
+import { PostgresSessionRepository } from '../sessions/postgres-session-repository.js';
+import type { SessionRepository } from '../sessions/session-repository.js';
+import { SqliteSessionRepository } from '../sessions/sqlite-session-repository.js';
 import { ThrottleRepository } from '../throttle/throttle-repository.js';
-import { TokenRepository } from '../sessions/session-repository.js';
 
 export interface Repositories {
   accounts: AccountRepository;
-  tokens: TokenRepository;
+  sessions: SessionRepository;
   outbox: OutboxRepository;
   audit: AuditRepository;
   throttle: ThrottleRepository;
 }
 
-const bind = (db: EntityManager): Repositories => ({
-  accounts: new AccountRepository(db),
-  tokens: new TokenRepository(db),
-  outbox: new OutboxRepository(db),
-  audit: new AuditRepository(db),
-  throttle: new ThrottleRepository(db),
-});
+function bind(db: EntityManager, sql: SqlDialect): Repositories {
+  const Sessions = sql.pick({
+    postgres: PostgresSessionRepository,
+    sqlite: SqliteSessionRepository,
+  });
+  return {
+    accounts: new AccountRepository(db, sql),
+    sessions: new Sessions(db, sql),
+    outbox: new OutboxRepository(db, sql),
+    audit: new AuditRepository(db, sql),
+    throttle: new ThrottleRepository(db, sql),
+  };
+}
 
 /**
  * The auth service's data access: repositories outside or inside one transaction. On SQLite each
@@ -29,22 +37,25 @@ const bind = (db: EntityManager): Repositories => ({
  */
 export class Store {
   readonly repos: Repositories;
-  private readonly access: ExclusiveAccess;
+  private readonly sql: SqlDialect;
 
   constructor(private readonly dataSource: DataSource) {
-    this.access = exclusiveAccess(dataSource);
-    const repos = bind(dataSource.manager);
+    this.sql = dialectOf(dataSource);
+    const repos = bind(dataSource.manager, this.sql);
+    const { access } = this.sql;
     this.repos = {
-      accounts: this.access.guard(repos.accounts),
-      tokens: this.access.guard(repos.tokens),
-      outbox: this.access.guard(repos.outbox),
-      audit: this.access.guard(repos.audit),
-      throttle: this.access.guard(repos.throttle),
+      accounts: access.guard(repos.accounts),
+      sessions: access.guard(repos.sessions),
+      outbox: access.guard(repos.outbox),
+      audit: access.guard(repos.audit),
+      throttle: access.guard(repos.throttle),
     };
   }
 
   transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
-    return this.access.run(() => this.dataSource.transaction((manager) => work(bind(manager))));
+    return this.sql.access.run(() =>
+      this.dataSource.transaction((manager) => work(bind(manager, this.sql))),
+    );
   }
 
   async ping(): Promise<void> {

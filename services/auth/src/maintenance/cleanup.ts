@@ -42,15 +42,15 @@ export async function cleanup(store: Store, opts: CleanupOptions = {}): Promise<
   const now = opts.now ?? new Date();
   const batchSize = opts.batchSize ?? CLEANUP_BATCH_SIZE;
   const expiredBefore = new Date(now.getTime() - EXPIRY_GRACE_MS);
-  const { tokens, outbox, throttle } = store.repos;
+  const { sessions, outbox, throttle } = store.repos;
   return {
     token_blacklist: await inBatches(
-      (limit) => tokens.deleteExpiredBlacklist(expiredBefore, limit),
+      (limit) => sessions.deleteExpiredBlacklist(expiredBefore, limit),
       batchSize,
       opts.signal,
     ),
     sessions: await inBatches(
-      (limit) => tokens.deleteExpiredSessions(expiredBefore, limit),
+      (limit) => sessions.deleteExpiredSessions(expiredBefore, limit),
       batchSize,
       opts.signal,
     ),

@@ -132,7 +132,7 @@ export function registerAuthGauges(
   logger: Logger,
   timeoutMs = GAUGE_READ_TIMEOUT_MS,
 ): void {
-  const { outbox, tokens } = store.repos;
+  const { outbox, sessions } = store.repos;
   registerScrapedGauges(
     registry,
     {
@@ -168,7 +168,7 @@ export function registerAuthGauges(
           help: 'Rows in the token blacklist, expired ones not yet cleaned up included (read at scrape time).',
         },
       },
-      read: async () => ({ size: await tokens.blacklistSize() }),
+      read: async () => ({ size: await sessions.blacklistSize() }),
     },
     { timeoutMs, logger },
   );

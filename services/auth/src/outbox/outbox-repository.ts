@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { SqlDialect } from '@platform/common';
 import { In, IsNull, type EntityManager } from 'typeorm';
 import { deleteBatch } from '../data/delete-batch.js';
 import { OutboxEntity } from '../data/entities.js';
@@ -22,7 +23,10 @@ export interface OutgoingEvent {
 
 /** Events written in the same transaction as the change that caused them, published later by the relay. */
 export class OutboxRepository {
-  constructor(private readonly db: EntityManager) {}
+  constructor(
+    private readonly db: EntityManager,
+    private readonly sql: SqlDialect,
+  ) {}
 
   async add(event: OutgoingEvent): Promise<void> {
     await this.db.insert(OutboxEntity, {
@@ -39,20 +43,19 @@ export class OutboxRepository {
   }
 
   /**
-   * Claims the oldest unsent events for this transaction. On Postgres the rows are locked with
-   * `FOR UPDATE SKIP LOCKED`, so relays in other replicas take other rows; an account's events that
-   * come after one held by another relay are left for later, which keeps each account's events in order.
+   * Claims the oldest unsent events for this transaction. Where transactions run at once (Postgres)
+   * the rows are locked with `FOR UPDATE SKIP LOCKED`, so relays in other replicas take other rows; an
+   * account's events that come after one held by another relay are left for later, which keeps each
+   * account's events in order.
    */
   async claim(limit: number): Promise<PendingEvent[]> {
-    const postgres = this.db.connection.options.type === 'postgres';
     const query = this.db
       .createQueryBuilder(OutboxEntity, 'o')
       .where('o.sent_at IS NULL')
       .orderBy('o.id', 'ASC')
       .take(limit);
-    if (postgres) query.setLock('pessimistic_write').setOnLocked('skip_locked');
-    let rows = await query.getMany();
-    if (postgres && rows.length > 0) {
+    let rows = await this.sql.skipLocked(query).getMany();
+    if (this.sql.concurrentTransactions && rows.length > 0) {
       // Rows are locked one by one, so concurrent claims can interleave: keep, per account, only the
       // rows that follow on from its oldest pending row without a row held by another relay between.
       const pending = await this.db
@@ -90,6 +93,7 @@ export class OutboxRepository {
   pruneSent(cutoff: Date, limit: number): Promise<number> {
     return deleteBatch(
       this.db,
+      this.sql,
       OutboxEntity,
       { where: 'victim.sent_at < :cutoff', params: { cutoff }, orderBy: 'victim.sent_at' },
       limit,

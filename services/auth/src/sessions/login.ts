@@ -27,7 +27,7 @@ export async function login(deps: AuthDeps, input: LoginInput): Promise<SignedIn
     requestId,
     altcha: input.altcha,
   });
-  const credentials = await deps.store.repos.accounts.findCredentials(input.login);
+  const credentials = await deps.store.repos.accounts.findByLogin(input.login);
   const verdict = credentials
     ? await deps.passwords.verify(credentials.hashedPassword, input.password)
     : await deps.passwords.verifyDecoy(input.password).then(() => undefined);

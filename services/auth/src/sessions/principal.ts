@@ -18,8 +18,8 @@ export async function authenticate(
   headers: Record<string, string | string[] | undefined>,
 ): Promise<Principal> {
   const claims = await deps.tokens.verify(bearerToken(headers.authorization), 'access');
-  const { tokens, accounts } = deps.store.repos;
-  const { blacklisted, session } = await tokens.tokenState(claims.jti, claims.sid);
+  const { sessions, accounts } = deps.store.repos;
+  const { blacklisted, session } = await sessions.tokenState(claims.jti, claims.sid);
   if (blacklisted || !session || session.revokedAt)
     throw errors.invalidToken('The token has been revoked.');
   const account = await accounts.findById(Number(claims.sub));

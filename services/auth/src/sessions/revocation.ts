@@ -17,7 +17,7 @@ export interface EndSessions {
  * (`deps.eventsWritten()`) after the commit and counts the revocations.
  */
 export async function endSessions(repos: Repositories, input: EndSessions): Promise<number> {
-  const ended = await repos.tokens.revokeSessions(input.userId, input.reason, input.sessionIds);
+  const ended = await repos.sessions.revokeSessions(input.userId, input.reason, input.sessionIds);
   for (const event of sessionsRevoked(input.userId, ended, input.reason, input.correlationId)) {
     await repos.outbox.add(event);
   }

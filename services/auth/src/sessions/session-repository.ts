@@ -1,16 +1,8 @@
-import {
-  fromSqlTimestamp,
-  hotQuery,
-  onPostgres,
-  sqlText,
-  sqlTimestamp,
-  type SqlTemplate,
-} from '@platform/common';
+import { statement, type SqlDialect } from '@platform/common';
 import { In, IsNull, type EntityManager } from 'typeorm';
-import { BlacklistEntity, SessionEntity, type SessionRow } from '../data/entities.js';
-import { deleteBatch } from '../data/delete-batch.js';
-import { auditInsert, auditParams } from '../audit/audit-repository.js';
 import type { AuditEntry } from '../audit/audit-trail.js';
+import { deleteBatch } from '../data/delete-batch.js';
+import { BlacklistEntity, SessionEntity, type SessionRow } from '../data/entities.js';
 
 export interface Session {
   id: string;
@@ -28,17 +20,15 @@ export interface RevokedToken {
   expiresAt: Date;
 }
 
-const insertSession: SqlTemplate = (p) =>
-  `INSERT INTO sessions (id, user_id, refresh_jti, created_at, expires_at)
-   VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)})`;
-const CREATE_SESSION = sqlText(insertSession);
-/** Postgres only: the audit record as a data-modifying WITH of the session's INSERT. */
-const CREATE_SESSION_WITH_AUDIT = sqlText(
-  (p) => `WITH audit AS (${auditInsert(6)(p)}) ${insertSession(p)}`,
-);
-const APPEND_AUDIT = sqlText(auditInsert(1));
+export interface NewSession {
+  id: string;
+  userId: number;
+  refreshJti: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
 
-const TOKEN_STATE = sqlText(
+const TOKEN_STATE = statement(
   (p) => `SELECT EXISTS (SELECT 1 FROM token_blacklist WHERE jti = ${p(1)}) AS blacklisted,
                  s.id, s.user_id, s.refresh_jti, s.created_at, s.expires_at, s.revoked_at
             FROM (SELECT 1 AS one) AS presented
@@ -60,71 +50,40 @@ interface TokenStateRow {
 }
 
 /**
- * Postgres: the compare-and-swap of a session's refresh token, and the replaced token onto the
- * blacklist when it won, as one statement (a token already there stays as it was).
+ * Sessions (one per login, followed through refresh rotation) and the token blacklist. The two writes
+ * of the hot path, a session with its login's audit record and a rotation, are atomic without a
+ * transaction on Postgres and need one on SQLite: they come in PostgresSessionRepository and
+ * SqliteSessionRepository; everything else is shared here.
  */
-const ROTATE_AND_BLACKLIST = `
-  WITH rotated AS (
-    UPDATE sessions SET refresh_jti = $3::varchar, expires_at = $4::timestamptz
-     WHERE id = $1::varchar AND refresh_jti = $2::varchar AND revoked_at IS NULL
-    RETURNING id),
-  listed AS (
-    INSERT INTO token_blacklist (jti, user_id, expires_at, blacklisted_at)
-    SELECT $2::varchar, $5::int, $6::timestamptz, $7::timestamptz FROM rotated
-    ON CONFLICT (jti) DO NOTHING)
-  SELECT id FROM rotated`;
+export abstract class SessionRepository {
+  constructor(
+    protected readonly db: EntityManager,
+    protected readonly sql: SqlDialect,
+  ) {}
 
-/** SQLite: the same in two statements, inside one transaction. */
-const ROTATE = `UPDATE sessions SET refresh_jti = ?, expires_at = ?
-  WHERE id = ? AND refresh_jti = ? AND revoked_at IS NULL RETURNING id`;
-const BLACKLIST_ONE = `INSERT INTO token_blacklist (jti, user_id, expires_at, blacklisted_at)
-  VALUES (?, ?, ?, ?) ON CONFLICT (jti) DO NOTHING`;
-
-/** Sessions (one per login, followed through refresh rotation) and the token blacklist. */
-export class TokenRepository {
-  constructor(private readonly db: EntityManager) {}
+  /** A new session and, when given, the audit record of the login that starts it, atomically. */
+  abstract createSession(session: NewSession, audit?: AuditEntry): Promise<void>;
 
   /**
-   * A new session and, when given, the audit record of the login that starts it, atomically: on
-   * Postgres one prepared statement (hotQuery), the record's INSERT a data-modifying WITH of the
-   * session's, so it needs no transaction around it; on SQLite the two INSERTs in the caller's
-   * transaction or one of their own.
+   * Compare-and-swap of the session's current refresh token, and the replaced token onto the
+   * blacklist, atomically: succeeds for exactly one caller that presents the current one, however
+   * many race.
    */
-  async createSession(
-    session: { id: string; userId: number; refreshJti: string; createdAt: Date; expiresAt: Date },
-    audit?: AuditEntry,
-  ): Promise<void> {
-    const params = [
-      session.id,
-      session.userId,
-      session.refreshJti,
-      sqlTimestamp(this.db, session.createdAt),
-      sqlTimestamp(this.db, session.expiresAt),
-    ];
-    if (!audit) {
-      await hotQuery(this.db, CREATE_SESSION(this.db), params);
-    } else if (onPostgres(this.db)) {
-      await hotQuery(this.db, CREATE_SESSION_WITH_AUDIT(this.db), [
-        ...params,
-        ...auditParams(this.db, audit),
-      ]);
-    } else {
-      await inTransaction(this.db, async (db) => {
-        await hotQuery(db, CREATE_SESSION(db), params);
-        await hotQuery(db, APPEND_AUDIT(db), auditParams(db, audit));
-      });
-    }
-  }
+  abstract rotate(
+    sessionId: string,
+    from: RevokedToken,
+    to: { jti: string; expiresAt: Date },
+  ): Promise<boolean>;
 
   /**
-   * On every refresh and every authenticated request, one round trip (hotQuery): the token's session
+   * On every refresh and every authenticated request, one round trip: the token's session
    * (null when there is none) and whether the token itself is on the blacklist.
    */
   async tokenState(
     jti: string,
     sessionId: string,
   ): Promise<{ session: Session | null; blacklisted: boolean }> {
-    const [row] = await hotQuery<TokenStateRow>(this.db, TOKEN_STATE(this.db), [jti, sessionId]);
+    const [row] = await this.sql.query<TokenStateRow>(this.db, TOKEN_STATE, [jti, sessionId]);
     const blacklisted = Boolean(row?.blacklisted);
     if (!row?.id) return { session: null, blacklisted };
     return {
@@ -133,64 +92,11 @@ export class TokenRepository {
         id: row.id,
         userId: Number(row.user_id),
         refreshJti: row.refresh_jti!,
-        createdAt: fromSqlTimestamp(row.created_at!),
-        expiresAt: fromSqlTimestamp(row.expires_at!),
-        revokedAt: row.revoked_at === null ? null : fromSqlTimestamp(row.revoked_at),
+        createdAt: this.sql.fromTimestamp(row.created_at!),
+        expiresAt: this.sql.fromTimestamp(row.expires_at!),
+        revokedAt: row.revoked_at === null ? null : this.sql.fromTimestamp(row.revoked_at),
       },
     };
-  }
-
-  /**
-   * Compare-and-swap of the session's current refresh token, and the replaced token onto the
-   * blacklist, atomically: succeeds for exactly one caller that presents the current one, however
-   * many race. On Postgres one statement; on SQLite two, in the caller's transaction or one of their
-   * own.
-   */
-  async rotate(
-    sessionId: string,
-    from: RevokedToken,
-    to: { jti: string; expiresAt: Date },
-  ): Promise<boolean> {
-    if (onPostgres(this.db)) {
-      const rows = await hotQuery(this.db, ROTATE_AND_BLACKLIST, [
-        sessionId,
-        from.jti,
-        to.jti,
-        to.expiresAt,
-        from.userId,
-        from.expiresAt,
-        new Date(),
-      ]);
-      return rows.length === 1;
-    }
-    let rotated = false;
-    await inTransaction(this.db, async (db) => {
-      const rows = await hotQuery(db, ROTATE, [
-        to.jti,
-        sqlTimestamp(db, to.expiresAt),
-        sessionId,
-        from.jti,
-      ]);
-      rotated = rows.length === 1;
-      if (!rotated) return;
-      await hotQuery(db, BLACKLIST_ONE, [
-        from.jti,
-        from.userId,
-        sqlTimestamp(db, from.expiresAt),
-        sqlTimestamp(db, new Date()),
-      ]);
-    });
-    return rotated;
-  }
-
-  /** Ends the session unless it has ended already; true when this call ended it. */
-  async revokeSession(sessionId: string, reason: string): Promise<boolean> {
-    const result = await this.db.update(
-      SessionEntity,
-      { id: sessionId, revoked_at: IsNull() },
-      { revoked_at: new Date(), revoked_reason: reason },
-    );
-    return (result.affected ?? 0) > 0;
   }
 
   /**
@@ -273,6 +179,7 @@ export class TokenRepository {
   deleteExpiredBlacklist(before: Date, limit: number): Promise<number> {
     return deleteBatch(
       this.db,
+      this.sql,
       BlacklistEntity,
       { where: 'victim.expires_at < :before', params: { before }, orderBy: 'victim.expires_at' },
       limit,
@@ -287,6 +194,7 @@ export class TokenRepository {
   deleteExpiredSessions(before: Date, limit: number): Promise<number> {
     return deleteBatch(
       this.db,
+      this.sql,
       SessionEntity,
       { where: 'victim.expires_at < :before', params: { before }, orderBy: 'victim.expires_at' },
       limit,
@@ -303,12 +211,4 @@ function toSession(row: SessionRow): Session {
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
   };
-}
-
-/** Runs `work` in `db`'s transaction, or in a new one when `db` is outside any. */
-function inTransaction(
-  db: EntityManager,
-  work: (db: EntityManager) => Promise<void>,
-): Promise<void> {
-  return db.queryRunner?.isTransactionActive ? work(db) : db.transaction(work);
 }

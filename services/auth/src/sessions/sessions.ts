@@ -26,7 +26,7 @@ export async function startSession(
     sessionId,
     notAfter: deps.tokens.sessionEnd(createdAt),
   });
-  await repos.tokens.createSession(
+  await repos.sessions.createSession(
     {
       id: sessionId,
       userId: account.id,
@@ -68,7 +68,7 @@ export async function refreshSession(
       'reuse_detected',
       errors.invalidToken('The refresh token has already been used; the session has been ended.'),
     );
-  const { session, blacklisted } = await store.repos.tokens.tokenState(claims.jti, claims.sid);
+  const { session, blacklisted } = await store.repos.sessions.tokenState(claims.jti, claims.sid);
   if (!session || session.revokedAt)
     throw refused('revoked', errors.invalidToken('The session has ended.'));
   if (session.refreshJti !== claims.jti || blacklisted) {
@@ -92,7 +92,7 @@ export async function refreshSession(
     sessionId: session.id,
     notAfter: endsAt,
   });
-  const rotated = await store.repos.tokens.rotate(
+  const rotated = await store.repos.sessions.rotate(
     session.id,
     { jti: claims.jti, userId: account.id, expiresAt: new Date(claims.exp * 1000) },
     pair.refresh,
@@ -171,7 +171,7 @@ export async function logout(deps: AuthDeps, input: LogoutInput): Promise<void> 
     sessions.add(refresh.sid);
   }
   const ended = await deps.store.transaction(async (repos) => {
-    await repos.tokens.blacklist(revoked);
+    await repos.sessions.blacklist(revoked);
     const count = await endSessions(repos, {
       userId: input.userId,
       reason: 'logout',

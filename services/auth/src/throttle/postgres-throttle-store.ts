@@ -1,4 +1,4 @@
-import { hotQuery } from '@platform/common';
+import { dialectOf, type SqlDialect } from '@platform/common';
 import type { DataSource } from 'typeorm';
 import { lockSeconds } from './throttle-policy.js';
 import type { Counter, CounterState, Hit, ThrottleStore } from './throttle-store.js';
@@ -99,8 +99,12 @@ const CLAIM = `
  * travel as one command, one upsert each). Times are the database's clock, the one clock all
  * replicas share. The table is unlogged (see its migration).
  */
-export class SqlThrottleStore implements ThrottleStore {
-  constructor(private readonly dataSource: DataSource) {}
+export class PostgresThrottleStore implements ThrottleStore {
+  private readonly sql: SqlDialect;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.sql = dialectOf(dataSource);
+  }
 
   async peek(keys: readonly string[]): Promise<Map<string, CounterState>> {
     const rows = await this.query<{ key: string; failures: number; locked_for: number }>(PEEK, [
@@ -194,7 +198,7 @@ export class SqlThrottleStore implements ThrottleStore {
   private async query<T>(sql: string, params: unknown[]): Promise<T[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await hotQuery<T>(this.dataSource.manager, sql, params);
+        return await this.sql.query<T>(this.dataSource.manager, sql, params);
       } catch (err) {
         const code = (err as { driverError?: { code?: string } }).driverError?.code;
         if (code !== DEADLOCK_DETECTED || attempt >= 3) throw err;

@@ -1,12 +1,13 @@
-import type { EnvReader } from '@platform/common';
+import { dialectOf, type EnvReader } from '@platform/common';
 import type { DataSource } from 'typeorm';
-import { SqlThrottleStore } from './postgres-throttle-store.js';
+import { PostgresThrottleStore } from './postgres-throttle-store.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
 import { challengeHmacKey, Challenges } from './challenges.js';
 import { MemoryThrottleStore } from './memory-throttle-store.js';
 import type { AuthMetrics } from '../metrics/metrics.js';
 import type { PrivateJwk } from '../sessions/signing-keys.js';
 import { Throttle } from './throttle.js';
+import type { ThrottleStore } from './throttle-store.js';
 import { NIST_MAX_CONSECUTIVE_FAILURES, type ThrottleSettings } from './throttle-policy.js';
 
 const MANY = 1_000_000_000;
@@ -52,10 +53,10 @@ export function createThrottle(opts: {
   const signer = opts.keys.filter((k) => k.kid === opts.signingKid);
   const others = opts.keys.filter((k) => k.kid !== opts.signingKid);
   return new Throttle({
-    store:
-      opts.dataSource.options.type === 'postgres'
-        ? new SqlThrottleStore(opts.dataSource)
-        : new MemoryThrottleStore(),
+    store: dialectOf(opts.dataSource).pick<() => ThrottleStore>({
+      postgres: () => new PostgresThrottleStore(opts.dataSource),
+      sqlite: () => new MemoryThrottleStore(),
+    })(),
     settings: opts.settings,
     challenges: new Challenges(
       [...signer, ...others].map((k) => challengeHmacKey(k.d)),

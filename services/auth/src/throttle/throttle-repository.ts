@@ -1,3 +1,4 @@
+import type { SqlDialect } from '@platform/common';
 import { EntitySchema, type EntityManager } from 'typeorm';
 import { deleteBatch } from '../data/delete-batch.js';
 
@@ -9,7 +10,7 @@ export interface LoginThrottleRow {
   expires_at: Date;
 }
 
-/** Failure counters, rate counters and used challenge solutions (see SqlThrottleStore). */
+/** Failure counters, rate counters and used challenge solutions (see PostgresThrottleStore). */
 export const LoginThrottleEntity = new EntitySchema<LoginThrottleRow>({
   name: 'LoginThrottle',
   tableName: 'login_throttle',
@@ -22,14 +23,18 @@ export const LoginThrottleEntity = new EntitySchema<LoginThrottleRow>({
   },
 });
 
-/** What the cleanup needs of the throttle table; the counting itself is SqlThrottleStore's. */
+/** What the cleanup needs of the throttle table; the counting itself is PostgresThrottleStore's. */
 export class ThrottleRepository {
-  constructor(private readonly db: EntityManager) {}
+  constructor(
+    private readonly db: EntityManager,
+    private readonly sql: SqlDialect,
+  ) {}
 
   /** Deletes up to `limit` rows that expired before `before` (no request reads them); returns how many. */
   deleteExpired(before: Date, limit: number): Promise<number> {
     return deleteBatch(
       this.db,
+      this.sql,
       LoginThrottleEntity,
       { where: 'victim.expires_at < :before', params: { before }, orderBy: 'victim.expires_at' },
       limit,

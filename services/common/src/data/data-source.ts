@@ -1,6 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
+import { registerDialect } from './dialect.js';
+import { PostgresDialect } from './postgres-dialect.js';
+import { SqliteDialect } from './sqlite-dialect.js';
 
 export interface DataSourceOptions {
   /** `postgres://...` or `sqlite:<path>` (`sqlite::memory:` for a throwaway database). */
@@ -12,13 +15,11 @@ export interface DataSourceOptions {
   timeoutMs?: number;
 }
 
-export type DatabaseKind = 'postgres' | 'sqlite';
-
-export function databaseKind(url: string): DatabaseKind {
-  return url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
-}
-
-/** One DataSource factory for both databases; migrations are the only way the schema changes. */
+/**
+ * One DataSource factory for both databases, and the one place that tells them apart: the URL picks
+ * the driver and the data source's dialect (dialectOf), which everything after it asks. Migrations
+ * are the only way the schema changes.
+ */
 export function createDataSource(opts: DataSourceOptions): DataSource {
   const timeoutMs = opts.timeoutMs ?? 5000;
   const common = {
@@ -27,10 +28,10 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
     synchronize: false,
     migrationsTransactionMode: 'each' as const,
   };
-  if (databaseKind(opts.url) === 'sqlite') {
+  if (opts.url.startsWith('sqlite:')) {
     const file = opts.url.slice('sqlite:'.length);
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    return new DataSource({
+    const dataSource = new DataSource({
       ...common,
       type: 'better-sqlite3',
       database: file,
@@ -41,8 +42,10 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
         db.pragma('synchronous = NORMAL');
       },
     });
+    registerDialect(dataSource, new SqliteDialect());
+    return dataSource;
   }
-  return new DataSource({
+  const dataSource = new DataSource({
     ...common,
     type: 'postgres',
     url: opts.url,
@@ -50,9 +53,6 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
     connectTimeoutMS: timeoutMs,
     extra: { statement_timeout: timeoutMs * 2, query_timeout: timeoutMs * 2 },
   });
-}
-
-/** Readiness probe query. */
-export async function ping(dataSource: DataSource): Promise<void> {
-  await dataSource.query('SELECT 1');
+  registerDialect(dataSource, new PostgresDialect());
+  return dataSource;
 }

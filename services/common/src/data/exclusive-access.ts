@@ -1,5 +1,3 @@
-import type { DataSource } from 'typeorm';
-
 /**
  * TypeORM's better-sqlite3 driver runs every query of a data source on one connection. A transaction
  * left open across an `await` would take in the statements of whatever else runs meanwhile (and lose
@@ -30,16 +28,4 @@ export class ExclusiveAccess {
       },
     });
   }
-}
-
-const registry = new WeakMap<DataSource, ExclusiveAccess>();
-
-/** One turn-taking per data source, shared by everything that uses it. */
-export function exclusiveAccess(dataSource: DataSource): ExclusiveAccess {
-  let access = registry.get(dataSource);
-  if (!access) {
-    access = new ExclusiveAccess(dataSource.options.type === 'better-sqlite3');
-    registry.set(dataSource, access);
-  }
-  return access;
 }

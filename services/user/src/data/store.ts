@@ -1,10 +1,10 @@
 import type { DataSource } from 'typeorm';
-import { createDataSource, exclusiveAccess, type ExclusiveAccess } from '@platform/common';
+import { createDataSource, dialectOf, type SqlDialect } from '@platform/common';
 import { entities } from './entities.js';
 import { InitialSchema1764072000000 } from './migrations/1764072000000-initial-schema.js';
 import { RevokedSessions1764158400000 } from './migrations/1764158400000-revoked-sessions.js';
-import { ProfileRepository } from './profile-repository.js';
-import { RevocationRepository } from './revocation-repository.js';
+import { ProfileRepository } from '../profiles/profile-repository.js';
+import { RevocationRepository } from '../sessions/revocation-repository.js';
 
 export const migrations = [InitialSchema1764072000000, RevokedSessions1764158400000];
 
@@ -27,19 +27,19 @@ export function userDataSource(
 export class Store {
   readonly profiles: ProfileRepository;
   readonly revocations: RevocationRepository;
-  private readonly access: ExclusiveAccess;
+  private readonly sql: SqlDialect;
 
   constructor(private readonly dataSource: DataSource) {
-    this.access = exclusiveAccess(dataSource);
-    this.profiles = this.access.guard(new ProfileRepository(dataSource.manager));
-    this.revocations = this.access.guard(new RevocationRepository(dataSource.manager));
+    this.sql = dialectOf(dataSource);
+    this.profiles = this.sql.access.guard(new ProfileRepository(dataSource.manager, this.sql));
+    this.revocations = this.sql.access.guard(new RevocationRepository(dataSource.manager));
   }
 
   transaction<T>(work: (repos: UserRepositories) => Promise<T>): Promise<T> {
-    return this.access.run(() =>
+    return this.sql.access.run(() =>
       this.dataSource.transaction((manager) =>
         work({
-          profiles: new ProfileRepository(manager),
+          profiles: new ProfileRepository(manager, this.sql),
           revocations: new RevocationRepository(manager),
         }),
       ),

@@ -7,8 +7,8 @@ import {
   type Logger,
 } from '@platform/common';
 import type { Store } from '../data/store.js';
-
-const EXPIRED_REVOCATIONS_PER_EVENT = 500;
+import { applyDeactivate, applyRegister } from '../profiles/account-events.js';
+import { applySessionsRevoked } from '../sessions/session-events.js';
 
 /** What the consumer counts; the Prometheus implementation is in metrics/user-metrics.ts. */
 export interface ConsumerMetrics {
@@ -16,8 +16,9 @@ export interface ConsumerMetrics {
 }
 
 /**
- * Keeps profiles in step with accounts. Each message is validated against its AsyncAPI schema, then
- * applied and recorded as processed in one transaction, so a redelivery changes nothing.
+ * Keeps profiles and revocations in step with the auth service. Each message is validated against its
+ * AsyncAPI schema, then applied (profiles/account-events.ts, sessions/session-events.ts) and recorded
+ * as processed in one transaction, so a redelivery changes nothing.
  */
 export class UserInfoConsumer implements EventConsumer {
   readonly name = 'user-info';
@@ -48,23 +49,11 @@ export class UserInfoConsumer implements EventConsumer {
         if (!(await profiles.markProcessed(delivery.id, event.event_type))) return 'duplicate';
         switch (event.event_type) {
           case 'Register':
-            return (await profiles.createIfAbsent(event.auth_id, event.display_name))
-              ? 'created'
-              : 'exists';
+            return applyRegister(profiles, event);
           case 'Account Deactivate':
-            // If it overtook the Register event, it is remembered and the profile is created inactive.
-            return profiles.deactivate(event.auth_id);
-          case 'Sessions Revoked': {
-            const added = await revocations.add(
-              event.auth_id,
-              event.session_ids,
-              event.reason,
-              new Date(event.expires_at),
-            );
-            // Revocations are forgotten once their tokens have expired, a bounded batch at a time.
-            await revocations.deleteExpired(new Date(), EXPIRED_REVOCATIONS_PER_EVENT);
-            return `revoked ${added}`;
-          }
+            return applyDeactivate(profiles, event);
+          case 'Sessions Revoked':
+            return applySessionsRevoked(revocations, event);
         }
       });
       log.info({ authId: event.auth_id, outcome: applied }, 'event applied');

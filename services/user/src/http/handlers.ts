@@ -1,8 +1,8 @@
 import { errors, type Handler, type UserApi } from '@platform/common';
-import type { Profile } from '../data/profile-repository.js';
-import type { UserDeps } from '../domain/deps.js';
-import type { Principal } from '../domain/principal.js';
-import { activeProfile, editBio } from '../domain/profiles.js';
+import type { Profile } from '../profiles/profile-repository.js';
+import type { UserDeps } from '../deps.js';
+import type { Principal } from '../sessions/principal.js';
+import { activeProfile, editBio } from '../profiles/profiles.js';
 
 type Op = UserApi.operations;
 

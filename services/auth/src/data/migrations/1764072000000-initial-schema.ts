@@ -5,13 +5,13 @@ import {
   type MigrationInterface,
   type QueryRunner,
 } from 'typeorm';
-import { columnTypes } from '@platform/common';
+import { dialectOf } from '@platform/common';
 
 export class InitialSchema1764072000000 implements MigrationInterface {
   name = 'InitialSchema1764072000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const { timestamp } = columnTypes(queryRunner);
+    const timestamp = dialectOf(queryRunner).timestampColumn;
     const id = {
       name: 'id',
       type: 'integer',

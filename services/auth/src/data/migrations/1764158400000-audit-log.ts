@@ -1,12 +1,32 @@
 import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { columnTypes } from '@platform/common';
+import { dialectOf } from '@platform/common';
+
+/** Triggers that refuse every change to a stored record. */
+const APPEND_ONLY = {
+  postgres: [
+    `CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN
+       RAISE EXCEPTION 'audit_log is append-only';
+     END $$`,
+    `CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+     FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()`,
+    `CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+     FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()`,
+  ],
+  sqlite: ['UPDATE', 'DELETE'].map(
+    (
+      operation,
+    ) => `CREATE TRIGGER audit_log_no_${operation.toLowerCase()} BEFORE ${operation} ON audit_log
+     BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`,
+  ),
+};
 
 /** The audit trail: an append-only table (triggers refuse UPDATE, DELETE and TRUNCATE). */
 export class AuditLog1764158400000 implements MigrationInterface {
   name = 'AuditLog1764158400000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const { timestamp } = columnTypes(queryRunner);
+    const timestamp = dialectOf(queryRunner).timestampColumn;
     await queryRunner.createTable(
       new Table({
         name: 'audit_log',
@@ -35,31 +55,12 @@ export class AuditLog1764158400000 implements MigrationInterface {
         ],
       }),
     );
-    if (queryRunner.connection.options.type === 'postgres') {
-      await queryRunner.query(`
-        CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          RAISE EXCEPTION 'audit_log is append-only';
-        END $$`);
-      await queryRunner.query(`
-        CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
-        FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()`);
-      await queryRunner.query(`
-        CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
-        FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()`);
-    } else {
-      for (const operation of ['UPDATE', 'DELETE']) {
-        await queryRunner.query(`
-          CREATE TRIGGER audit_log_no_${operation.toLowerCase()} BEFORE ${operation} ON audit_log
-          BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`);
-      }
-    }
+    for (const sql of dialectOf(queryRunner).pick(APPEND_ONLY)) await queryRunner.query(sql);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.dropTable('audit_log');
-    if (queryRunner.connection.options.type === 'postgres') {
-      await queryRunner.query('DROP FUNCTION audit_log_append_only()');
-    }
+    const drop = { postgres: ['DROP FUNCTION audit_log_append_only()'], sqlite: [] };
+    for (const sql of dialectOf(queryRunner).pick(drop)) await queryRunner.query(sql);
   }
 }

@@ -1,12 +1,12 @@
 import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { columnTypes } from '@platform/common';
+import { dialectOf } from '@platform/common';
 
 /** Sessions the auth service ended (`Sessions Revoked`), so their tokens are refused here too. */
 export class RevokedSessions1764158400000 implements MigrationInterface {
   name = 'RevokedSessions1764158400000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const { timestamp } = columnTypes(queryRunner);
+    const timestamp = dialectOf(queryRunner).timestampColumn;
     await queryRunner.createTable(
       new Table({
         name: 'revoked_sessions',

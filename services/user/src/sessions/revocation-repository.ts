@@ -1,5 +1,5 @@
 import { In, LessThan, type EntityManager } from 'typeorm';
-import { RevokedSessionEntity } from './entities.js';
+import { RevokedSessionEntity } from '../data/entities.js';
 
 /** Sessions the auth service ended; a token whose `sid` is here is refused. */
 export class RevocationRepository {

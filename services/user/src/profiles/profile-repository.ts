@@ -1,11 +1,11 @@
 import type { EntityManager } from 'typeorm';
-import { hotQuery, sqlText, sqlTimestamp } from '@platform/common';
+import { statement, type SqlDialect } from '@platform/common';
 import {
   DeactivatedAccountEntity,
   ProcessedMessageEntity,
   ProfileEntity,
   type ProfileRow,
-} from './entities.js';
+} from '../data/entities.js';
 
 export interface Profile {
   id: number;
@@ -15,19 +15,19 @@ export interface Profile {
   isActive: boolean;
 }
 
-const CALLER_STATE = sqlText(
+const CALLER_STATE = statement(
   (p) => `SELECT (SELECT reason FROM revoked_sessions WHERE session_id = ${p(1)}) AS revoked,
                  p.id, p.auth_id, p.display_name, p.bio, p.is_active
             FROM (SELECT 1 AS one) AS caller
             LEFT JOIN user_profiles p ON p.auth_id = ${p(2)}`,
 );
 
-const PROFILE_BY_AUTH_ID = sqlText(
+const PROFILE_BY_AUTH_ID = statement(
   (p) =>
     `SELECT id, auth_id, display_name, bio, is_active FROM user_profiles WHERE auth_id = ${p(1)}`,
 );
 
-const SET_BIO = sqlText(
+const SET_BIO = statement(
   (p) => `UPDATE user_profiles SET bio = ${p(1)}, updated_at = ${p(2)} WHERE auth_id = ${p(3)}
           RETURNING id, auth_id, display_name, bio, is_active`,
 );
@@ -36,31 +36,33 @@ const SET_BIO = sqlText(
 const ACCOUNT_LOCK_SPACE = 0x75736572; // 'user'
 
 export class ProfileRepository {
-  constructor(private readonly db: EntityManager) {}
+  constructor(
+    private readonly db: EntityManager,
+    private readonly sql: SqlDialect,
+  ) {}
 
   /**
    * Inside a transaction: waits for, then holds until the end of the transaction, the account's lock.
    * On Postgres the consumer handles several messages at once, and two transactions about one account
    * (a Register and its Account Deactivate, or two Registers) would each miss the other's uncommitted
-   * rows: the profile would stay active, or the second message be acknowledged unrecorded. SQLite has
-   * no such lock; its set-up, the embedded default, hands the consumer one message at a time.
+   * rows: the profile would stay active, or the second message be acknowledged unrecorded. SQLite needs
+   * no lock: its transactions take turns.
    */
-  async lockAccount(authId: number): Promise<void> {
-    if (this.db.connection.options.type !== 'postgres') return;
-    await this.db.query('SELECT pg_advisory_xact_lock($1, $2)', [ACCOUNT_LOCK_SPACE, authId]);
+  lockAccount(authId: number): Promise<void> {
+    return this.sql.lock(this.db, ACCOUNT_LOCK_SPACE, authId);
   }
 
   /**
    * On every authenticated request, one round trip: why the caller's session was revoked (if it was)
-   * and the caller's profile (null before its Register event). A prepared statement (hotQuery).
+   * and the caller's profile (null before its Register event).
    */
   async callerState(
     authId: number,
     sessionId: string,
   ): Promise<{ revoked: string | undefined; profile: Profile | null }> {
-    const rows = await hotQuery<ProfileRow & { revoked: string | null }>(
+    const rows = await this.sql.query<ProfileRow & { revoked: string | null }>(
       this.db,
-      CALLER_STATE(this.db),
+      CALLER_STATE,
       [sessionId, authId],
     );
     const row = rows[0]!;
@@ -71,55 +73,52 @@ export class ProfileRepository {
   }
 
   async findByAuthId(authId: number): Promise<Profile | null> {
-    const rows = await hotQuery<ProfileRow>(this.db, PROFILE_BY_AUTH_ID(this.db), [authId]);
+    const rows = await this.sql.query<ProfileRow>(this.db, PROFILE_BY_AUTH_ID, [authId]);
     return rows[0] ? toProfile(rows[0]) : null;
   }
 
-  /**
-   * Creates the profile unless one exists; returns whether it did. A deactivation that arrived first
-   * makes the new profile inactive.
-   */
-  async createIfAbsent(authId: number, displayName: string): Promise<boolean> {
-    if (await this.db.exists(ProfileEntity, { where: { auth_id: authId } })) return false;
-    const deactivated = await this.db.exists(DeactivatedAccountEntity, {
-      where: { auth_id: authId },
-    });
+  async exists(authId: number): Promise<boolean> {
+    return this.db.exists(ProfileEntity, { where: { auth_id: authId } });
+  }
+
+  async create(authId: number, displayName: string, active: boolean): Promise<void> {
     const now = new Date();
     await this.db.insert(ProfileEntity, {
       auth_id: authId,
       display_name: displayName,
       bio: null,
-      is_active: !deactivated,
+      is_active: active,
       created_at: now,
       updated_at: now,
     });
-    return true;
   }
 
-  /** Deactivates the profile, or remembers the deactivation for a profile that does not exist yet. */
-  async deactivate(authId: number): Promise<'deactivated' | 'already-inactive' | 'remembered'> {
-    if (!(await this.db.exists(ProfileEntity, { where: { auth_id: authId } }))) {
-      if (!(await this.db.exists(DeactivatedAccountEntity, { where: { auth_id: authId } }))) {
-        await this.db.insert(DeactivatedAccountEntity, {
-          auth_id: authId,
-          deactivated_at: new Date(),
-        });
-      }
-      return 'remembered';
-    }
+  /** Deactivates the account's profile; false when it was inactive already. */
+  async deactivate(authId: number): Promise<boolean> {
     const result = await this.db.update(
       ProfileEntity,
       { auth_id: authId, is_active: true },
       { is_active: false, updated_at: new Date() },
     );
-    return (result.affected ?? 0) > 0 ? 'deactivated' : 'already-inactive';
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Whether a deactivation of the account arrived before its profile existed. */
+  wasDeactivatedEarly(authId: number): Promise<boolean> {
+    return this.db.exists(DeactivatedAccountEntity, { where: { auth_id: authId } });
+  }
+
+  /** Remembers a deactivation that arrived before the account's profile (once). */
+  async rememberDeactivation(authId: number): Promise<void> {
+    if (await this.wasDeactivatedEarly(authId)) return;
+    await this.db.insert(DeactivatedAccountEntity, { auth_id: authId, deactivated_at: new Date() });
   }
 
   /** Sets the bio and returns the profile as it now is, in one round trip; null without a profile. */
   async setBio(authId: number, bio: string): Promise<Profile | null> {
-    const rows = await hotQuery<ProfileRow>(this.db, SET_BIO(this.db), [
+    const rows = await this.sql.query<ProfileRow>(this.db, SET_BIO, [
       bio,
-      sqlTimestamp(this.db, new Date()),
+      this.sql.toTimestamp(new Date()),
       authId,
     ]);
     return rows[0] ? toProfile(rows[0]) : null;

@@ -1,6 +1,6 @@
 import { bearerToken, errors, verifyToken, type PrincipalBase } from '@platform/common';
-import type { Profile } from '../data/profile-repository.js';
-import type { UserDeps } from './deps.js';
+import type { Profile } from '../profiles/profile-repository.js';
+import type { UserDeps } from '../deps.js';
 
 export interface Principal extends PrincipalBase {
   userId: number;

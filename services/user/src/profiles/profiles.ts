@@ -1,6 +1,6 @@
 import { errors } from '@platform/common';
-import type { Profile } from '../data/profile-repository.js';
-import type { UserDeps } from './deps.js';
+import type { Profile } from './profile-repository.js';
+import type { UserDeps } from '../deps.js';
 
 /** The caller's active profile; 404 before the `Register` event arrives, 403 once deactivated. */
 export async function activeProfile(

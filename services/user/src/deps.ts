@@ -1,7 +1,7 @@
 import type { Logger } from '@platform/common';
 import type { JWTVerifyGetKey } from 'jose';
-import type { Store } from '../data/store.js';
-import type { VerifiedTokens } from './verified-tokens.js';
+import type { Store } from './data/store.js';
+import type { VerifiedTokens } from './sessions/verified-tokens.js';
 
 export interface UserDeps {
   store: Store;
