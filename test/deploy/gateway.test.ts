@@ -1,11 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CHART, named, PRODUCTION_VALUES, REPO, renderChart } from './helm.js';
+import { CHART, helm, named, PRODUCTION_VALUES, REPO, renderChart } from './helm.js';
 import { rolesGranting } from '../../services/common/src/auth/permissions.js';
 import { SERVICE_DEFAULTS } from './service-env.js';
 
@@ -223,10 +231,30 @@ describe('The gateway configuration of each deployment', () => {
   const tmp = mkdtempSync(path.join(tmpdir(), 'gateway-test-'));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-  it('When the chart is packaged, then its files/krakend.json is gateway/krakend.json byte for byte', () => {
-    expect(readFileSync(`${CHART}/files/krakend.json`, 'utf8')).toBe(
-      readFileSync(`${REPO}gateway/krakend.json`, 'utf8'),
+  it('When the chart reads its gateway configuration, then files/krakend.json is a link to gateway/krakend.json', () => {
+    const file = `${CHART}/files/krakend.json`;
+    expect(lstatSync(file).isSymbolicLink()).toBe(true);
+    // relative, so that it holds in any clone
+    expect(readlinkSync(file)).toBe('../../../gateway/krakend.json');
+    expect(realpathSync(file)).toBe(realpathSync(`${REPO}gateway/krakend.json`));
+  });
+
+  it('When the chart is packaged, then the package holds the content of gateway/krakend.json', () => {
+    const { status, output } = helm(['package', CHART, '--destination', tmp]);
+    expect(status, output).toBe(0);
+    const [archive] = readdirSync(tmp).filter((f) => f.endsWith('.tgz'));
+    const packed = spawnSync(
+      'tar',
+      ['-xzOf', path.join(tmp, archive!), 'auth-user-platform/files/krakend.json'],
+      { encoding: 'utf8' },
     );
+    expect(packed.status, packed.stderr).toBe(0);
+    expect(packed.stdout).toBe(readFileSync(`${REPO}gateway/krakend.json`, 'utf8'));
+  });
+
+  it('When gateway/krakend.json changes under tilt up, then Tilt renders the chart again', () => {
+    // helm() watches the chart's folder only, and a link's target changes outside it.
+    expect(readFileSync(`${REPO}Tiltfile`, 'utf8')).toContain("watch_file('gateway/krakend.json')");
   });
 
   it.each([

@@ -8,14 +8,14 @@ export const PRODUCTION_VALUES = `${CHART}/ci/production-values.yaml`;
 export const DEVELOPMENT_VALUES = `${CHART}/ci/development-values.yaml`;
 
 /** Runs the repository's helm (scripts/helm.sh, extracted from an npm package on first use). */
-export function helm(args: string[]): { status: number; output: string } {
+export function helm(args: string[]): { status: number; output: string; stdout: string } {
   const run = spawnSync('bash', [`${REPO}scripts/helm.sh`, ...args], {
     cwd: REPO,
     encoding: 'utf8',
     timeout: 120_000,
   });
   if (run.error) throw run.error;
-  return { status: run.status ?? 1, output: `${run.stdout}${run.stderr}` };
+  return { status: run.status ?? 1, output: `${run.stdout}${run.stderr}`, stdout: run.stdout };
 }
 
 export type Manifest = Record<string, any> & { kind: string; metadata: Record<string, any> };
@@ -25,9 +25,10 @@ export function renderChart(opts: { values?: string[]; set?: string[]; release?:
   const args = ['template', opts.release ?? 'rel', CHART, '--namespace', 'platform'];
   for (const file of opts.values ?? []) args.push('--values', file);
   for (const value of opts.set ?? []) args.push('--set', value);
-  const { status, output } = helm(args);
+  // stdout only: helm logs to stderr (files/krakend.json, a link, is noted there on every run).
+  const { status, output, stdout } = helm(args);
   if (status !== 0) throw new Error(`helm template failed:\n${output}`);
-  return parseAllDocuments(output)
+  return parseAllDocuments(stdout)
     .map((doc) => doc.toJS() as Manifest | null)
     .filter((doc): doc is Manifest => doc !== null);
 }
