@@ -5,16 +5,19 @@
 // vitest (a file filter, `-t name`, `--project embedded`, ...).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const report = 'test-results/vitest.json';
 const projectReport = 'test-results/projects.json';
 mkdirSync('test-results', { recursive: true });
 rmSync(report, { force: true });
 rmSync(projectReport, { force: true });
+// vitest's own entry under this Node (not through npx, which would inherit an outer npx's settings).
+const vitest = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
 const run = spawnSync(
-  'npx',
+  process.execPath,
   [
-    'vitest',
+    vitest,
     'run',
     '--reporter=default',
     '--reporter=json',

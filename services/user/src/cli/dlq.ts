@@ -55,6 +55,7 @@ try {
           String(msg.properties.type ?? '-'),
           `reason: ${String(headers[DEAD_LETTER_HEADERS.reason] ?? headers['x-first-death-reason'] ?? 'unknown')}`,
           `at: ${String(headers[DEAD_LETTER_HEADERS.failedAt] ?? '-')}`,
+          `attempts: ${String(headers[DEAD_LETTER_HEADERS.attempts] ?? '-')}`,
           body.length > 200 ? `${body.slice(0, 200)}…` : body,
         ].join('  '),
       );
