@@ -18,7 +18,30 @@ const header = (source) =>
 
 async function openapiTypes(source) {
   const ast = await openapiTS(new URL(`file://${path.join(root, source)}`), { alphabetize: false });
-  return header(source) + astToString(ast);
+  return (
+    header(source) +
+    astToString(ast) +
+    securedOperations(parse(await readFile(path.join(root, source), 'utf8')))
+  );
+}
+
+/**
+ * The operations every request of which carries verified credentials: a security requirement of their
+ * own or the document's, none of whose alternatives is empty (`{}` would make credentials optional).
+ * Their handlers are typed to receive the principal.
+ */
+function securedOperations(doc) {
+  const ids = [];
+  for (const item of Object.values(doc.paths ?? {})) {
+    for (const [method, operation] of Object.entries(item)) {
+      if (!['get', 'put', 'post', 'delete', 'patch'].includes(method)) continue;
+      const security = operation.security ?? doc.security ?? [];
+      const secured = security.length > 0 && security.every((r) => Object.keys(r).length > 0);
+      if (secured) ids.push(operation.operationId);
+    }
+  }
+  const union = ids.length > 0 ? ids.map((id) => JSON.stringify(id)).join(' | ') : 'never';
+  return `\n/** Operations whose requests always carry verified credentials. */\nexport type SecuredOperations = ${union};\n`;
 }
 
 async function eventTypes(source) {

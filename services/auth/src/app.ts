@@ -3,6 +3,7 @@ import {
   loadOpenApi,
   type AuthApi,
   type HandlerMap,
+  type Readiness,
   type Registry,
 } from '@platform/common';
 import type Koa from 'koa';
@@ -10,7 +11,7 @@ import type { AuthDeps } from './deps.js';
 import { authenticate, type Principal } from './sessions/principal.js';
 import { accountHandlers } from './http/handlers/account-handlers.js';
 import { challengeHandlers } from './http/handlers/challenge-handlers.js';
-import { operationsHandlers, type Readiness } from './http/handlers/operations-handlers.js';
+import { operationsHandlers } from './http/handlers/operations-handlers.js';
 import { sessionHandlers } from './http/handlers/session-handlers.js';
 
 /** Builds the auth service's HTTP app from its contract; it never listens, so tests start it on port 0. */
@@ -26,9 +27,9 @@ export function createAuthApp(
     ...accountHandlers(deps),
     ...challengeHandlers(deps),
     ...operationsHandlers(deps, jwks, readiness),
-  } satisfies HandlerMap<AuthApi.operations, Principal>;
+  } satisfies HandlerMap<AuthApi.operations, AuthApi.SecuredOperations, Principal>;
 
-  return createOpenApiApp<AuthApi.operations, Principal>({
+  return createOpenApiApp<AuthApi.operations, AuthApi.SecuredOperations, Principal>({
     definition: loadOpenApi('auth.yaml'),
     handlers,
     security: { bearerAuth: (headers) => authenticate(deps, headers) },

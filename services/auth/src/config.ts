@@ -8,7 +8,8 @@ import {
   MIN_LENGTH_RANGE,
   NIST_MIN_LENGTH,
   PASSWORD_POLICIES,
-  SEED_MIN_LENGTH,
+  PASSWORD_POLICY_ALIASES,
+  COMPOSITION_MIN_LENGTH,
   type PasswordPolicySettings,
 } from './accounts/password-policy.js';
 
@@ -100,18 +101,21 @@ export function loadCleanupConfig(source: EnvSource): Readonly<SharedConfig> {
 }
 
 /**
- * PASSWORD_MIN_LENGTH belongs to the nist policy. With the seed policy a value other than its 8 is
+ * PASSWORD_MIN_LENGTH belongs to the nist policy. With the composition policy a value other than its 8 is
  * refused rather than ignored or applied, so that no one believes a minimum is in force that is not.
  */
 function readPasswordPolicy(env: EnvReader): PasswordPolicySettings {
-  const name = env.oneOf('PASSWORD_POLICY', PASSWORD_POLICIES, { default: 'seed' });
+  const name = env.oneOf('PASSWORD_POLICY', PASSWORD_POLICIES, {
+    default: 'composition',
+    aliases: PASSWORD_POLICY_ALIASES,
+  });
   const minLength = env.int('PASSWORD_MIN_LENGTH', {
-    default: name === 'nist' ? NIST_MIN_LENGTH : SEED_MIN_LENGTH,
+    default: name === 'nist' ? NIST_MIN_LENGTH : COMPOSITION_MIN_LENGTH,
     ...MIN_LENGTH_RANGE,
   });
-  if (name === 'seed' && minLength !== SEED_MIN_LENGTH) {
+  if (name === 'composition' && minLength !== COMPOSITION_MIN_LENGTH) {
     env.fail(
-      `PASSWORD_MIN_LENGTH applies to PASSWORD_POLICY=nist only (the seed policy's minimum is ${SEED_MIN_LENGTH}); unset it or set PASSWORD_POLICY=nist`,
+      `PASSWORD_MIN_LENGTH applies to PASSWORD_POLICY=nist only (the composition policy's minimum is ${COMPOSITION_MIN_LENGTH}); unset it or set PASSWORD_POLICY=nist`,
     );
   }
   return { name, minLength };

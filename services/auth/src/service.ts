@@ -142,6 +142,7 @@ export async function startAuthService(
   logger.info(
     {
       url: server.url,
+      docs: `${server.url}/docs`,
       broker: config.amqp ? config.amqp.queue : 'in-process',
       passwordPolicy: deps.passwordPolicy.describe(),
     },

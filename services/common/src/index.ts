@@ -4,6 +4,7 @@ export * from './errors/app-error.js';
 export * from './errors/problem.js';
 export * from './http/handler-types.js';
 export * from './http/openapi-app.js';
+export * from './http/health-handlers.js';
 export * from './http/ajv.js';
 export * from './http/schema-validator.js';
 export * from './events/event-bus.js';

@@ -30,8 +30,8 @@ try {
 
   console.log(`
 Auth & user services (embedded default)
-  auth service   ${auth.url}   contract: ${auth.url}/openapi.json   metrics: ${auth.url}/metrics
-  user service   ${user.url}   metrics: ${user.url}/metrics
+  auth service   ${auth.url}   API docs: ${auth.url}/docs   metrics: ${auth.url}/metrics
+  user service   ${user.url}   API docs: ${user.url}/docs   metrics: ${user.url}/metrics
   data folder    ${authConfig.dataDir} (SQLite: auth.db, user.db; development signing key)
   event bus      ${authConfig.amqp ? `RabbitMQ, queue ${authConfig.amqp.queue}` : 'in-process'}
 Press Ctrl+C to stop.

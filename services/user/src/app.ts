@@ -2,13 +2,14 @@ import {
   createOpenApiApp,
   loadOpenApi,
   type HandlerMap,
+  type Readiness,
   type Registry,
   type UserApi,
 } from '@platform/common';
 import type Koa from 'koa';
 import type { UserDeps } from './deps.js';
 import { authenticate, type Principal } from './sessions/principal.js';
-import { userHandlers, type Readiness } from './http/handlers.js';
+import { userHandlers } from './http/handlers.js';
 
 /** Builds the user service's HTTP app from its contract; it never listens, so tests start it on port 0. */
 export function createUserApp(
@@ -19,9 +20,10 @@ export function createUserApp(
 ): Koa {
   const handlers = userHandlers(deps, readiness) satisfies HandlerMap<
     UserApi.operations,
+    UserApi.SecuredOperations,
     Principal
   >;
-  return createOpenApiApp<UserApi.operations, Principal>({
+  return createOpenApiApp<UserApi.operations, UserApi.SecuredOperations, Principal>({
     definition: loadOpenApi('user.yaml'),
     handlers,
     security: { bearerAuth: (headers) => authenticate(deps, headers) },

@@ -76,6 +76,7 @@ export async function startUserService(
   logger.info(
     {
       url: server.url,
+      docs: `${server.url}/docs`,
       jwks: config.authJwksUrl,
       broker: config.amqp ? config.amqp.queue : 'in-process',
     },

@@ -1,4 +1,5 @@
-import { AppError, errors, isUniqueViolation, schemaValidator } from '@platform/common';
+import { errors, isUniqueViolation, schemaValidator } from '@platform/common';
+import { authErrors } from '../auth-errors.js';
 import type { Account } from './account-repository.js';
 import { deactivated, registered } from './account-events.js';
 import type { Repositories } from '../data/store.js';
@@ -148,13 +149,7 @@ export async function deactivateAccount(
 export async function assertNotLastAdmin(repos: Repositories, userId: number): Promise<void> {
   await repos.accounts.lockRole(ADMIN_ROLE);
   if ((await repos.accounts.countActiveWithRole(ADMIN_ROLE, userId)) === 0) {
-    throw new AppError({
-      status: 409,
-      code: 'last-administrator',
-      title: 'Last administrator',
-      detail:
-        'This is the last active administrator; grant the admin role to another account first.',
-    });
+    throw authErrors.lastAdministrator();
   }
 }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadAuthConfig } from '../config.js';
 import { createPasswordPolicy } from './password-policy.js';
 
-const seed = createPasswordPolicy({ name: 'seed', minLength: 8 });
+const composition = createPasswordPolicy({ name: 'composition', minLength: 8 });
 const nist = createPasswordPolicy({ name: 'nist', minLength: 15 });
 const nist8 = createPasswordPolicy({ name: 'nist', minLength: 8 });
 const context = {
@@ -23,8 +23,8 @@ const passphrase = (n: number) =>
     .slice(0, n)
     .join('');
 
-describe('the seed policy', () => {
-  const problems = (password: string) => seed.problems(password, context);
+describe('the composition policy', () => {
+  const problems = (password: string) => composition.problems(password, context);
 
   it('When the seed walkthrough password is checked, then it is accepted', () => {
     expect(problems('SecurePass123!')).toEqual([]);
@@ -149,7 +149,7 @@ describe('the nist policy', () => {
 
 describe('createPasswordPolicy', () => {
   it.each([
-    ['a seed minimum other than 8', { name: 'seed', minLength: 12 }],
+    ['a composition minimum other than 8', { name: 'composition', minLength: 12 }],
     ['a minimum below 8', { name: 'nist', minLength: 7 }],
     ['a minimum above 64', { name: 'nist', minLength: 65 }],
   ] as const)('When it is given %s, then it throws', (_what, settings) => {
@@ -160,9 +160,16 @@ describe('createPasswordPolicy', () => {
 describe('PASSWORD_POLICY and PASSWORD_MIN_LENGTH', () => {
   const policyOf = (env: Record<string, string>) => loadAuthConfig(env).passwordPolicy;
 
-  it('When nothing is set, then the seed policy with its minimum of 8 applies', () => {
-    expect(policyOf({})).toEqual({ name: 'seed', minLength: 8 });
-    expect(policyOf({ PASSWORD_MIN_LENGTH: '8' })).toEqual({ name: 'seed', minLength: 8 });
+  it('When nothing is set, then the composition policy with its minimum of 8 applies', () => {
+    expect(policyOf({})).toEqual({ name: 'composition', minLength: 8 });
+    expect(policyOf({ PASSWORD_MIN_LENGTH: '8' })).toEqual({ name: 'composition', minLength: 8 });
+  });
+
+  it('When the policy is given by its old name seed, then it is the composition policy', () => {
+    expect(policyOf({ PASSWORD_POLICY: 'seed' })).toEqual({ name: 'composition', minLength: 8 });
+    expect(() => loadAuthConfig({ PASSWORD_POLICY: 'seed', PASSWORD_MIN_LENGTH: '12' })).toThrow(
+      'PASSWORD_MIN_LENGTH applies to PASSWORD_POLICY=nist only',
+    );
   });
 
   it('When the nist policy is chosen, then its minimum is 15 unless set from 8 to 64', () => {
@@ -172,7 +179,10 @@ describe('PASSWORD_POLICY and PASSWORD_MIN_LENGTH', () => {
   });
 
   it.each([
-    [{ PASSWORD_POLICY: 'strict' }, 'PASSWORD_POLICY must be one of seed, nist, got "strict"'],
+    [
+      { PASSWORD_POLICY: 'strict' },
+      'PASSWORD_POLICY must be one of composition, nist, got "strict"',
+    ],
     [
       { PASSWORD_POLICY: 'nist', PASSWORD_MIN_LENGTH: '7' },
       'PASSWORD_MIN_LENGTH must be an integer from 8 to 64',

@@ -4,11 +4,17 @@ import {
   type CommonPasswordList,
 } from './common-passwords.js';
 
-export const PASSWORD_POLICIES = ['seed', 'nist'] as const;
+/**
+ * `composition`: the seed's rules (a minimum length and a lower-case letter, an upper-case letter, a
+ * digit and a special character); `nist`: NIST SP 800-63B's (length, no composition rules, a list of
+ * common passwords). `seed`, the first name of `composition`, is still read as it.
+ */
+export const PASSWORD_POLICIES = ['composition', 'nist'] as const;
+export const PASSWORD_POLICY_ALIASES = { seed: 'composition' } as const;
 export type PasswordPolicyName = (typeof PASSWORD_POLICIES)[number];
 
-/** The seed's minimum, the only one its policy takes. */
-export const SEED_MIN_LENGTH = 8;
+/** The composition policy's minimum, the only one it takes (the seed's). */
+export const COMPOSITION_MIN_LENGTH = 8;
 /** NIST SP 800-63B-4's minimum for a password that is the only factor. */
 export const NIST_MIN_LENGTH = 15;
 export const MIN_LENGTH_RANGE = { min: 8, max: 64 } as const;
@@ -40,8 +46,8 @@ export interface PasswordPolicy {
 
 export function createPasswordPolicy(settings: PasswordPolicySettings): PasswordPolicy {
   const { name, minLength } = settings;
-  if (name === 'seed' && minLength !== SEED_MIN_LENGTH)
-    throw new RangeError(`the seed password policy's minimum is ${SEED_MIN_LENGTH}`);
+  if (name === 'composition' && minLength !== COMPOSITION_MIN_LENGTH)
+    throw new RangeError(`the composition password policy's minimum is ${COMPOSITION_MIN_LENGTH}`);
   if (!Number.isInteger(minLength) || minLength < MIN_LENGTH_RANGE.min)
     throw new RangeError(
       `a password minimum must be an integer of at least ${MIN_LENGTH_RANGE.min}`,
@@ -49,12 +55,12 @@ export function createPasswordPolicy(settings: PasswordPolicySettings): Password
   if (minLength > MIN_LENGTH_RANGE.max)
     throw new RangeError(`a password minimum must be at most ${MIN_LENGTH_RANGE.max}`);
   const frozen = Object.freeze({ name, minLength });
-  if (name === 'seed') {
+  if (name === 'composition') {
     return {
       settings: frozen,
-      problems: (password) => seedProblems(password),
+      problems: (password) => compositionProblems(password),
       describe: () =>
-        `seed: ${SEED_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters with a lower-case letter, an upper-case letter, a digit and one of ${SPECIALS}`,
+        `composition: ${COMPOSITION_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters with a lower-case letter, an upper-case letter, a digit and one of ${SPECIALS}`,
     };
   }
   const list = commonPasswordList();
@@ -80,8 +86,8 @@ function lengthProblems(normalised: string, minLength: number): string[] {
 }
 
 /** The seed's rules, unchanged. */
-function seedProblems(password: string): string[] {
-  const problems = lengthProblems(password.normalize('NFKC'), SEED_MIN_LENGTH);
+function compositionProblems(password: string): string[] {
+  const problems = lengthProblems(password.normalize('NFKC'), COMPOSITION_MIN_LENGTH);
   if (!/\p{Ll}/u.test(password)) problems.push('must contain a lower-case letter');
   if (!/\p{Lu}/u.test(password)) problems.push('must contain an upper-case letter');
   if (!/\d/.test(password)) problems.push('must contain a digit');

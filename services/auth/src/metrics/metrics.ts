@@ -11,7 +11,7 @@ export type ThrottledOperation = 'login' | 'register' | 'refresh';
 export type ChallengeOutcome = 'issued' | 'required' | 'refused' | 'solved';
 
 /**
- * What the auth use cases count. The domain sees only this; the Prometheus implementation is built in
+ * What the auth use cases count. They see only this; the Prometheus implementation is built in
  * the composition root (metrics/auth-metrics.ts), and tools that nothing scrapes use `noAuthMetrics`.
  */
 export interface AuthMetrics {

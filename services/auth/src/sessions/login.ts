@@ -1,4 +1,5 @@
 import { errors } from '@platform/common';
+import { authErrors } from '../auth-errors.js';
 import type { SignedIn } from '../accounts/accounts.js';
 import type { AuthDeps } from '../deps.js';
 import { startSession } from './sessions.js';
@@ -37,7 +38,7 @@ export async function login(deps: AuthDeps, input: LoginInput): Promise<SignedIn
     deps.logger.info({ reason: reason.replace('_', '-'), userId, requestId }, 'login failed');
     deps.metrics.login(reason);
     await attempt.failed(reason, userId);
-    throw errors.badCredentials();
+    throw authErrors.badCredentials();
   }
   await attempt.proven();
   const userId = credentials.id;

@@ -1,4 +1,5 @@
 import { errors } from '@platform/common';
+import { authErrors } from '../auth-errors.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
 import type { Challenges } from './challenges.js';
 import type { AuthMetrics } from '../metrics/metrics.js';
@@ -122,7 +123,7 @@ export class Throttle {
     await this.auditRefusal(request, 'challenge_required', {
       challenge: request.altcha ? 'invalid' : 'missing',
     });
-    throw errors.challengeRequired(request.altcha ? BAD_SOLUTION : CHALLENGE);
+    throw authErrors.challengeRequired(request.altcha ? BAD_SOLUTION : CHALLENGE);
   }
 
   private async refuseLocked(

@@ -72,8 +72,17 @@ export class EnvReader {
     return opts.default ?? false;
   }
 
-  oneOf<const T extends string>(name: string, values: readonly T[], opts: Opts<T> = {}): T {
-    const raw = this.raw(name) ?? opts.default;
+  /** One of `values`; an old name in `aliases` is read as the value it stands for. */
+  oneOf<const T extends string>(
+    name: string,
+    values: readonly T[],
+    opts: Opts<T> & { aliases?: Readonly<Record<string, T>> } = {},
+  ): T {
+    const given = this.raw(name) ?? opts.default;
+    const raw =
+      given !== undefined && opts.aliases && Object.hasOwn(opts.aliases, given)
+        ? opts.aliases[given]
+        : given;
     if (raw === undefined || !values.includes(raw as T)) {
       this.problems.push(
         raw === undefined

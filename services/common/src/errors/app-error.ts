@@ -67,13 +67,6 @@ export const errors = {
       title: 'Payload too large',
       detail: 'The request body is larger than this service accepts.',
     }),
-  badCredentials: () =>
-    new AppError({
-      status: 401,
-      code: 'invalid-credentials',
-      title: 'Invalid credentials',
-      detail: 'The login or the password is wrong.',
-    }),
   /** A missing, malformed, expired, revoked or wrong-type token (RFC 6750 `invalid_token`). */
   invalidToken: (detail: string) =>
     new AppError({
@@ -126,9 +119,6 @@ export const errors = {
       detail,
       ...(fieldErrors ? { errors: fieldErrors } : {}),
     }),
-  /** The request needs a solved proof-of-work challenge first (RFC 6585 428). */
-  challengeRequired: (detail: string) =>
-    new AppError({ status: 428, code: 'challenge-required', title: 'Challenge required', detail }),
   /** A rate limit or a temporary lock; `Retry-After` says when to try again, in whole seconds. */
   tooManyRequests: (
     retryAfterSeconds: number,

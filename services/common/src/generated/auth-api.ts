@@ -319,7 +319,7 @@ export interface components {
      *     under `password`, without quoting the password. Lengths are counted in Unicode code points
      *     after NFKC normalisation, and 128 is the most under either policy.
      *
-     *     - `seed` (the default): at least 8 characters with a lower-case letter, an upper-case
+     *     - `composition` (the default; the seed's rules): at least 8 characters with a lower-case letter, an upper-case
      *       letter, a digit and one of `!@#$%^&*()-=_`.
      *     - `nist` (NIST SP 800-63B, OWASP ASVS 5.0 6.2): at least 15 characters unless the server
      *       sets another minimum from 8 to 64; any printable characters, spaces and letters of every
@@ -972,3 +972,14 @@ export interface operations {
     };
   };
 }
+
+/** Operations whose requests always carry verified credentials. */
+export type SecuredOperations =
+  | 'logout'
+  | 'deactivateOwnAccount'
+  | 'deactivateAccount'
+  | 'logoutAll'
+  | 'logoutAllOfUser'
+  | 'listUserRoles'
+  | 'grantRole'
+  | 'revokeRole';

@@ -280,3 +280,6 @@ export interface operations {
     };
   };
 }
+
+/** Operations whose requests always carry verified credentials. */
+export type SecuredOperations = 'getProfile' | 'editBio';

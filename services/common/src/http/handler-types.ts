@@ -30,18 +30,31 @@ export type Reply<Op> = {
   };
 }[SuccessStatus<Op>];
 
-export interface HandlerRequest<Op, Principal> {
+/**
+ * What a handler receives. `P` is the verified caller on a secured operation (its security handler
+ * has run; the request never gets here without one) and `undefined` on a public one.
+ */
+export interface HandlerRequest<Op, P> {
   body: RequestBodyOf<Op>;
   params: PathParamsOf<Op>;
-  /** Set on operations with a security requirement; the security handler has already verified it. */
-  principal: Principal | undefined;
+  principal: P;
   requestId: string;
   ip: string;
 }
 
-export type Handler<Op, Principal> = (req: HandlerRequest<Op, Principal>) => Promise<Reply<Op>>;
+export type Handler<Op, P> = (req: HandlerRequest<Op, P>) => Promise<Reply<Op>>;
 
-export type HandlerMap<Ops, Principal> = { [K in keyof Ops]: Handler<Ops[K], Principal> };
+/** The handler of operation `K`: given the principal when `K` is one of the `Secured` operations. */
+export type OperationHandler<
+  Ops,
+  Secured extends keyof Ops,
+  Principal,
+  K extends keyof Ops,
+> = Handler<Ops[K], K extends Secured ? Principal : undefined>;
+
+export type HandlerMap<Ops, Secured extends keyof Ops, Principal> = {
+  [K in keyof Ops]: OperationHandler<Ops, Secured, Principal, K>;
+};
 
 /** Roles of the caller, used for operations that declare `x-required-roles`. */
 export interface PrincipalBase {

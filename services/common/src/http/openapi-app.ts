@@ -10,14 +10,19 @@ import { httpMetricsMiddleware, metricsEndpoint } from '../metrics/http-metrics.
 import { createAjv } from './ajv.js';
 import { serveDocs } from './docs.js';
 import { fieldErrors } from './field-errors.js';
+import { memoizeOperations } from './operations-cache.js';
 import { errorMiddleware } from './error-middleware.js';
 import { requestIdMiddleware } from './request-id.js';
 import { securityHeaders } from './security-headers.js';
 import type { HandlerMap, PrincipalBase, SecurityHandler } from './handler-types.js';
 
-export interface OpenApiAppOptions<Ops, Principal extends PrincipalBase> {
+export interface OpenApiAppOptions<
+  Ops,
+  Secured extends keyof Ops,
+  Principal extends PrincipalBase,
+> {
   definition: Document;
-  handlers: HandlerMap<Ops, Principal>;
+  handlers: HandlerMap<Ops, Secured, Principal>;
   /** One handler per security scheme of the document. */
   security: Record<string, SecurityHandler<Principal>>;
   logger: Logger;
@@ -42,8 +47,8 @@ interface OperationExtras {
  * A Koa app whose routing, validation and security come from the OpenAPI document: the document is
  * the router, the handler map supplies the behaviour.
  */
-export function createOpenApiApp<Ops, Principal extends PrincipalBase>(
-  opts: OpenApiAppOptions<Ops, Principal>,
+export function createOpenApiApp<Ops, Secured extends keyof Ops, Principal extends PrincipalBase>(
+  opts: OpenApiAppOptions<Ops, Secured, Principal>,
 ): Koa {
   const api = new OpenAPIBackend({
     definition: opts.definition,
@@ -112,11 +117,14 @@ export function createOpenApiApp<Ops, Principal extends PrincipalBase>(
     (req: unknown) => unknown,
   ][]) {
     api.register(operationId, async (c: ApiContext, ctx: Koa.Context) => {
+      const principal = firstPrincipal<Principal>(c);
+      // openapi-backend refuses an unauthorised request before this; the handler's type relies on it.
+      if (!principal && requiresCredentials(c.operation.security)) throw errors.missingToken();
       const reply = (await handler({
         body: c.request.requestBody,
         // The validated copy: path parameters coerced to their schema types (an integer id is a number).
         params: c.validation?.coerced?.params ?? c.request.params,
-        principal: firstPrincipal<Principal>(c),
+        principal,
         requestId: ctx.state.requestId as string,
         ip: ctx.ip,
       })) as { status: number; body: unknown; headers?: Record<string, string> };
@@ -126,7 +134,7 @@ export function createOpenApiApp<Ops, Principal extends PrincipalBase>(
     });
   }
   api.init();
-  memoizeOperations(api);
+  memoizeOperations(api.router);
 
   const app = new Koa();
   // The client IP (brute-force counters, audit) is the peer address unless proxies are trusted.
@@ -166,16 +174,6 @@ export function createOpenApiApp<Ops, Principal extends PrincipalBase>(
 }
 
 /**
- * openapi-backend's router rebuilds its list of operations, a copy of every operation object, each
- * time it matches a request, and a request is matched up to three times (the route label, the handler,
- * a 405's Allow header). The document never changes after init, so the list is built once.
- */
-function memoizeOperations(api: OpenAPIBackend): void {
-  const operations = api.router.getOperations();
-  api.router.getOperations = () => operations;
-}
-
-/**
  * The contract's path template of the request (`/account-delete/{user_id}`), also when only the method
  * is wrong; undefined when no path of the contract matches.
  */
@@ -198,6 +196,11 @@ function serveSpec(definition: Document): Koa.Middleware {
 function hasBody(ctx: Koa.Context): boolean {
   const length = Number(ctx.get('content-length') || 0);
   return length > 0 || ctx.get('transfer-encoding') !== '';
+}
+
+/** Whether every alternative of a security requirement needs credentials (`{}` would make them optional). */
+function requiresCredentials(security: readonly object[] | undefined): boolean {
+  return (security ?? []).length > 0 && security!.every((r) => Object.keys(r).length > 0);
 }
 
 function firstPrincipal<Principal>(c: ApiContext): Principal | undefined {

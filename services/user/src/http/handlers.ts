@@ -1,15 +1,21 @@
-import { errors, type Handler, type UserApi } from '@platform/common';
+import {
+  healthHandlers,
+  type OperationHandler,
+  type Readiness,
+  type UserApi,
+} from '@platform/common';
 import type { Profile } from '../profiles/profile-repository.js';
 import type { UserDeps } from '../deps.js';
 import type { Principal } from '../sessions/principal.js';
 import { activeProfile, editBio } from '../profiles/profiles.js';
 
-type Op = UserApi.operations;
-
-export interface Readiness {
-  draining: () => boolean;
-  busHealthy: () => boolean;
-}
+/** The handler of user operation `K`: with the verified caller when the contract secures `K`. */
+type UserHandler<K extends keyof UserApi.operations> = OperationHandler<
+  UserApi.operations,
+  UserApi.SecuredOperations,
+  Principal,
+  K
+>;
 
 const profileBody = (p: Profile) => ({
   id: p.id,
@@ -20,31 +26,19 @@ const profileBody = (p: Profile) => ({
 });
 
 export function userHandlers(deps: UserDeps, readiness: Readiness) {
-  const getProfile: Handler<Op['getProfile'], Principal> = async ({ principal }) => ({
+  const getProfile: UserHandler<'getProfile'> = async ({ principal }) => ({
     status: 200,
-    body: profileBody(await activeProfile(deps, principal!.userId, principal!.profile)),
+    body: profileBody(await activeProfile(deps, principal.userId, principal.profile)),
   });
 
-  const editBioHandler: Handler<Op['editBio'], Principal> = async ({ principal, body }) => ({
+  const editBioHandler: UserHandler<'editBio'> = async ({ principal, body }) => ({
     status: 200,
-    body: profileBody(await editBio(deps, principal!.userId, body.bio, principal!.profile)),
+    body: profileBody(await editBio(deps, principal.userId, body.bio, principal.profile)),
   });
 
-  const getHealth: Handler<Op['getHealth'], Principal> = async () => ({
-    status: 200,
-    body: { status: 'ok' },
-  });
-
-  const getReadiness: Handler<Op['getReadiness'], Principal> = async () => {
-    if (readiness.draining()) throw errors.unavailable('The service is shutting down.');
-    try {
-      await deps.store.ping();
-    } catch (err) {
-      throw errors.unavailable('The database is unreachable.', err);
-    }
-    if (!readiness.busHealthy()) throw errors.unavailable('The message broker is unreachable.');
-    return { status: 200, body: { status: 'ok' } };
+  return {
+    getProfile,
+    editBio: editBioHandler,
+    ...healthHandlers(() => deps.store.ping(), readiness),
   };
-
-  return { getProfile, editBio: editBioHandler, getHealth, getReadiness };
 }

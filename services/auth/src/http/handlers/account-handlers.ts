@@ -1,12 +1,9 @@
-import type { AuthApi, Handler, HandlerRequest } from '@platform/common';
 import { deactivateAccount } from '../../accounts/accounts.js';
 import type { AuthDeps } from '../../deps.js';
-import type { Principal } from '../../sessions/principal.js';
+import type { AuthHandler } from './auth-handler.js';
 import { changeRole, rolesOfAccount, type AccountRoles } from '../../accounts/roles.js';
 import { logoutEverywhere } from '../../sessions/revocation.js';
 import { userBody } from './session-handlers.js';
-
-type Op = AuthApi.operations;
 
 const rolesBody = (roles: AccountRoles) => ({
   user_id: roles.userId,
@@ -15,20 +12,20 @@ const rolesBody = (roles: AccountRoles) => ({
 });
 
 export function accountHandlers(deps: AuthDeps) {
-  const deactivateOwnAccount: Handler<Op['deactivateOwnAccount'], Principal> = async ({
+  const deactivateOwnAccount: AuthHandler<'deactivateOwnAccount'> = async ({
     principal,
     requestId,
     ip,
   }) => {
     const account = await deactivateAccount(deps, {
-      userId: principal!.userId,
-      currentToken: principal!,
+      userId: principal.userId,
+      currentToken: principal,
       request: { ip, requestId },
     });
     return { status: 200, body: userBody(account) };
   };
 
-  const deactivateAccountByAdmin: Handler<Op['deactivateAccount'], Principal> = async ({
+  const deactivateAccountByAdmin: AuthHandler<'deactivateAccount'> = async ({
     params,
     principal,
     requestId,
@@ -36,13 +33,13 @@ export function accountHandlers(deps: AuthDeps) {
   }) => {
     const account = await deactivateAccount(deps, {
       userId: params.user_id,
-      actorId: principal!.userId,
+      actorId: principal.userId,
       request: { ip, requestId },
     });
     return { status: 200, body: userBody(account) };
   };
 
-  const logoutAllOfUser: Handler<Op['logoutAllOfUser'], Principal> = async ({
+  const logoutAllOfUser: AuthHandler<'logoutAllOfUser'> = async ({
     params,
     principal,
     requestId,
@@ -50,13 +47,13 @@ export function accountHandlers(deps: AuthDeps) {
   }) => {
     const ended = await logoutEverywhere(deps, {
       userId: params.user_id,
-      actorId: principal!.userId,
+      actorId: principal.userId,
       request: { ip, requestId },
     });
     return { status: 200, body: { sessions_revoked: ended } };
   };
 
-  const listUserRoles: Handler<Op['listUserRoles'], Principal> = async ({ params }) => ({
+  const listUserRoles: AuthHandler<'listUserRoles'> = async ({ params }) => ({
     status: 200,
     body: rolesBody(await rolesOfAccount(deps, params.user_id)),
   });
@@ -64,18 +61,18 @@ export function accountHandlers(deps: AuthDeps) {
   /** Grant and revoke differ only in the direction of the change. */
   const roleChange =
     (grant: boolean) =>
-    async ({ params, principal, requestId, ip }: HandlerRequest<Op['grantRole'], Principal>) => {
+    async ({ params, principal, requestId, ip }: Parameters<AuthHandler<'grantRole'>>[0]) => {
       const roles = await changeRole(deps, {
         userId: params.user_id,
         role: params.role,
         grant,
-        actorId: principal!.userId,
+        actorId: principal.userId,
         request: { ip, requestId },
       });
       return { status: 200 as const, body: rolesBody(roles) };
     };
-  const grantRole: Handler<Op['grantRole'], Principal> = roleChange(true);
-  const revokeRole: Handler<Op['revokeRole'], Principal> = roleChange(false);
+  const grantRole: AuthHandler<'grantRole'> = roleChange(true);
+  const revokeRole: AuthHandler<'revokeRole'> = roleChange(false);
 
   return {
     deactivateOwnAccount,

@@ -1,11 +1,8 @@
-import type { AuthApi, Handler } from '@platform/common';
 import type { AuthDeps } from '../../deps.js';
-import type { Principal } from '../../sessions/principal.js';
-
-type Op = AuthApi.operations;
+import type { AuthHandler } from './auth-handler.js';
 
 export function challengeHandlers(deps: AuthDeps) {
-  const getChallenge: Handler<Op['getChallenge'], Principal> = async () => {
+  const getChallenge: AuthHandler<'getChallenge'> = async () => {
     // Always SHA-256: the library's default, which this service never changes.
     const { challenge, maxnumber, salt, signature } = await deps.throttle.newChallenge();
     return {

@@ -1,13 +1,10 @@
-import type { AuthApi, Handler } from '@platform/common';
 import { registerAccount, type SignedIn } from '../../accounts/accounts.js';
 import type { AuthDeps } from '../../deps.js';
+import type { AuthHandler } from './auth-handler.js';
 import { login } from '../../sessions/login.js';
-import type { Principal } from '../../sessions/principal.js';
 import { logoutEverywhere } from '../../sessions/revocation.js';
 import { logout, refreshSession } from '../../sessions/sessions.js';
 import type { TokenPair } from '../../sessions/tokens.js';
-
-type Op = AuthApi.operations;
 
 export const tokenPairBody = (pair: TokenPair) => ({
   access_token: { token: pair.access.token, token_id: pair.access.jti },
@@ -27,7 +24,7 @@ const authResponse = (signedIn: SignedIn) => ({
 });
 
 export function sessionHandlers(deps: AuthDeps) {
-  const register: Handler<Op['register'], Principal> = async ({ body, requestId, ip }) => {
+  const register: AuthHandler<'register'> = async ({ body, requestId, ip }) => {
     const signedIn = await registerAccount(deps, {
       displayName: body.display_name,
       login: body.login,
@@ -39,36 +36,31 @@ export function sessionHandlers(deps: AuthDeps) {
     return { status: 201, body: authResponse(signedIn) };
   };
 
-  const loginHandler: Handler<Op['login'], Principal> = async ({ body, requestId, ip }) => ({
+  const loginHandler: AuthHandler<'login'> = async ({ body, requestId, ip }) => ({
     status: 200,
     body: authResponse(await login(deps, { ...body, requestId, ip })),
   });
 
-  const refresh: Handler<Op['refresh'], Principal> = async ({ body, requestId, ip }) => ({
+  const refresh: AuthHandler<'refresh'> = async ({ body, requestId, ip }) => ({
     status: 200,
     body: tokenPairBody(await refreshSession(deps, body.refresh_token, { ip, requestId })),
   });
 
-  const logoutHandler: Handler<Op['logout'], Principal> = async ({
-    body,
-    principal,
-    requestId,
-    ip,
-  }) => {
+  const logoutHandler: AuthHandler<'logout'> = async ({ body, principal, requestId, ip }) => {
     await logout(deps, {
-      userId: principal!.userId,
-      access: principal!,
+      userId: principal.userId,
+      access: principal,
       refreshToken: body?.refresh_token,
       request: { ip, requestId },
     });
     return { status: 204, body: undefined };
   };
 
-  const logoutAll: Handler<Op['logoutAll'], Principal> = async ({ principal, requestId, ip }) => ({
+  const logoutAll: AuthHandler<'logoutAll'> = async ({ principal, requestId, ip }) => ({
     status: 200,
     body: {
       sessions_revoked: await logoutEverywhere(deps, {
-        userId: principal!.userId,
+        userId: principal.userId,
         request: { ip, requestId },
       }),
     },
