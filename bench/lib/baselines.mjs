@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import argon2 from 'argon2';
+import { stopChild } from '../../test/support/shared/processes.mjs';
 
 /** libuv's thread pool size in this process (argon2 runs there, in the services too). */
 export function threadPoolSize(env) {
@@ -90,16 +91,7 @@ export function startBaselineServer(root, mode, env) {
         url: `http://127.0.0.1:${port}`,
         tokens,
         pid: child.pid,
-        stop: () =>
-          new Promise((done) => {
-            if (child.exitCode !== null || child.signalCode !== null) return done();
-            const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-            child.once('exit', () => {
-              clearTimeout(kill);
-              done();
-            });
-            child.kill('SIGTERM');
-          }),
+        stop: () => stopChild(child, { killAfterMs: 5000 }),
       });
     });
   });

@@ -1,7 +1,6 @@
 // A small JSON client on keep-alive connections, for seeding and the propagation probes (the load
 // itself comes from autocannon). `at` is when the response had been read completely.
 import http from 'node:http';
-import net from 'node:net';
 
 const sharedAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
@@ -53,18 +52,6 @@ export function expectStatus(res, expected, what) {
     throw new Error(`${what}: expected ${expected}, got ${res.status}: ${body?.slice(0, 300)}`);
   }
   return res.body;
-}
-
-/** A free TCP port on 127.0.0.1. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
 }
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

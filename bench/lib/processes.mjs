@@ -1,8 +1,9 @@
 // The service processes of a run: started with `node <entry>`, configured only by their environment,
-// logs to a file; memory and CPU read from /proc (ps where there is no /proc).
+// logs to a file; memory and CPU read from /proc (ps where there is no /proc). Health checks and
+// stopping are the tests' (test/support/shared/processes.mjs).
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
-import { request, sleep } from './http.mjs';
+import { stopChild, waitUntilHealthy } from '../../test/support/shared/processes.mjs';
 
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime. */
 const CLK_TCK = (() => {
@@ -67,31 +68,19 @@ export async function startProcess({
     /** SIGTERM, then SIGKILL after `graceMs`; resolves with how it ended. */
     stop: async (graceMs = 15_000) => {
       stopping = true;
-      if (exit) return exit;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      const result = await exited;
-      clearTimeout(timer);
-      return result;
+      return exit ?? (await stopChild(child, { killAfterMs: graceMs }));
     },
   };
-  const deadline = Date.now() + 60_000;
-  for (const url of healthUrls) {
-    for (;;) {
-      if (exit) {
-        throw new Error(`${name} exited during start-up (${describeExit(exit)}):\n${logTail()}`);
-      }
-      const ok = await request(url, { timeoutMs: 2000 }).then(
-        (res) => res.status === 200,
-        () => false,
-      );
-      if (ok) break;
-      if (Date.now() > deadline) {
-        await service.stop();
-        throw new Error(`${name}: ${url} did not answer 200 within 60 s:\n${logTail()}`);
-      }
-      await sleep(100);
-    }
+  const health = await waitUntilHealthy(healthUrls, {
+    exited: () => exit !== undefined,
+    timeoutMs: 60_000,
+  });
+  if (health.outcome === 'exited') {
+    throw new Error(`${name} exited during start-up (${describeExit(exit)}):\n${logTail()}`);
+  }
+  if (health.outcome === 'timeout') {
+    await service.stop();
+    throw new Error(`${name}: ${health.url} did not answer 200 within 60 s:\n${logTail()}`);
   }
   return service;
 }

@@ -6,8 +6,13 @@
 // Every step registers its undo with `cleanup` (run newest first, also on failure or Ctrl+C).
 import path from 'node:path';
 import { exportJWK, generateKeyPair } from 'jose';
-import { freePort } from './http.mjs';
-import { createDatabase, deleteQueues, reachable, uniqueName } from './infra.mjs';
+import {
+  createDatabase,
+  deleteQueues,
+  infraReachable,
+  uniqueName,
+} from '../../test/support/shared/infra.mjs';
+import { freePort } from '../../test/support/shared/processes.mjs';
 import { describeExit, startProcess } from './processes.mjs';
 
 /**
@@ -133,10 +138,7 @@ async function startInfra({
 
 /** Throws unless Postgres and RabbitMQ accept connections. */
 export async function checkInfra(postgresUrl, amqpUrl) {
-  const [postgres, rabbitmq] = await Promise.all([
-    reachable(postgresUrl, 5432),
-    reachable(amqpUrl, 5672),
-  ]);
+  const { postgres, rabbitmq } = await infraReachable(postgresUrl, amqpUrl);
   if (!postgres || !rabbitmq) {
     const missing = [
       !postgres && `PostgreSQL (${redact(postgresUrl)})`,
