@@ -65,23 +65,3 @@ export async function waitFor(check, timeoutMs, message, intervalMs = 100) {
     await sleep(intervalMs);
   }
 }
-
-/** A few of prom-client's process gauges from a service's /metrics, in MB, or null. */
-export async function heapStats(baseUrl) {
-  try {
-    const res = await request(`${baseUrl}/metrics`, { timeoutMs: 5000 });
-    if (res.status !== 200 || typeof res.body !== 'string') return null;
-    const gauge = (name) => {
-      const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)`, 'm').exec(res.body);
-      return match ? Math.round(Number(match[1]) / 1e5) / 10 : null;
-    };
-    return {
-      residentMB: gauge('process_resident_memory_bytes'),
-      heapTotalMB: gauge('nodejs_heap_size_total_bytes'),
-      heapUsedMB: gauge('nodejs_heap_size_used_bytes'),
-      externalMB: gauge('nodejs_external_memory_bytes'),
-    };
-  } catch {
-    return null;
-  }
-}
