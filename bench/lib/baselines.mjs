@@ -1,113 +1,113 @@
-// The baselines that bound the scenarios: argon2id with the services' parameters, and the baseline
-// servers of bench/baseline-server.mjs.
-import { spawn } from 'node:child_process';
-import { availableParallelism } from 'node:os';
-import path from 'node:path';
-import argon2 from 'argon2';
+// The baselines that bound the scenarios: argon2id verify and hash in this process, one per core at a
+// time (as the services run them), and a bare Koa route and a Koa route that only verifies an access
+// token with jose, each in a process of its own (bench/baseline-server.mjs). They run before the
+// services start and again at the end; the better run of each is the bound, since other load on the
+// machine only ever slows a measurement down.
+import { argon2Rate } from './argon2.mjs';
+import { runAutocannon } from './load.mjs';
+import { startBaselineServer } from './processes.mjs';
+import { round } from './stats.mjs';
+import { cpuMeter } from './usage.mjs';
 
-/** libuv's thread pool size in this process (argon2 runs there, in the services too). */
-export function threadPoolSize(env) {
-  const n = Number(env.UV_THREADPOOL_SIZE);
-  return Number.isInteger(n) && n > 0 ? Math.min(n, 1024) : 4;
+/** `boundName`: how the report names it where it bounds a scenario (bench/lib/bounds.mjs). */
+export const BASELINES = [
+  {
+    key: 'argon2-verify',
+    name: 'argon2id verify',
+    boundName: 'argon2id verify',
+    operation: 'verify',
+  },
+  { key: 'argon2-hash', name: 'argon2id hash', boundName: 'argon2id hash', operation: 'hash' },
+  { key: 'koa', name: 'bare Koa', route: '/ping' },
+  { key: 'jose', name: 'Koa + jose verify', boundName: 'Koa + jose', route: '/verify' },
+];
+
+/** Measures every baseline; `when` ('start' or 'end') names the run of each. */
+export async function measureBaselines(run, when) {
+  for (const baseline of BASELINES) {
+    const measure = baseline.operation ? measureArgon2 : measureServer;
+    record(run.results, baseline, when, await measure(run, baseline, when));
+  }
 }
 
-/**
- * argon2id computations the services run at once (their ARGON2_CONCURRENCY): one per core unless set.
- * The baseline runs as many: every core busy, which is the most this machine can do.
- */
-export function argon2Concurrency(env) {
-  const n = Number(env.ARGON2_CONCURRENCY);
-  return Number.isInteger(n) && n > 0 ? n : availableParallelism();
-}
-
-/** argon2id hashes or verifies per second, with `concurrency` operations in flight. */
-export async function argon2Rate({ operation, params, seconds, concurrency, signal }) {
-  const options = {
-    type: argon2.argon2id,
-    memoryCost: params.memoryKiB,
-    timeCost: params.timeCost,
-    parallelism: params.parallelism,
-  };
-  const password = 'BenchPass123!';
-  const hash = await argon2.hash(password, options);
-  const op =
-    operation === 'verify'
-      ? async () => {
-          if (!(await argon2.verify(hash, password))) throw new Error('argon2 verify failed');
-        }
-      : () => argon2.hash(password, options);
-  await Promise.all(Array.from({ length: concurrency }, op)); // warm-up
-  let done = 0;
-  const latencies = [];
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
-  const worker = async () => {
-    while (performance.now() < deadline && !signal.aborted) {
-      const t = performance.now();
-      await op();
-      latencies.push(performance.now() - t);
-      done++;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return {
-    rate: done / elapsed,
-    operations: done,
-    seconds: elapsed,
-    concurrency,
-    cores: availableParallelism(),
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-  };
-}
-
-/** Starts bench/baseline-server.mjs in `mode`; resolves with its URL, tokens and stop(). */
-export function startBaselineServer(root, mode, env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, 'bench/baseline-server.mjs'), mode], {
-      env,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`baseline server (${mode}) did not start in 20 s`));
-    }, 20_000);
-    child.once('exit', (code, sig) => {
-      clearTimeout(timer);
-      reject(new Error(`baseline server (${mode}) exited (${sig ?? code}) before it listened`));
-    });
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const line = out.split('\n')[0];
-      if (!out.includes('\n')) return;
-      clearTimeout(timer);
-      child.removeAllListeners('exit');
-      const { port, tokens } = JSON.parse(line);
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        tokens,
-        pid: child.pid,
-        stop: () =>
-          new Promise((done) => {
-            if (child.exitCode !== null || child.signalCode !== null) return done();
-            const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-            child.once('exit', () => {
-              clearTimeout(kill);
-              done();
-            });
-            child.kill('SIGTERM');
-          }),
-      });
-    });
+async function measureArgon2({ config, life, log }, { operation }, when) {
+  const { argon2, settings } = config;
+  log(
+    `baseline (${when}): argon2id ${operation}, ${argon2.concurrency} at a time, ${settings.argon2Seconds} s`,
+  );
+  const cpu = cpuMeter();
+  const r = await argon2Rate({
+    operation,
+    params: argon2,
+    seconds: settings.argon2Seconds,
+    concurrency: argon2.concurrency,
+    signal: life.signal,
   });
+  const { clientCores } = cpu(r.seconds);
+  life.checkAborted();
+  return {
+    connections: argon2.concurrency,
+    rps: r.rate,
+    requests: r.operations,
+    seconds: round(r.seconds, 2),
+    p50: round(r.p50, 2),
+    p99: round(r.p99, 2),
+    errors: 0,
+    non2xx: null,
+    clientCores,
+  };
 }
 
-/** The p-th percentile (nearest rank) of an ascending array, or null when it is empty. */
-export function percentile(sorted, p) {
-  if (sorted.length === 0) return null;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+async function measureServer({ config, life, results, log }, { key, name, route }, when) {
+  const { settings } = config;
+  log(`baseline (${when}): ${name}, ${settings.connections} connections, ${settings.seconds} s`);
+  const server = await startBaselineServer(config.root, key, config.baseEnv);
+  const untrack = life.track(server);
+  life.defer(`stop the ${name} baseline`, server.stop);
+  let i = 0;
+  const auth = (req) =>
+    server.tokens.length === 0
+      ? req
+      : {
+          ...req,
+          headers: {
+            ...req.headers,
+            authorization: `Bearer ${server.tokens[i++ % server.tokens.length]}`,
+          },
+        };
+  const load = (seconds) =>
+    runAutocannon({
+      url: server.url,
+      connections: settings.connections,
+      seconds,
+      maxRequests: settings.maxRequests,
+      requests: [{ method: 'GET', path: route, setupRequest: auth }],
+      signal: life.signal,
+    });
+  await load(settings.warmupSeconds);
+  life.checkAborted();
+  const cpu = cpuMeter([server.pid]);
+  const r = await load(settings.seconds);
+  life.checkAborted();
+  const { clientCores, processCores } = cpu(r.seconds);
+  if (r.errors || r.non2xx)
+    results.failures.push(`${name} (${when}): ${r.errors} errors, ${r.non2xx} non-2xx`);
+  await server.stop();
+  untrack();
+  return { ...r, clientCores, serverCores: processCores };
+}
+
+/** Adds the run `when` to the baseline's entry, whose figures are those of its best run so far. */
+function record(results, { key, name }, when, r) {
+  let b = results.baselines.find((x) => x.key === key);
+  if (!b) results.baselines.push((b = { key, name, runs: {} }));
+  b.runs[when] = r;
+  const best = Object.values(b.runs).reduce((x, y) => (y.rps > x.rps ? y : x));
+  Object.assign(b, {
+    ...best,
+    runs: b.runs,
+    key,
+    name,
+    at: Object.keys(b.runs).find((k) => b.runs[k] === best),
+  });
 }

@@ -1,7 +1,6 @@
 // A small JSON client on keep-alive connections, for seeding and the propagation probes (the load
 // itself comes from autocannon). `at` is when the response had been read completely.
 import http from 'node:http';
-import net from 'node:net';
 
 const sharedAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
@@ -55,18 +54,6 @@ export function expectStatus(res, expected, what) {
   return res.body;
 }
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}
-
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` until it returns true; throws `message()` after `timeoutMs`. */
@@ -76,25 +63,5 @@ export async function waitFor(check, timeoutMs, message, intervalMs = 100) {
     if (await check().catch(() => false)) return;
     if (Date.now() > deadline) throw new Error(message());
     await sleep(intervalMs);
-  }
-}
-
-/** A few of prom-client's process gauges from a service's /metrics, in MB, or null. */
-export async function heapStats(baseUrl) {
-  try {
-    const res = await request(`${baseUrl}/metrics`, { timeoutMs: 5000 });
-    if (res.status !== 200 || typeof res.body !== 'string') return null;
-    const gauge = (name) => {
-      const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)`, 'm').exec(res.body);
-      return match ? Math.round(Number(match[1]) / 1e5) / 10 : null;
-    };
-    return {
-      residentMB: gauge('process_resident_memory_bytes'),
-      heapTotalMB: gauge('nodejs_heap_size_total_bytes'),
-      heapUsedMB: gauge('nodejs_heap_size_used_bytes'),
-      externalMB: gauge('nodejs_external_memory_bytes'),
-    };
-  } catch {
-    return null;
   }
 }

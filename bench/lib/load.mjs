@@ -1,8 +1,8 @@
 // Load generation from the benchmark process, bounded in time and in requests.
 import http from 'node:http';
 import autocannon from 'autocannon';
-import { percentile } from './baselines.mjs';
 import { request } from './http.mjs';
+import { latencySummary, round } from './stats.mjs';
 
 /**
  * One autocannon run against one origin: `connections` keep-alive connections, one request in flight
@@ -94,17 +94,12 @@ export async function runMix({ kinds, connections, seconds, maxRequests, signal 
   await Promise.all(Array.from({ length: connections }, virtualUser));
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
-  const summarize = (latencies, extra) => {
-    latencies.sort((a, b) => a - b);
-    return {
-      requests: latencies.length,
-      rps: latencies.length / elapsed,
-      p50: round(percentile(latencies, 50), 2),
-      p99: round(percentile(latencies, 99), 2),
-      max: round(latencies[latencies.length - 1] ?? null, 2),
-      ...extra,
-    };
-  };
+  const summarize = (latencies, extra) => ({
+    requests: latencies.length,
+    rps: latencies.length / elapsed,
+    ...latencySummary(latencies),
+    ...extra,
+  });
   const perKind = {};
   const all = [];
   const statusCodes = {};
@@ -131,10 +126,4 @@ export async function runMix({ kinds, connections, seconds, maxRequests, signal 
     ...summarize(all, { errors, timeouts: null, non2xx, statusCodes }),
     perKind,
   };
-}
-
-export function round(value, digits) {
-  if (value === null || value === undefined || !Number.isFinite(value)) return value ?? null;
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
 }

@@ -1,17 +1,10 @@
-// The service processes of a run: started with `node <entry>`, configured only by their environment,
-// logs to a file; memory and CPU read from /proc (ps where there is no /proc).
-import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
-import { request, sleep } from './http.mjs';
-
-/** Clock ticks per second of /proc/<pid>/stat's utime and stime. */
-const CLK_TCK = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
+// The processes a run starts, each `node <script>` configured only by its environment: the services
+// (logs to a file, an exit before stop() reported as a crash) and the baseline servers of
+// bench/baseline-server.mjs. Health checks and stopping are the tests' (test/support/shared).
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { stopChild, waitUntilHealthy } from '../../test/support/shared/processes.mjs';
 
 /**
  * Starts `node <script>` and resolves once every URL in `healthUrls` answers 200 (60 s at most).
@@ -67,31 +60,19 @@ export async function startProcess({
     /** SIGTERM, then SIGKILL after `graceMs`; resolves with how it ended. */
     stop: async (graceMs = 15_000) => {
       stopping = true;
-      if (exit) return exit;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      const result = await exited;
-      clearTimeout(timer);
-      return result;
+      return exit ?? (await stopChild(child, { killAfterMs: graceMs }));
     },
   };
-  const deadline = Date.now() + 60_000;
-  for (const url of healthUrls) {
-    for (;;) {
-      if (exit) {
-        throw new Error(`${name} exited during start-up (${describeExit(exit)}):\n${logTail()}`);
-      }
-      const ok = await request(url, { timeoutMs: 2000 }).then(
-        (res) => res.status === 200,
-        () => false,
-      );
-      if (ok) break;
-      if (Date.now() > deadline) {
-        await service.stop();
-        throw new Error(`${name}: ${url} did not answer 200 within 60 s:\n${logTail()}`);
-      }
-      await sleep(100);
-    }
+  const health = await waitUntilHealthy(healthUrls, {
+    exited: () => exit !== undefined,
+    timeoutMs: 60_000,
+  });
+  if (health.outcome === 'exited') {
+    throw new Error(`${name} exited during start-up (${describeExit(exit)}):\n${logTail()}`);
+  }
+  if (health.outcome === 'timeout') {
+    await service.stop();
+    throw new Error(`${name}: ${health.url} did not answer 200 within 60 s:\n${logTail()}`);
   }
   return service;
 }
@@ -100,58 +81,34 @@ export function describeExit({ code, signal }) {
   return signal ? `signal ${signal}` : `exit code ${code}`;
 }
 
-/** Resident memory now and its peak (VmHWM) in MB (10^6 bytes), or nulls when the process is gone. */
-export function memoryOf(pid) {
-  const file = `/proc/${pid}/status`;
-  if (existsSync(file)) {
-    try {
-      const text = readFileSync(file, 'utf8');
-      const kib = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1]);
-      return { rssMB: mb(kib('VmRSS')), peakRssMB: mb(kib('VmHWM')) };
-    } catch {
-      return { rssMB: null, peakRssMB: null };
-    }
-  }
-  try {
-    // No /proc (macOS): the current RSS only; the caller keeps the highest value it sampled.
-    const kib = Number(
-      execFileSync('ps', ['-o', 'rss=', '-p', String(pid)])
-        .toString()
-        .trim(),
-    );
-    return { rssMB: mb(kib), peakRssMB: null };
-  } catch {
-    return { rssMB: null, peakRssMB: null };
-  }
-}
-
-/** CPU seconds (user + system) the process has used so far, or null. */
-export function cpuSecondsOf(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces) start at state, field 3.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-  } catch {
-    return null;
-  }
-}
-
-const mb = (kib) => (Number.isFinite(kib) ? Math.round((kib * 1024) / 1e5) / 10 : null);
-
-/** Busy CPU time of the whole machine so far, in seconds (every process, also other people's). */
-export function machineBusySeconds() {
-  try {
-    const cpu = readFileSync('/proc/stat', 'utf8')
-      .split('\n')[0]
-      .trim()
-      .split(/\s+/)
-      .slice(1)
-      .map(Number);
-    // user nice system idle iowait irq softirq steal ...
-    const busy = cpu[0] + cpu[1] + cpu[2] + cpu[5] + cpu[6] + (cpu[7] ?? 0);
-    return busy / CLK_TCK;
-  } catch {
-    return null;
-  }
+/** Starts bench/baseline-server.mjs in `mode`; resolves with its URL, tokens and stop(). */
+export function startBaselineServer(root, mode, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(root, 'bench/baseline-server.mjs'), mode], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`baseline server (${mode}) did not start in 20 s`));
+    }, 20_000);
+    child.once('exit', (code, sig) => {
+      clearTimeout(timer);
+      reject(new Error(`baseline server (${mode}) exited (${sig ?? code}) before it listened`));
+    });
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (!out.includes('\n')) return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      const { port, tokens } = JSON.parse(out.split('\n')[0]);
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        tokens,
+        pid: child.pid,
+        stop: () => stopChild(child, { killAfterMs: 5000 }),
+      });
+    });
+  });
 }

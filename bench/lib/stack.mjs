@@ -3,46 +3,38 @@
 //   temporary DATA_DIR, the in-process bus;
 // - infra (--infra): `node services/<auth|user>/dist/main.js`, each a process of its own on a fresh
 //   Postgres database, joined by a RabbitMQ queue of this run.
-// Every step registers its undo with `cleanup` (run newest first, also on failure or Ctrl+C).
+// Every step registers its undo with `life.defer` (run newest first, also on failure or Ctrl+C).
 import path from 'node:path';
 import { exportJWK, generateKeyPair } from 'jose';
-import { freePort } from './http.mjs';
-import { createDatabase, deleteQueues, reachable, uniqueName } from './infra.mjs';
+import {
+  createDatabase,
+  deleteQueues,
+  infraReachable,
+  uniqueName,
+} from '../../test/support/shared/infra.mjs';
+import { freePort } from '../../test/support/shared/processes.mjs';
 import { describeExit, startProcess } from './processes.mjs';
 
 /**
  * @param {{ root: string, workDir: string, infra: boolean, postgresUrl: string, amqpUrl: string,
- *   baseEnv: Record<string, string>, cleanup: { push(name: string, fn: () => Promise<unknown>): void },
+ *   env: Record<string, string>, life: { defer(name: string, fn: () => Promise<unknown>): void },
  *   onUnexpectedExit: (name: string, exit: object) => void }} opts
  * @returns {Promise<{ mode: string, authUrl: string, userUrl: string, processes: object[],
  *   description: string }>}
  */
 export async function startStack(opts) {
-  return opts.infra ? startInfra(opts) : startEmbedded(opts);
+  const [authPort, userPort] = await distinctFreePorts();
+  const urls = { authUrl: `http://127.0.0.1:${authPort}`, userUrl: `http://127.0.0.1:${userPort}` };
+  return opts.infra
+    ? startInfra(opts, { authPort, userPort, ...urls })
+    : startEmbedded(opts, { authPort, userPort, ...urls });
 }
 
-async function startEmbedded({ root, workDir, baseEnv, cleanup, onUnexpectedExit }) {
-  const authPort = await freePort();
-  let userPort = await freePort();
-  while (userPort === authPort) userPort = await freePort();
-  const authUrl = `http://127.0.0.1:${authPort}`;
-  const userUrl = `http://127.0.0.1:${userPort}`;
-  const service = await startProcess({
-    name: 'embedded',
-    script: path.join(root, 'services/embedded/dist/main.js'),
-    cwd: workDir,
-    env: {
-      ...baseEnv,
-      HOST: '127.0.0.1',
-      AUTH_PORT: String(authPort),
-      USER_PORT: String(userPort),
-      DATA_DIR: path.join(workDir, 'data'),
-    },
-    logFile: path.join(workDir, 'embedded.log'),
+async function startEmbedded(opts, { authPort, userPort, authUrl, userUrl }) {
+  const service = await startService(opts, 'embedded', 'embedded process', {
+    env: { AUTH_PORT: String(authPort), USER_PORT: String(userPort) },
     healthUrls: [`${authUrl}/readyz`, `${userUrl}/readyz`],
-    onUnexpectedExit,
   });
-  cleanup.push('stop the embedded process', () => stopChecked(service));
   return {
     mode: 'embedded',
     authUrl,
@@ -53,22 +45,15 @@ async function startEmbedded({ root, workDir, baseEnv, cleanup, onUnexpectedExit
   };
 }
 
-async function startInfra({
-  root,
-  workDir,
-  postgresUrl,
-  amqpUrl,
-  baseEnv,
-  cleanup,
-  onUnexpectedExit,
-}) {
+async function startInfra(opts, { authPort, userPort, authUrl, userUrl }) {
+  const { postgresUrl, amqpUrl, life } = opts;
   await checkInfra(postgresUrl, amqpUrl);
   const authDb = await createDatabase(postgresUrl, 'bench_auth');
-  cleanup.push(`drop database ${authDb.name}`, () => authDb.drop());
+  life.defer(`drop database ${authDb.name}`, () => authDb.drop());
   const userDb = await createDatabase(postgresUrl, 'bench_user');
-  cleanup.push(`drop database ${userDb.name}`, () => userDb.drop());
+  life.defer(`drop database ${userDb.name}`, () => userDb.drop());
   const queue = uniqueName('user_info_bench');
-  cleanup.push(`delete queue ${queue}`, () => deleteQueues(amqpUrl, queue));
+  life.defer(`delete queue ${queue}`, () => deleteQueues(amqpUrl, queue));
 
   const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
   const signingKey = {
@@ -77,51 +62,31 @@ async function startInfra({
     alg: 'EdDSA',
     use: 'sig',
   };
-  const authPort = await freePort();
-  let userPort = await freePort();
-  while (userPort === authPort) userPort = await freePort();
-  const authUrl = `http://127.0.0.1:${authPort}`;
-  const userUrl = `http://127.0.0.1:${userPort}`;
   const common = {
-    ...baseEnv,
     NODE_ENV: 'production',
     MIGRATE_ON_START: 'true',
-    HOST: '127.0.0.1',
-    DATA_DIR: path.join(workDir, 'data'),
     AMQP_URL: amqpUrl,
     AMQP_QUEUE: queue,
   };
   // One after the other, so that a failure of the first leaves nothing half-started behind it.
-  const auth = await startProcess({
-    name: 'auth',
-    script: path.join(root, 'services/auth/dist/main.js'),
-    cwd: workDir,
+  const auth = await startService(opts, 'auth', 'auth service', {
     env: {
       ...common,
       PORT: String(authPort),
       DATABASE_URL: authDb.url,
       JWT_PRIVATE_KEYS: JSON.stringify([signingKey]),
     },
-    logFile: path.join(workDir, 'auth.log'),
     healthUrls: [`${authUrl}/readyz`],
-    onUnexpectedExit,
   });
-  cleanup.push('stop the auth service', () => stopChecked(auth));
-  const user = await startProcess({
-    name: 'user',
-    script: path.join(root, 'services/user/dist/main.js'),
-    cwd: workDir,
+  const user = await startService(opts, 'user', 'user service', {
     env: {
       ...common,
       PORT: String(userPort),
       DATABASE_URL: userDb.url,
       AUTH_JWKS_URL: `${authUrl}/.well-known/jwks.json`,
     },
-    logFile: path.join(workDir, 'user.log'),
     healthUrls: [`${userUrl}/readyz`],
-    onUnexpectedExit,
   });
-  cleanup.push('stop the user service', () => stopChecked(user));
   return {
     mode: 'infra',
     authUrl,
@@ -131,12 +96,31 @@ async function startInfra({
   };
 }
 
+/** `node services/<name>/dist/main.js` in the run's folder, stopped (and checked) by the undo. */
+async function startService({ root, workDir, env, life, onUnexpectedExit }, name, what, opts) {
+  const service = await startProcess({
+    name,
+    script: path.join(root, `services/${name}/dist/main.js`),
+    cwd: workDir,
+    env: { ...env, HOST: '127.0.0.1', DATA_DIR: path.join(workDir, 'data'), ...opts.env },
+    logFile: path.join(workDir, `${name}.log`),
+    healthUrls: opts.healthUrls,
+    onUnexpectedExit,
+  });
+  life.defer(`stop the ${what}`, () => stopChecked(service));
+  return service;
+}
+
+async function distinctFreePorts() {
+  const first = await freePort();
+  let second = await freePort();
+  while (second === first) second = await freePort();
+  return [first, second];
+}
+
 /** Throws unless Postgres and RabbitMQ accept connections. */
 export async function checkInfra(postgresUrl, amqpUrl) {
-  const [postgres, rabbitmq] = await Promise.all([
-    reachable(postgresUrl, 5432),
-    reachable(amqpUrl, 5672),
-  ]);
+  const { postgres, rabbitmq } = await infraReachable(postgresUrl, amqpUrl);
   if (!postgres || !rabbitmq) {
     const missing = [
       !postgres && `PostgreSQL (${redact(postgresUrl)})`,

@@ -2,6 +2,9 @@ import { tmpdir } from 'node:os';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, stopChild, waitUntilHealthy } from './shared/processes.mjs';
+
+export { freePort };
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -43,19 +46,21 @@ export async function startServiceProcess(
     };
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
-    await waitForHealth(
-      url,
-      () => child.exitCode !== null || child.signalCode !== null,
-      () => log,
-    );
-  };
-  const kill = (signal: NodeJS.Signals = 'SIGTERM') =>
-    new Promise<number | NodeJS.Signals | null>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null)
-        return resolve(child.exitCode ?? child.signalCode);
-      child.once('exit', (code, sig) => resolve(code ?? sig));
-      child.kill(signal);
+    const health = await waitUntilHealthy([`${url}/healthz`], {
+      exited: () => child.exitCode !== null || child.signalCode !== null,
+      timeoutMs: 30_000,
     });
+    if (health.outcome === 'exited') {
+      throw new Error(`service at ${url} exited during start-up:\n${log}`);
+    }
+    if (health.outcome === 'timeout') {
+      throw new Error(`service at ${url} did not become healthy in 30 s:\n${log}`);
+    }
+  };
+  const kill = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    const exit = await stopChild(child, { signal });
+    return exit.code ?? exit.signal;
+  };
   await launch();
   return {
     url,
@@ -66,31 +71,4 @@ export async function startServiceProcess(
       await kill('SIGTERM');
     },
   };
-}
-
-async function waitForHealth(url: string, exited: () => boolean, log: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (exited()) throw new Error(`service at ${url} exited during start-up:\n${log()}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`service at ${url} did not become healthy in 30 s:\n${log()}`);
-}
-
-/** A free TCP port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
 }

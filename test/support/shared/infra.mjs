@@ -1,6 +1,7 @@
-// Postgres databases and RabbitMQ queues of one benchmark run: created fresh, removed afterwards.
-// The same conventions as test/support/infra.ts (uniqueName, createDatabase, deleteQueues), kept apart
-// so that the benchmark runs on the built JavaScript alone.
+// Postgres databases and RabbitMQ queues of one run, created fresh and removed afterwards, so that
+// concurrent runs never meet. The tests (../infra.ts, on TEST_POSTGRES_URL and TEST_AMQP_URL) and the
+// benchmark (bench/lib/stack.mjs, on its own URLs) both use these; plain JavaScript, because the
+// benchmark runs on node alone. Types: infra.d.mts.
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { connect } from 'amqplib';
@@ -27,31 +28,39 @@ export function reachable(url, defaultPort) {
   });
 }
 
+/** Whether Postgres and RabbitMQ accept connections, checked at once. */
+export async function infraReachable(postgresUrl, amqpUrl) {
+  const [postgres, rabbitmq] = await Promise.all([
+    reachable(postgresUrl, 5432),
+    reachable(amqpUrl, 5672),
+  ]);
+  return { postgres, rabbitmq };
+}
+
 /** Creates a fresh database on the server of `adminUrl`; returns its URL and a way to drop it. */
 export async function createDatabase(adminUrl, prefix) {
   const name = uniqueName(prefix);
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
+  await withClient(adminUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
     name,
     url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
+    drop: () =>
+      withClient(adminUrl, async (client) => {
         await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
-    },
+      }),
   };
+}
+
+async function withClient(connectionString, use) {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
 }
 
 /** Deletes a run's queue, its dead-letter queue and its dead-letter exchange. */
