@@ -1,4 +1,4 @@
-// The runtime settings of the service images (services/*/Dockerfile sets the same; a deployment test
+// The runtime settings of the service images (the Dockerfile sets the same; a deployment test
 // checks it), so the benchmark measures the services as they run in production:
 // - V8's young generation at 4 MiB per semi-space and the old generation at 128 MiB: the services
 //   keep little state, and a smaller heap is collected sooner instead of growing under load;

@@ -12,7 +12,7 @@ import {
   infraReachable,
   uniqueName,
 } from '../../test/support/shared/infra.mjs';
-import { freePort } from '../../test/support/shared/processes.mjs';
+import { freePorts } from '../../test/support/shared/processes.mjs';
 import { describeExit, startProcess } from './processes.mjs';
 
 /**
@@ -23,7 +23,7 @@ import { describeExit, startProcess } from './processes.mjs';
  *   description: string }>}
  */
 export async function startStack(opts) {
-  const [authPort, userPort] = await distinctFreePorts();
+  const [authPort, userPort] = await freePorts(2);
   const urls = { authUrl: `http://127.0.0.1:${authPort}`, userUrl: `http://127.0.0.1:${userPort}` };
   return opts.infra
     ? startInfra(opts, { authPort, userPort, ...urls })
@@ -109,13 +109,6 @@ async function startService({ root, workDir, env, life, onUnexpectedExit }, name
   });
   life.defer(`stop the ${what}`, () => stopChecked(service));
   return service;
-}
-
-async function distinctFreePorts() {
-  const first = await freePort();
-  let second = await freePort();
-  while (second === first) second = await freePort();
-  return [first, second];
 }
 
 /** Throws unless Postgres and RabbitMQ accept connections. */

@@ -2,7 +2,7 @@ import { connect } from 'amqplib';
 import pg from 'pg';
 import { generatePrivateJwk } from '../../services/auth/src/sessions/signing-keys.js';
 import { AMQP_URL, createDatabase, deleteQueues, uniqueName } from '../support/infra.js';
-import { freePort, startServiceProcess, type ServiceProcess } from '../support/processes.js';
+import { freePorts, startServiceProcess, type ServiceProcess } from '../support/processes.js';
 
 /**
  * The production shape for fault tests: each service a separate process on its own Postgres database,
@@ -44,7 +44,7 @@ export async function startFaultStack(
     createDatabase('fault_user'),
   ]);
   const queue = uniqueName('user_info_fault');
-  const [authPort, userPort] = [await freePort(), await freePort()];
+  const [authPort, userPort] = (await freePorts(2)) as [number, number];
   const common = { ...BASE_ENV, AMQP_URL, AMQP_QUEUE: queue, ...opts.env };
   let auth: ServiceProcess | undefined;
   if (opts.withAuth !== false) {

@@ -2,9 +2,9 @@ import { tmpdir } from 'node:os';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, stopChild, waitUntilHealthy } from './shared/processes.mjs';
+import { freePort, freePorts, stopChild, waitUntilHealthy } from './shared/processes.mjs';
 
-export { freePort };
+export { freePort, freePorts };
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

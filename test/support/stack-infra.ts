@@ -7,7 +7,7 @@ import pg from 'pg';
 import { generatePrivateJwk } from '../../services/auth/src/sessions/signing-keys.js';
 import { client } from './http-client.js';
 import { AMQP_URL, createDatabase, deleteQueues, uniqueName } from './infra.js';
-import { freePort, startServiceProcess, type ServiceProcess } from './processes.js';
+import { freePorts, startServiceProcess, type ServiceProcess } from './processes.js';
 import { pollUntil, TEST_ENV, type DeadLetter, type Stack, type StackDatabase } from './stack.js';
 
 /** How long settle() and drained() wait before they fail. */
@@ -54,9 +54,7 @@ async function build(
   cleanup.push(() => deleteQueues(queue));
 
   const signingKey = await generatePrivateJwk(`test-${randomUUID()}`);
-  const authPort = await freePort();
-  let userPort = await freePort();
-  while (userPort === authPort) userPort = await freePort();
+  const [authPort, userPort] = (await freePorts(2)) as [number, number];
   const common = {
     ...TEST_ENV,
     DATA_DIR: workDir,

@@ -3,6 +3,8 @@ import type { ChildProcess } from 'node:child_process';
 
 export function freePort(): Promise<number>;
 
+export function freePorts(count: number): Promise<number[]>;
+
 export function waitUntilHealthy(
   urls: string[],
   opts: { exited: () => boolean; timeoutMs: number; intervalMs?: number },
