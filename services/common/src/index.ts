@@ -24,6 +24,7 @@ export * from './data/migrations.js';
 export * from './data/exclusive-access.js';
 export * from './lifecycle/http-server.js';
 export * from './lifecycle/shutdown.js';
+export * from './lifecycle/poll-loop.js';
 export * from './tokens/verify-token.js';
 export * from './auth/permissions.js';
 export * from './logging/logger.js';

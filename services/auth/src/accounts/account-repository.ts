@@ -1,5 +1,6 @@
 import { In, type EntityManager } from 'typeorm';
 import { statement, type SqlDialect } from '@platform/common';
+import type { MailLocale } from '../mail/mail.js';
 import {
   AccountEntity,
   RoleEntity,
@@ -14,6 +15,10 @@ export interface Account {
   login: string;
   email: string;
   isActive: boolean;
+  /** Whether the owner of `email` has proven it. */
+  emailVerified: boolean;
+  /** The language of the account's mails. */
+  locale: MailLocale;
   roles: string[];
 }
 
@@ -26,7 +31,8 @@ const ROLE_LOCK_SPACE = 0x726f6c65; // 'role'
 
 /** An account with its roles, a row per role (one row with a null role when it holds none). */
 const accountWithRoles = (where: string) => `
-  SELECT a.id, a.login, a.email, a.is_active, a.hashed_password, r.name AS role
+  SELECT a.id, a.login, a.email, a.is_active, a.email_verified, a.locale, a.hashed_password,
+         r.name AS role
     FROM auth_info a
     LEFT JOIN user_roles ur ON ur.user_id = a.id
     LEFT JOIN roles r ON r.id = ur.role_id
@@ -34,9 +40,10 @@ const accountWithRoles = (where: string) => `
    ORDER BY r.name`;
 const BY_LOGIN = statement((p) => accountWithRoles(`a.login_lower = ${p(1)}`));
 const BY_ID = statement((p) => accountWithRoles(`a.id = ${p(1)}`));
+const BY_EMAIL = statement((p) => accountWithRoles(`a.email_lower = ${p(1)}`));
 type AccountWithRolesRow = Pick<
   AccountRow,
-  'id' | 'login' | 'email' | 'is_active' | 'hashed_password'
+  'id' | 'login' | 'email' | 'is_active' | 'email_verified' | 'locale' | 'hashed_password'
 > & { role: string | null };
 
 /** The account those rows describe, or null when there are none. */
@@ -48,6 +55,8 @@ function toAccountWithSecret(rows: AccountWithRolesRow[]): AccountWithSecret | n
     login: row.login,
     email: row.email,
     isActive: Boolean(row.is_active),
+    emailVerified: Boolean(row.email_verified),
+    locale: row.locale === 'ru' ? 'ru' : 'en',
     hashedPassword: row.hashed_password,
     roles: rows.flatMap((r) => (r.role === null ? [] : [r.role])),
   };
@@ -57,6 +66,9 @@ export interface NewAccount {
   login: string;
   email: string;
   hashedPassword: string;
+  locale?: MailLocale | undefined;
+  /** An operator's account (create-admin) is taken as proven. */
+  emailVerified?: boolean | undefined;
 }
 
 export class AccountRepository {
@@ -85,6 +97,13 @@ export class AccountRepository {
     return account;
   }
 
+  /** The account of an address (case-insensitively), with its hash and roles. */
+  async findByEmail(email: string): Promise<AccountWithSecret | null> {
+    return toAccountWithSecret(
+      await this.sql.query<AccountWithRolesRow>(this.db, BY_EMAIL, [email.toLowerCase()]),
+    );
+  }
+
   /** Which of the login and email are already taken (case-insensitively). */
   async taken(login: string, email: string): Promise<{ login: boolean; email: boolean }> {
     const rows = await this.db.find(AccountEntity, {
@@ -106,6 +125,8 @@ export class AccountRepository {
       email_lower: account.email.toLowerCase(),
       hashed_password: account.hashedPassword,
       is_active: true,
+      email_verified: account.emailVerified ?? false,
+      locale: account.locale ?? 'en',
       created_at: now,
       updated_at: now,
     });
@@ -140,6 +161,34 @@ export class AccountRepository {
       { id },
       { hashed_password: hashedPassword, updated_at: new Date() },
     );
+  }
+
+  /** Marks the account's address proven (or not); false when it already was so. */
+  async setEmailVerified(id: number, verified: boolean): Promise<boolean> {
+    const result = await this.db.update(
+      AccountEntity,
+      { id, email_verified: !verified },
+      { email_verified: verified, updated_at: new Date() },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Moves the account to a proven address (the unique index refuses a taken one). */
+  async setEmail(id: number, email: string): Promise<void> {
+    await this.db.update(
+      AccountEntity,
+      { id },
+      {
+        email,
+        email_lower: email.toLowerCase(),
+        email_verified: true,
+        updated_at: new Date(),
+      },
+    );
+  }
+
+  async setLocale(id: number, locale: MailLocale): Promise<void> {
+    await this.db.update(AccountEntity, { id }, { locale, updated_at: new Date() });
   }
 
   /** Returns false when the account was already inactive. */

@@ -10,6 +10,8 @@ export interface AccountRow {
   email_lower: string;
   hashed_password: string;
   is_active: boolean;
+  email_verified: boolean;
+  locale: string;
   created_at: Date;
   updated_at: Date;
 }
@@ -25,6 +27,8 @@ export const AccountEntity = new EntitySchema<AccountRow>({
     email_lower: { type: String, length: 254 },
     hashed_password: { type: String, length: 255 },
     is_active: { type: Boolean, default: true },
+    email_verified: { type: Boolean, default: false },
+    locale: { type: String, length: 8, default: 'en' },
     created_at: { type: Date },
     updated_at: { type: Date },
   },
@@ -169,6 +173,95 @@ export const AuditEntity = new EntitySchema<AuditRow>({
   },
 });
 
+/** A single-use token sent in a mail; only its hash is kept (see recovery/mail-token-repository.ts). */
+export interface MailTokenRow {
+  id: number;
+  user_id: number;
+  purpose: string;
+  token_hash: string;
+  email_lower: string;
+  created_at: Date;
+  expires_at: Date;
+  ended_at: Date | null;
+  end_reason: string | null;
+}
+
+export const MailTokenEntity = new EntitySchema<MailTokenRow>({
+  name: 'MailToken',
+  tableName: 'mail_tokens',
+  columns: {
+    id: { type: 'integer', primary: true, generated: 'increment' },
+    user_id: { type: 'integer' },
+    purpose: { type: String, length: 16 },
+    token_hash: { type: String, length: 64 },
+    email_lower: { type: String, length: 254 },
+    created_at: { type: Date },
+    expires_at: { type: Date },
+    ended_at: { type: Date, nullable: true },
+    end_reason: { type: String, length: 32, nullable: true },
+  },
+});
+
+/** A forgot-password request waiting to be resolved (see recovery/password-reset.ts). */
+export interface PasswordResetRequestRow {
+  id: number;
+  email_lower: string;
+  ip: string | null;
+  request_id: string | null;
+  created_at: Date;
+}
+
+export const PasswordResetRequestEntity = new EntitySchema<PasswordResetRequestRow>({
+  name: 'PasswordResetRequest',
+  tableName: 'password_reset_requests',
+  columns: {
+    id: { type: 'integer', primary: true, generated: 'increment' },
+    email_lower: { type: String, length: 254 },
+    ip: { type: String, length: 64, nullable: true },
+    request_id: { type: String, length: 128, nullable: true },
+    created_at: { type: Date },
+  },
+});
+
+/** A rendered mail waiting for the courier, or delivered (its body then deleted). */
+export interface MailQueueRow {
+  id: number;
+  template: string;
+  to_address: string;
+  subject: string;
+  text_body: string | null;
+  html_body: string | null;
+  correlation_id: string | null;
+  created_at: Date;
+  attempts: number;
+  next_attempt_at: Date;
+  lease_until: Date | null;
+  sent_at: Date | null;
+  failed_at: Date | null;
+  last_error: string | null;
+}
+
+export const MailQueueEntity = new EntitySchema<MailQueueRow>({
+  name: 'QueuedMail',
+  tableName: 'mail_queue',
+  columns: {
+    id: { type: 'integer', primary: true, generated: 'increment' },
+    template: { type: String, length: 40 },
+    to_address: { type: String, length: 254 },
+    subject: { type: String, length: 255 },
+    text_body: { type: 'text', nullable: true },
+    html_body: { type: 'text', nullable: true },
+    correlation_id: { type: String, length: 128, nullable: true },
+    created_at: { type: Date },
+    attempts: { type: 'integer', default: 0 },
+    next_attempt_at: { type: Date },
+    lease_until: { type: Date, nullable: true },
+    sent_at: { type: Date, nullable: true },
+    failed_at: { type: Date, nullable: true },
+    last_error: { type: String, length: 1000, nullable: true },
+  },
+});
+
 export const entities = [
   AccountEntity,
   RoleEntity,
@@ -177,4 +270,7 @@ export const entities = [
   SessionEntity,
   OutboxEntity,
   AuditEntity,
+  MailTokenEntity,
+  PasswordResetRequestEntity,
+  MailQueueEntity,
 ];

@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { dialectOf, type SqlDialect } from '@platform/common';
 import { AccountRepository } from '../accounts/account-repository.js';
 import { AuditRepository } from '../audit/audit-repository.js';
+import { MailQueueRepository } from '../mail/mail-queue-repository.js';
 import { OutboxRepository } from '../outbox/outbox-repository.js';
 import { PostgresSessionRepository } from '../sessions/postgres-session-repository.js';
 import type { SessionRepository } from '../sessions/session-repository.js';
@@ -14,6 +15,7 @@ export interface Repositories {
   outbox: OutboxRepository;
   audit: AuditRepository;
   throttle: ThrottleRepository;
+  mail: MailQueueRepository;
 }
 
 function bind(db: EntityManager, sql: SqlDialect): Repositories {
@@ -27,6 +29,7 @@ function bind(db: EntityManager, sql: SqlDialect): Repositories {
     outbox: new OutboxRepository(db, sql),
     audit: new AuditRepository(db, sql),
     throttle: new ThrottleRepository(db, sql),
+    mail: new MailQueueRepository(db, sql),
   };
 }
 
@@ -49,6 +52,7 @@ export class Store {
       outbox: access.guard(repos.outbox),
       audit: access.guard(repos.audit),
       throttle: access.guard(repos.throttle),
+      mail: access.guard(repos.mail),
     };
   }
 

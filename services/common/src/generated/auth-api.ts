@@ -13,7 +13,14 @@ export interface paths {
     put?: never;
     /**
      * Create an account and start a session
-     * @description Creates the account with the `user` role and publishes a `Register` event.
+     * @description Creates the account with the `user` role (its mails in the language of `Accept-Language`,
+     *     English or Russian), publishes a `Register` event and, unless `EMAIL_VERIFICATION` is `off`,
+     *     mails a link that proves the address.
+     *
+     *     With `EMAIL_VERIFICATION=required` an account cannot be used before its address is proven,
+     *     so registration answers 202 without tokens, and a taken email gets the same 202 (the
+     *     address's owner is mailed instead): registration then never tells whether an email is
+     *     registered. A taken login is still 409 in every mode.
      */
     post: operations['register'];
     delete?: never;
@@ -43,6 +50,9 @@ export interface paths {
      *     the login or the address, a login must carry a solved proof-of-work challenge (`altcha`,
      *     from `GET /challenge`), or it gets 428. Both answers are the same for known and unknown
      *     logins.
+     *
+     *     With `EMAIL_VERIFICATION=required`, an account whose address is not proven gets 403
+     *     `email-not-verified` once its password is proven.
      */
     post: operations['login'];
     delete?: never;
@@ -63,7 +73,8 @@ export interface paths {
     /**
      * Rotate a refresh token into a new token pair
      * @description The presented refresh token is blacklisted and a new pair is issued in the same session.
-     *     Presenting an already rotated refresh token again revokes the whole session.
+     *     Presenting an already rotated refresh token again revokes the whole session. With
+     *     `EMAIL_VERIFICATION=required`, an account whose address is not proven gets 403.
      */
     post: operations['refresh'];
     delete?: never;
@@ -247,6 +258,202 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/password/forgot': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Ask for a password reset link
+     * @description Answers 202 with the same body, headers and work whatever the address: an active account's,
+     *     a deactivated one's, or none. Only an active account is mailed a link (valid
+     *     `RESET_TOKEN_TTL_MINUTES`, 30 by default); a new link voids the older ones. Limited per
+     *     client address and per target address (429).
+     */
+    post: operations['forgotPassword'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/password/reset': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Set a new password with the token of a reset link
+     * @description Spends the token (once), sets the password, proves the address the link was mailed to, ends
+     *     every session of the account (here and, through `Sessions Revoked`, in the user service),
+     *     lifts its brute-force locks and mails a notice. A used, expired, unknown, superseded or
+     *     other-purpose token gets one and the same 400 `invalid-mail-token`. The page of the link
+     *     sends this POST; opening the link spends nothing.
+     */
+    post: operations['resetPassword'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/password/change': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Change the caller's password
+     * @description Needs the current password; a wrong one counts as a failed login of the account (the same
+     *     locks and challenge as `/login`) and gets 403 `wrong-password`. The caller's other sessions
+     *     end, this one stays; outstanding reset links stop working; a notice is mailed.
+     */
+    post: operations['changePassword'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/email/verification': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Mail (again) the link that proves the caller's address
+     * @description Mails a verification link (valid `VERIFY_TOKEN_TTL_HOURS`, 24 by default) to the account's
+     *     address; a proven address gets nothing. 202 either way. Limited per address (429).
+     */
+    post: operations['sendEmailVerification'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/email/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Prove an address with the token of a verification or email-change link
+     * @description Spends the token (once). A verification token proves the account's address, if it is still
+     *     the one the link was mailed to. An email-change token moves the account to the new address
+     *     it was mailed to, now proven, and tells the old address. A used, expired, unknown,
+     *     superseded or other-purpose token gets 400 `invalid-mail-token`; an email-change whose new
+     *     address was taken meanwhile gets 409. The page of the link sends this POST; opening the link
+     *     spends nothing.
+     */
+    post: operations['verifyEmail'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/email/change': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Move the caller's account to another address, once that address is proven
+     * @description Needs the current password (a wrong one counts as a failed login and gets 403
+     *     `wrong-password`). Nothing changes yet: the new address is mailed a link (`POST
+     *     /email/verify` applies the change) and the current address a notice. A new address that
+     *     belongs to another account gets the same 202, and its owner is told instead.
+     */
+    post: operations['changeEmail'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/account/locale': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Choose the language of the caller's mails */
+    put: operations['setLocale'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/users/{user_id}/password-reset': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Mail an account a password reset link (administrators and support)
+     * @description The same mail as `POST /password/forgot` sends, to the account's address; audited. A
+     *     deactivated account gets 409.
+     */
+    post: operations['sendPasswordReset'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/users/{user_id}/email-verified': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Mark an account's address as proven (administrators)
+     * @description Idempotent and audited; the account's outstanding verification links stop working.
+     */
+    put: operations['markEmailVerified'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/.well-known/jwks.json': {
     parameters: {
       query?: never;
@@ -319,8 +526,8 @@ export interface components {
      *     under `password`, without quoting the password. Lengths are counted in Unicode code points
      *     after NFKC normalisation, and 128 is the most under either policy.
      *
-     *     - `composition` (the default; the seed's rules): at least 8 characters with a lower-case letter, an upper-case
-     *       letter, a digit and one of `!@#$%^&*()-=_`.
+     *     - `composition` (the default; the seed's rules): at least 8 characters with a lower-case
+     *       letter, an upper-case letter, a digit and one of `!@#$%^&*()-=_`.
      *     - `nist` (NIST SP 800-63B, OWASP ASVS 5.0 6.2): at least 15 characters unless the server
      *       sets another minimum from 8 to 64; any printable characters, spaces and letters of every
      *       script included, and no composition rules. Refused: a commonly used or breached password
@@ -356,6 +563,48 @@ export interface components {
       login: string;
       email: string;
       is_active: boolean;
+      /** @description Whether the owner of `email` has proven it (a link mailed to it was used) */
+      email_verified: boolean;
+      locale: components['schemas']['Locale'];
+    };
+    ForgotPasswordSchema: {
+      /** Format: email */
+      email: string;
+    };
+    /** @description The `token` parameter of the link in the mail */
+    MailTokenValue: string;
+    ResetPasswordSchema: {
+      token: components['schemas']['MailTokenValue'];
+      new_password: components['schemas']['NewPassword'];
+    };
+    ChangePasswordSchema: {
+      current_password: string;
+      new_password: components['schemas']['NewPassword'];
+      /** @description A solved challenge, after failed attempts (as for `/login`) */
+      altcha?: string;
+    };
+    MailTokenSchema: {
+      token: components['schemas']['MailTokenValue'];
+    };
+    ChangeEmailSchema: {
+      /** Format: email */
+      new_email: string;
+      current_password: string;
+      /** @description A solved challenge, after failed attempts (as for `/login`) */
+      altcha?: string;
+    };
+    LocaleSchema: {
+      locale: components['schemas']['Locale'];
+    };
+    /**
+     * @description The language of the account's mails
+     * @enum {string}
+     */
+    Locale: 'en' | 'ru';
+    AcceptedSchema: {
+      /** @enum {string} */
+      status: 'accepted';
+      detail: string;
     };
     UserRolesSchema: {
       user_id: number;
@@ -453,6 +702,30 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
+    /**
+     * @description The body is not valid JSON (`malformed-body`), or the token is unknown, used, expired,
+     *     superseded or for another purpose (`invalid-mail-token`, one answer for all of them)
+     */
+    MalformedBodyOrInvalidToken: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /**
+     * @description The current password is wrong (`wrong-password`; counted as a failed login), or the account
+     *     is deactivated
+     */
+    WrongPassword: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
     /** @description Wrong login or password (one answer for both) */
     BadCredentials: {
       headers: {
@@ -472,7 +745,10 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
-    /** @description The account is deactivated or lacks the required role */
+    /**
+     * @description The account is deactivated, lacks the required role, or (`EMAIL_VERIFICATION=required`)
+     *     has not proven its address (`email-not-verified`)
+     */
     Forbidden: {
       headers: {
         [name: string]: unknown;
@@ -499,7 +775,10 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
-    /** @description The login or email is taken */
+    /**
+     * @description The login or email is taken, or the account is deactivated where the operation needs an
+     *     active one
+     */
     Conflict: {
       headers: {
         [name: string]: unknown;
@@ -527,8 +806,9 @@ export interface components {
       };
     };
     /**
-     * @description A temporary lock after failed logins, or the per-address rate limit of registration or
-     *     refresh; try again after `Retry-After`
+     * @description A temporary lock after failed logins, or a rate limit (registrations, refreshes, reset
+     *     requests and mail tokens per client address; mails per target address); try again after
+     *     `Retry-After`
      */
     TooManyRequests: {
       headers: {
@@ -555,6 +835,8 @@ export interface components {
   parameters: {
     /** @description The account's id */
     UserId: number;
+    /** @description The language of the account's mails (`en` or `ru`; anything else is `en`) */
+    AcceptLanguage: string;
     /** @description A role (see `ROLE_PERMISSIONS` for what each grants) */
     RoleName: 'user' | 'support' | 'admin';
   };
@@ -572,7 +854,10 @@ export interface operations {
   register: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description The language of the account's mails (`en` or `ru`; anything else is `en`) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+      };
       path?: never;
       cookie?: never;
     };
@@ -590,13 +875,25 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Account created */
+      /** @description Account created (`EMAIL_VERIFICATION` `off` or `optional`) */
       201: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['AuthResponseSchema'];
+        };
+      };
+      /**
+       * @description `EMAIL_VERIFICATION=required`: the account is created and a verification mail sent, or
+       *     the email is taken and its owner told; the same answer either way
+       */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AcceptedSchema'];
         };
       };
       400: components['responses']['MalformedBody'];
@@ -924,6 +1221,272 @@ export interface operations {
       503: components['responses']['Unavailable'];
     };
   };
+  forgotPassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ForgotPasswordSchema'];
+      };
+    };
+    responses: {
+      /** @description Accepted; a mail is on its way if the address belongs to an active account */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AcceptedSchema'];
+        };
+      };
+      400: components['responses']['MalformedBody'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['ValidationFailed'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  resetPassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ResetPasswordSchema'];
+      };
+    };
+    responses: {
+      /** @description The password is changed and every session ended */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['MalformedBodyOrInvalidToken'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['ValidationFailed'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  changePassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ChangePasswordSchema'];
+      };
+    };
+    responses: {
+      /** @description The password is changed */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['MalformedBody'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['WrongPassword'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['ValidationFailed'];
+      428: components['responses']['ChallengeRequired'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  sendEmailVerification: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Accepted */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AcceptedSchema'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  verifyEmail: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MailTokenSchema'];
+      };
+    };
+    responses: {
+      /** @description The address is proven (and, for an email change, now the account's) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['MalformedBodyOrInvalidToken'];
+      409: components['responses']['Conflict'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['ValidationFailed'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  changeEmail: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ChangeEmailSchema'];
+      };
+    };
+    responses: {
+      /** @description Accepted */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AcceptedSchema'];
+        };
+      };
+      400: components['responses']['MalformedBody'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['WrongPassword'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['ValidationFailed'];
+      428: components['responses']['ChallengeRequired'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  setLocale: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['LocaleSchema'];
+      };
+    };
+    responses: {
+      /** @description The account */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserSchema'];
+        };
+      };
+      400: components['responses']['MalformedBody'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['ValidationFailed'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  sendPasswordReset: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The account's id */
+        user_id: components['parameters']['UserId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The mail is queued */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AcceptedSchema'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      422: components['responses']['ValidationFailed'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  markEmailVerified: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The account's id */
+        user_id: components['parameters']['UserId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The account */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserSchema'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      422: components['responses']['ValidationFailed'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
   getJwks: {
     parameters: {
       query?: never;
@@ -982,4 +1545,10 @@ export type SecuredOperations =
   | 'logoutAllOfUser'
   | 'listUserRoles'
   | 'grantRole'
-  | 'revokeRole';
+  | 'revokeRole'
+  | 'changePassword'
+  | 'sendEmailVerification'
+  | 'changeEmail'
+  | 'setLocale'
+  | 'sendPasswordReset'
+  | 'markEmailVerified';
