@@ -47,6 +47,8 @@ describe('the seed walkthrough', () => {
       login: 'johndoe',
       email: 'john@example.com',
       is_active: true,
+      email_verified: false,
+      locale: 'en',
     });
     const access = loggedIn.body.token_pair.access_token.token as string;
     const refresh = loggedIn.body.token_pair.refresh_token.token as string;

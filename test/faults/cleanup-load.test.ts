@@ -157,6 +157,7 @@ const expected: CleanupCounts = {
   sessions: 5000,
   outbox: 2000,
   login_throttle: 0,
+  mail_tokens: 0,
 };
 
 describe(`the cleanup on Postgres with ${EXPIRED} expired and ${LIVE} live blacklist entries`, () => {

@@ -12,6 +12,7 @@ import { authenticate, type Principal } from './sessions/principal.js';
 import { accountHandlers } from './http/handlers/account-handlers.js';
 import { challengeHandlers } from './http/handlers/challenge-handlers.js';
 import { operationsHandlers } from './http/handlers/operations-handlers.js';
+import { recoveryHandlers } from './http/handlers/recovery-handlers.js';
 import { sessionHandlers } from './http/handlers/session-handlers.js';
 
 /** Builds the auth service's HTTP app from its contract; it never listens, so tests start it on port 0. */
@@ -26,6 +27,7 @@ export function createAuthApp(
     ...sessionHandlers(deps),
     ...accountHandlers(deps),
     ...challengeHandlers(deps),
+    ...recoveryHandlers(deps),
     ...operationsHandlers(deps, jwks, readiness),
   } satisfies HandlerMap<AuthApi.operations, AuthApi.SecuredOperations, Principal>;
 

@@ -12,6 +12,32 @@ export const authErrors = {
   /** The request needs a solved proof-of-work challenge first (RFC 6585 428). */
   challengeRequired: (detail: string) =>
     new AppError({ status: 428, code: 'challenge-required', title: 'Challenge required', detail }),
+  /** EMAIL_VERIFICATION=required and the account's address is not proven yet. */
+  emailNotVerified: () =>
+    new AppError({
+      status: 403,
+      code: 'email-not-verified',
+      title: 'Email not verified',
+      detail:
+        "Prove the account's address with the link mailed to it first; a new link has been mailed (a few an hour at most).",
+    }),
+  /** The token of a mailed link is unknown, used, expired, superseded or for another purpose. */
+  invalidMailToken: () =>
+    new AppError({
+      status: 400,
+      code: 'invalid-mail-token',
+      title: 'Invalid or expired link',
+      detail:
+        'This link is not valid (any more): it may have been used, replaced by a newer one, or have expired. Ask for a new one.',
+    }),
+  /** The current password given to confirm a change is wrong (counted as a failed login). */
+  wrongPassword: () =>
+    new AppError({
+      status: 403,
+      code: 'wrong-password',
+      title: 'Wrong password',
+      detail: 'The current password is wrong.',
+    }),
   lastAdministrator: () =>
     new AppError({
       status: 409,

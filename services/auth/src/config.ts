@@ -4,6 +4,8 @@ import { isPrivateJwk, type PrivateJwk } from './sessions/signing-keys.js';
 import type { Argon2Params } from './accounts/passwords.js';
 import type { ThrottleSettings } from './throttle/throttle-policy.js';
 import { readThrottleSettings } from './throttle/throttle-config.js';
+import { readMailSettings, type MailSettings } from './mail/mail-config.js';
+import { readRecoverySettings, type RecoverySettings } from './recovery/recovery-config.js';
 import {
   MIN_LENGTH_RANGE,
   NIST_MIN_LENGTH,
@@ -26,6 +28,10 @@ export interface AuthConfig extends SharedConfig {
   passwordPolicy: PasswordPolicySettings;
   /** Brute-force locks, per-IP rate limits and the login challenge. */
   throttle: ThrottleSettings;
+  /** SMTP, the sender and the courier. */
+  mail: MailSettings;
+  /** Mailed links and address verification. */
+  recovery: RecoverySettings;
   outboxPollMs: number;
   /** How often the service itself runs the cleanup; 0: never (a CronJob runs `cleanup` instead). */
   cleanupIntervalMs: number;
@@ -83,6 +89,8 @@ export function loadAuthConfig(source: EnvSource): Readonly<AuthConfig> {
     },
     passwordPolicy: readPasswordPolicy(env),
     throttle: readThrottleSettings(env),
+    mail: readMailSettings(env, shared),
+    recovery: readRecoverySettings(env, shared),
     outboxPollMs: env.int('OUTBOX_POLL_MS', { default: 1000, min: 10, max: 60_000 }),
     cleanupIntervalMs:
       env.int('CLEANUP_INTERVAL_MINUTES', {

@@ -6,6 +6,7 @@ import type { PasswordPolicy } from './accounts/password-policy.js';
 import type { PasswordHasher } from './accounts/passwords.js';
 import type { Throttle } from './throttle/throttle.js';
 import type { TokenService } from './sessions/tokens.js';
+import type { RecoverySettings } from './recovery/recovery-config.js';
 
 /** What the use cases need, built once in the composition root and passed in. */
 export interface AuthDeps {
@@ -16,6 +17,12 @@ export interface AuthDeps {
   passwordPolicy: PasswordPolicy;
   /** Called after a commit that wrote events, so the relay publishes them at once. */
   eventsWritten: () => void;
+  /** Called after a commit that queued mails, so an in-process courier delivers them at once. */
+  mailsWritten: () => void;
+  /** Called after a forgot-password request is taken in, so it is resolved at once. */
+  resetRequested: () => void;
+  /** Mailed links and address verification (EMAIL_VERIFICATION, APP_BASE_URL, lifetimes). */
+  recovery: RecoverySettings;
   logger: Logger;
   metrics: AuthMetrics;
   audit: AuditTrail;

@@ -3,6 +3,7 @@ import {
   createLogger,
   createMetricsRegistry,
   listen,
+  PollLoop,
   prepareSchema,
   type EventBus,
   type Logger,
@@ -14,7 +15,7 @@ import { createAuthApp } from './app.js';
 import type { AuthConfig } from './config.js';
 import { authDataSource } from './data/data-source.js';
 import { Store } from './data/store.js';
-import { ensureAdmin } from './accounts/accounts.js';
+import { ensureAdmin } from './accounts/registration.js';
 import { auditTrail } from './audit/audit-trail.js';
 import { CleanupTimer } from './maintenance/cleanup-timer.js';
 import type { AuthDeps } from './deps.js';
@@ -26,12 +27,15 @@ import { loadKeyRing } from './sessions/signing-keys.js';
 import { TokenService } from './sessions/tokens.js';
 import { createThrottle } from './throttle/throttle-config.js';
 import { OutboxRelay } from './outbox/outbox-relay.js';
+import { resolveResetRequests } from './recovery/password-reset.js';
 import { authMetrics, registerAuthGauges } from './metrics/auth-metrics.js';
 
 export interface AuthService {
   url: string;
   deps: AuthDeps;
   relay: OutboxRelay;
+  /** Resolves forgot-password requests (looks the address up, queues a link). */
+  resetRequests: PollLoop;
   bus: EventBus;
   dataSource: DataSource;
   /** This instance's metrics, served on GET /metrics. */
@@ -66,6 +70,8 @@ export async function buildAuthService(
   const ring = await loadKeyRing(keys, config.signingKid);
   const store = new Store(dataSource);
   const relay = new OutboxRelay({ store, bus, logger, pollMs: config.outboxPollMs, metrics });
+  // The workers that pick up what a commit wrote, once startAuthService has started them.
+  const wake = { mails: () => undefined as void, resetRequests: () => undefined as void };
   const deps: AuthDeps = {
     store,
     tokens: new TokenService(
@@ -83,6 +89,9 @@ export async function buildAuthService(
     // Built here, at start-up: the nist policy indexes its list of common passwords once.
     passwordPolicy: createPasswordPolicy(config.passwordPolicy),
     eventsWritten: () => relay.wake(),
+    mailsWritten: () => wake.mails(),
+    resetRequested: () => wake.resetRequests(),
+    recovery: config.recovery,
     logger,
     metrics,
     audit: auditTrail(store.repos.audit, logger),
@@ -95,7 +104,7 @@ export async function buildAuthService(
       audit: auditTrail(store.repos.audit, logger),
     }),
   };
-  return { dataSource, deps, relay, jwks: ring.jwks };
+  return { dataSource, deps, relay, wake, jwks: ring.jwks };
 }
 
 export async function startAuthService(
@@ -108,7 +117,12 @@ export async function startAuthService(
   // A (re)connected broker wakes the relay, so events held back during an outage go out at once.
   const connected = { wake: () => undefined as void };
   const bus = opts.bus ?? createBus(config, logger, { onConnect: () => connected.wake() });
-  const { dataSource, deps, jwks, relay } = await buildAuthService(config, bus, logger, metrics);
+  const { dataSource, deps, jwks, relay, wake } = await buildAuthService(
+    config,
+    bus,
+    logger,
+    metrics,
+  );
   registerAuthGauges(registry, deps.store, logger);
   connected.wake = () => relay.wake();
   if (config.admin) {
@@ -119,6 +133,14 @@ export async function startAuthService(
     );
   }
   relay.start();
+  const resetRequests = new PollLoop({
+    name: 'password reset requests',
+    pass: () => resolveResetRequests(deps),
+    pollMs: config.outboxPollMs,
+    logger,
+  });
+  wake.resetRequests = () => resetRequests.wake();
+  resetRequests.start();
   // Where no CronJob runs the cleanup (the embedded default), the service does it itself.
   const cleanupTimer =
     config.cleanupIntervalMs > 0
@@ -152,6 +174,7 @@ export async function startAuthService(
     url: server.url,
     deps,
     relay,
+    resetRequests,
     bus,
     dataSource,
     registry,
@@ -160,6 +183,7 @@ export async function startAuthService(
       await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
       await server.close();
       await cleanupTimer?.stop();
+      await resetRequests.stop();
       await relay.stop();
       if (!opts.bus) await bus.close();
       await dataSource.destroy();

@@ -92,7 +92,13 @@ const remaining = {
     (await dataSource.getRepository(OutboxEntity).find()).map((r) => r.aggregate_id).sort(),
 };
 
-const none: CleanupCounts = { token_blacklist: 0, sessions: 0, outbox: 0, login_throttle: 0 };
+const none: CleanupCounts = {
+  token_blacklist: 0,
+  sessions: 0,
+  outbox: 0,
+  login_throttle: 0,
+  mail_tokens: 0,
+};
 
 describe('cleanup', () => {
   it('When blacklisted tokens have expired, then their entries go and those of live tokens stay', async () => {
@@ -229,6 +235,9 @@ describe('the cleanup timer', () => {
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://db/auth',
       JWT_PRIVATE_KEYS: JSON.stringify([await generatePrivateJwk('k1')]),
+      SMTP_URL: 'smtp://mail.example.com:587',
+      MAIL_FROM: 'Example <no-reply@example.com>',
+      APP_BASE_URL: 'https://app.example.com',
     });
     expect(production.cleanupIntervalMs).toBe(0);
     expect(() => loadAuthConfig({ CLEANUP_INTERVAL_MINUTES: '-1' })).toThrow(

@@ -71,6 +71,7 @@ describe('GET /.well-known/jwks.json', () => {
       role: 'user',
       roles: ['user'],
       sid: expect.any(String),
+      email_verified: false,
       iss: 'auth-service',
       aud: 'auth-user-platform',
       iat: expect.any(Number),

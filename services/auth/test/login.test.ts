@@ -43,6 +43,8 @@ describe('POST /login', () => {
       login: 'johndoe',
       email: 'john@example.com',
       is_active: true,
+      email_verified: false,
+      locale: 'en',
     });
     const pair = res.body.token_pair;
     expect(pair.access_token.token_id).not.toBe(pair.refresh_token.token_id);

@@ -9,7 +9,14 @@ export type AuditAction =
   | 'sessions_revoked'
   | 'role_granted'
   | 'role_revoked'
-  | 'account_deactivated';
+  | 'account_deactivated'
+  | 'password_reset_requested'
+  | 'password_reset'
+  | 'password_changed'
+  | 'email_verification_sent'
+  | 'email_verified'
+  | 'email_change_requested'
+  | 'email_changed';
 
 /**
  * One audit record. Never put a password or a token in it: `reason` is a reason code, `details` holds

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, createLogger, InProcessBus } from '@platform/common';
 import { loadAuthConfig } from '../config.js';
-import { ensureAdmin } from '../accounts/accounts.js';
+import { ensureAdmin } from '../accounts/registration.js';
 import { buildAuthService } from '../service.js';
 
 // npm run create-admin -- --login admin --email admin@example.com [--password ...] [--display-name ...]

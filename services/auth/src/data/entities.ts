@@ -179,7 +179,7 @@ export interface MailTokenRow {
   user_id: number;
   purpose: string;
   token_hash: string;
-  email_lower: string;
+  email: string;
   created_at: Date;
   expires_at: Date;
   ended_at: Date | null;
@@ -194,7 +194,7 @@ export const MailTokenEntity = new EntitySchema<MailTokenRow>({
     user_id: { type: 'integer' },
     purpose: { type: String, length: 16 },
     token_hash: { type: String, length: 64 },
-    email_lower: { type: String, length: 254 },
+    email: { type: String, length: 254 },
     created_at: { type: Date },
     expires_at: { type: Date },
     ended_at: { type: Date, nullable: true },

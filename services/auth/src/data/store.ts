@@ -3,6 +3,8 @@ import { dialectOf, type SqlDialect } from '@platform/common';
 import { AccountRepository } from '../accounts/account-repository.js';
 import { AuditRepository } from '../audit/audit-repository.js';
 import { MailQueueRepository } from '../mail/mail-queue-repository.js';
+import { MailTokenRepository } from '../recovery/mail-token-repository.js';
+import { ResetRequestRepository } from '../recovery/reset-request-repository.js';
 import { OutboxRepository } from '../outbox/outbox-repository.js';
 import { PostgresSessionRepository } from '../sessions/postgres-session-repository.js';
 import type { SessionRepository } from '../sessions/session-repository.js';
@@ -16,6 +18,8 @@ export interface Repositories {
   audit: AuditRepository;
   throttle: ThrottleRepository;
   mail: MailQueueRepository;
+  mailTokens: MailTokenRepository;
+  resetRequests: ResetRequestRepository;
 }
 
 function bind(db: EntityManager, sql: SqlDialect): Repositories {
@@ -30,6 +34,8 @@ function bind(db: EntityManager, sql: SqlDialect): Repositories {
     audit: new AuditRepository(db, sql),
     throttle: new ThrottleRepository(db, sql),
     mail: new MailQueueRepository(db, sql),
+    mailTokens: new MailTokenRepository(db, sql),
+    resetRequests: new ResetRequestRepository(db, sql),
   };
 }
 
@@ -53,6 +59,8 @@ export class Store {
       audit: access.guard(repos.audit),
       throttle: access.guard(repos.throttle),
       mail: access.guard(repos.mail),
+      mailTokens: access.guard(repos.mailTokens),
+      resetRequests: access.guard(repos.resetRequests),
     };
   }
 

@@ -21,6 +21,8 @@ export interface CleanupCounts {
   outbox: number;
   /** Brute-force counters and used challenge solutions past their window (Postgres; see ThrottleStore). */
   login_throttle: number;
+  /** Tokens of mailed links past their expiry (used or not: none can be spent any more). */
+  mail_tokens: number;
 }
 
 export interface CleanupOptions {
@@ -34,7 +36,8 @@ export interface CleanupOptions {
 /**
  * Deletes what no request can need any more: blacklist entries of expired tokens (an expired token is
  * refused for its expiry alone), sessions whose current refresh token has expired, revoked or not, and
- * events sent longer ago than the outbox retention, and brute-force counters past their window. Work
+ * events sent longer ago than the outbox retention, brute-force counters past their window and the
+ * tokens of mailed links past their expiry. Work
  * is done in batches of one short statement each, so it runs beside traffic; runs that overlap (the
  * CronJob and a replica's timer) share the rows and count each deleted row once.
  */
@@ -42,7 +45,7 @@ export async function cleanup(store: Store, opts: CleanupOptions = {}): Promise<
   const now = opts.now ?? new Date();
   const batchSize = opts.batchSize ?? CLEANUP_BATCH_SIZE;
   const expiredBefore = new Date(now.getTime() - EXPIRY_GRACE_MS);
-  const { sessions, outbox, throttle } = store.repos;
+  const { sessions, outbox, throttle, mailTokens } = store.repos;
   return {
     token_blacklist: await inBatches(
       (limit) => sessions.deleteExpiredBlacklist(expiredBefore, limit),
@@ -62,6 +65,11 @@ export async function cleanup(store: Store, opts: CleanupOptions = {}): Promise<
     }),
     login_throttle: await inBatches(
       (limit) => throttle.deleteExpired(expiredBefore, limit),
+      batchSize,
+      opts.signal,
+    ),
+    mail_tokens: await inBatches(
+      (limit) => mailTokens.deleteExpired(expiredBefore, limit),
       batchSize,
       opts.signal,
     ),

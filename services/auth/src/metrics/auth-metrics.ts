@@ -7,7 +7,7 @@ import {
 } from '@platform/common';
 import type { Store } from '../data/store.js';
 import type { CleanupCounts } from '../maintenance/cleanup.js';
-import type { AuthMetrics, LoginReason } from './metrics.js';
+import type { AuthMetrics, LoginReason, RecoveryFlow, RecoveryOutcome } from './metrics.js';
 import { ACCOUNT_EVENT_TYPES } from '../accounts/account-events.js';
 import { REVOCATION_REASONS, SESSION_EVENT_TYPES } from '../sessions/session-events.js';
 import { throttleMetrics } from '../throttle/throttle-metrics.js';
@@ -15,12 +15,25 @@ import { throttleMetrics } from '../throttle/throttle-metrics.js';
 /** How long a scrape waits for each database read before it answers without those gauges. */
 export const GAUGE_READ_TIMEOUT_MS = 2000;
 
-const LOGIN_REASONS: LoginReason[] = ['ok', 'unknown_login', 'wrong_password', 'account_inactive'];
+const LOGIN_REASONS: LoginReason[] = [
+  'ok',
+  'unknown_login',
+  'wrong_password',
+  'account_inactive',
+  'email_not_verified',
+];
+const RECOVERY: [RecoveryFlow, RecoveryOutcome[]][] = [
+  ['password_reset', ['requested', 'completed', 'invalid_token']],
+  ['password_change', ['completed', 'wrong_password']],
+  ['email_verification', ['requested', 'completed', 'invalid_token']],
+  ['email_change', ['requested', 'completed', 'wrong_password']],
+];
 const CLEANUP_TABLES: (keyof CleanupCounts)[] = [
   'token_blacklist',
   'sessions',
   'outbox',
   'login_throttle',
+  'mail_tokens',
 ];
 
 /**
@@ -77,6 +90,12 @@ export function authMetrics(registry: Registry): AuthMetrics {
     labelNames: ['table'] as const,
     registers,
   });
+  const recoveries = new Counter({
+    name: 'auth_account_recovery_total',
+    help: 'Steps of password reset and change, address verification and email change, by outcome.',
+    labelNames: ['flow', 'outcome'] as const,
+    registers,
+  });
   const hashing = new Histogram({
     name: 'auth_password_hash_duration_seconds',
     help: 'Time spent in argon2id, by operation (verify includes the decoy check of unknown logins).',
@@ -95,6 +114,8 @@ export function authMetrics(registry: Registry): AuthMetrics {
   for (const result of ['success', 'failure']) cleanupRuns.inc({ result }, 0);
   for (const table of CLEANUP_TABLES) cleanupDeleted.inc({ table }, 0);
   for (const operation of ['hash', 'verify']) hashing.zero({ operation });
+  for (const [flow, outcomes] of RECOVERY)
+    for (const outcome of outcomes) recoveries.inc({ flow, outcome }, 0);
 
   return {
     login: (reason) => logins.inc(loginLabels(reason)),
@@ -113,6 +134,7 @@ export function authMetrics(registry: Registry): AuthMetrics {
       }
     },
     passwordHashed: (operation, seconds) => hashing.observe({ operation }, seconds),
+    recovery: (flow, outcome) => recoveries.inc({ flow, outcome }),
     ...throttleMetrics(registry),
   };
 }

@@ -2,12 +2,23 @@ import type { RevocationReason } from '../sessions/session-events.js';
 import type { CleanupCounts } from '../maintenance/cleanup.js';
 import type { ThrottleScope } from '../throttle/throttle-policy.js';
 
-export type LoginReason = 'ok' | 'unknown_login' | 'wrong_password' | 'account_inactive';
+export type LoginReason =
+  'ok' | 'unknown_login' | 'wrong_password' | 'account_inactive' | 'email_not_verified';
+export type RecoveryFlow =
+  'password_reset' | 'password_change' | 'email_verification' | 'email_change';
+/**
+ * requested: a mail asked for (or, for a forgot-password request, taken in); completed: the change
+ * made; invalid_token: a mailed link's token refused; wrong_password: the current password was wrong.
+ */
+export type RecoveryOutcome = 'requested' | 'completed' | 'invalid_token' | 'wrong_password';
 export type RegistrationResult = 'created' | 'conflict' | 'invalid';
 export type RefreshOutcome = 'rotated' | 'reuse_detected' | 'expired' | 'revoked' | 'invalid';
 export type { RevocationReason } from '../sessions/session-events.js';
 export type PasswordOperation = 'hash' | 'verify';
-export type ThrottledOperation = 'login' | 'register' | 'refresh';
+export type ThrottledOperation =
+  'login' | 'register' | 'refresh' | 'forgot' | 'mail_token' | 'mail';
+/** What refused a throttled request: a failure counter's key, or the target address of a mail. */
+export type ThrottledScope = ThrottleScope | 'address';
 export type ChallengeOutcome = 'issued' | 'required' | 'refused' | 'solved';
 
 /**
@@ -27,11 +38,13 @@ export interface AuthMetrics {
   cleanupRun(result: 'success' | 'failure', deleted?: CleanupCounts): void;
   passwordHashed(operation: PasswordOperation, seconds: number): void;
   /** A request refused by a lock or a rate limit (429), by operation and the key that refused it. */
-  throttled(operation: ThrottledOperation, scope: ThrottleScope): void;
+  throttled(operation: ThrottledOperation, scope: ThrottledScope): void;
   /** A failed login that locked a failure counter's key. */
   lockout(scope: ThrottleScope): void;
   /** Challenges issued, logins refused without one (428), with a bad or used one (428), or solved. */
   challenge(outcome: ChallengeOutcome): void;
+  /** Steps of account recovery and address proof. */
+  recovery(flow: RecoveryFlow, outcome: RecoveryOutcome): void;
 }
 
 const ignore = () => undefined;
@@ -48,4 +61,5 @@ export const noAuthMetrics: AuthMetrics = {
   throttled: ignore,
   lockout: ignore,
   challenge: ignore,
+  recovery: ignore,
 };

@@ -11,11 +11,11 @@ export type MailTokenPurpose = 'reset' | 'verify' | 'email_change';
 export type MailTokenEnd =
   'used' | 'superseded' | 'password_changed' | 'email_changed' | 'verified';
 
-/** A token spent: whose it was and the address it was mailed to. */
-export interface SpentMailToken {
+/** A good token: whose it is and the address it was mailed to. */
+export interface MailTokenOwner {
   userId: number;
   purpose: MailTokenPurpose;
-  emailLower: string;
+  email: string;
 }
 
 /** 256 bits from the CSPRNG, base64url: the token of a link. Only its hash is stored. */
@@ -49,7 +49,7 @@ export class MailTokenRepository {
       user_id: token.userId,
       purpose: token.purpose,
       token_hash: token.hash,
-      email_lower: token.email.toLowerCase(),
+      email: token.email,
       created_at: now,
       expires_at: new Date(now.getTime() + token.ttlSeconds * 1000),
       ended_at: null,
@@ -57,27 +57,28 @@ export class MailTokenRepository {
     });
   }
 
-  /**
-   * Spends the token if it is good for one of `purposes`: unexpired and neither used nor ended. A
-   * compare-and-swap, so of any number of concurrent spends of one token exactly one succeeds.
-   */
-  async spend(hash: string, purposes: readonly MailTokenPurpose[]): Promise<SpentMailToken | null> {
-    const now = new Date();
+  /** Whose the token is, if it is good for one of `purposes`: unexpired and neither used nor ended. */
+  async find(hash: string, purposes: readonly MailTokenPurpose[]): Promise<MailTokenOwner | null> {
     const row = await this.db.findOne(MailTokenEntity, {
       where: { token_hash: hash, purpose: In([...purposes]), ended_at: IsNull() },
     });
-    if (!row || row.expires_at.getTime() <= now.getTime()) return null;
+    if (!row || row.expires_at.getTime() <= Date.now()) return null;
+    return { userId: row.user_id, purpose: row.purpose as MailTokenPurpose, email: row.email };
+  }
+
+  /**
+   * Spends the token if it is still good for one of `purposes`. A compare-and-swap, so of any number
+   * of concurrent spends of one token exactly one succeeds.
+   */
+  async spend(hash: string, purposes: readonly MailTokenPurpose[]): Promise<MailTokenOwner | null> {
+    const owner = await this.find(hash, purposes);
+    if (!owner) return null;
     const result = await this.db.update(
       MailTokenEntity,
-      { id: row.id, ended_at: IsNull() },
-      { ended_at: now, end_reason: 'used' },
+      { token_hash: hash, ended_at: IsNull() },
+      { ended_at: new Date(), end_reason: 'used' },
     );
-    if ((result.affected ?? 0) !== 1) return null;
-    return {
-      userId: row.user_id,
-      purpose: row.purpose as MailTokenPurpose,
-      emailLower: row.email_lower,
-    };
+    return (result.affected ?? 0) === 1 ? owner : null;
   }
 
   /** Ends the account's good tokens of those purposes; returns how many. */

@@ -18,15 +18,7 @@ export interface RecoverySettings {
   verifyPath: string;
   resetTokenTtlSeconds: number;
   verifyTokenTtlSeconds: number;
-  /** Forgot-password requests per client network and minute. */
-  forgotPerMinute: number;
-  /** Spends of mail tokens (reset, verify) per client network and minute. */
-  tokenAttemptsPerMinute: number;
-  /** Mails asked for, per target address and hour (forgot password, verification, email change). */
-  mailsPerAddressPerHour: number;
 }
-
-const MANY = 1_000_000_000;
 
 /** The recovery settings of loadAuthConfig (documented in .env.example). */
 export function readRecoverySettings(env: EnvReader, shared: SharedConfig): RecoverySettings {
@@ -56,8 +48,5 @@ export function readRecoverySettings(env: EnvReader, shared: SharedConfig): Reco
       env.int('RESET_TOKEN_TTL_MINUTES', { default: 30, min: 1, max: 24 * 60 }) * 60,
     verifyTokenTtlSeconds:
       env.int('VERIFY_TOKEN_TTL_HOURS', { default: 24, min: 1, max: 30 * 24 }) * 3600,
-    forgotPerMinute: env.int('FORGOT_PASSWORD_RATE_PER_IP', { default: 10, min: 1, max: MANY }),
-    tokenAttemptsPerMinute: env.int('MAIL_TOKEN_RATE_PER_IP', { default: 30, min: 1, max: MANY }),
-    mailsPerAddressPerHour: env.int('MAIL_RATE_PER_ADDRESS', { default: 5, min: 1, max: MANY }),
   };
 }

@@ -1,8 +1,8 @@
 import { errors } from '@platform/common';
 import { authErrors } from '../auth-errors.js';
-import type { SignedIn } from '../accounts/accounts.js';
+import type { SignedIn } from '../accounts/registration.js';
 import type { AuthDeps } from '../deps.js';
-import { startSession } from './sessions.js';
+import { mustVerifyEmail, startSession } from './sessions.js';
 
 export interface LoginInput {
   login: string;
@@ -48,6 +48,13 @@ export async function login(deps: AuthDeps, input: LoginInput): Promise<SignedIn
     const refusal = { action: 'login', outcome: 'failure', reason: 'account_inactive' } as const;
     await deps.audit.record({ ...refusal, login: input.login, userId, ip, requestId });
     throw errors.accountInactive();
+  }
+  if (mustVerifyEmail(deps, credentials)) {
+    deps.logger.info({ reason: 'email-not-verified', userId, requestId }, 'login refused');
+    deps.metrics.login('email_not_verified');
+    const refusal = { action: 'login', outcome: 'failure', reason: 'email_not_verified' } as const;
+    await deps.audit.record({ ...refusal, login: input.login, userId, ip, requestId });
+    throw authErrors.emailNotVerified();
   }
   if (verdict.needsRehash) {
     await deps.store.repos.accounts.setPasswordHash(

@@ -8,6 +8,8 @@ export interface EndSessions {
   reason: RevocationReason;
   /** Only these sessions of the account; all of them when absent. */
   sessionIds?: readonly string[] | undefined;
+  /** The one session that stays (the caller's own, after changing the password). */
+  exceptSessionId?: string | undefined;
   correlationId?: string | undefined;
 }
 
@@ -17,7 +19,12 @@ export interface EndSessions {
  * (`deps.eventsWritten()`) after the commit and counts the revocations.
  */
 export async function endSessions(repos: Repositories, input: EndSessions): Promise<number> {
-  const ended = await repos.sessions.revokeSessions(input.userId, input.reason, input.sessionIds);
+  const ended = await repos.sessions.revokeSessions(
+    input.userId,
+    input.reason,
+    input.sessionIds,
+    input.exceptSessionId,
+  );
   for (const event of sessionsRevoked(input.userId, ended, input.reason, input.correlationId)) {
     await repos.outbox.add(event);
   }

@@ -10,6 +10,8 @@ export const REVOCATION_REASONS: readonly RevocationReason[] = [
   'role_change',
   'logout_all',
   'admin_logout_all',
+  'password_reset',
+  'password_change',
 ];
 
 /** Sessions per message: the contract's limit, well inside the consumer's 64 KiB message cap. */

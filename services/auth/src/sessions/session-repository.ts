@@ -101,20 +101,22 @@ export abstract class SessionRepository {
 
   /**
    * Ends the given sessions of the account that are still active, or all of them when `ids` is
-   * undefined, and returns those it ended.
+   * undefined, but `except`, and returns those it ended.
    */
   async revokeSessions(
     userId: number,
     reason: string,
     ids?: readonly string[],
+    except?: string,
   ): Promise<Session[]> {
-    const active = await this.db.find(SessionEntity, {
+    const found = await this.db.find(SessionEntity, {
       where: {
         user_id: userId,
         revoked_at: IsNull(),
         ...(ids === undefined ? {} : { id: In([...ids]) }),
       },
     });
+    const active = except === undefined ? found : found.filter((row) => row.id !== except);
     if (active.length === 0) return [];
     const revokedAt = new Date();
     const ended: Session[] = [];

@@ -3,6 +3,7 @@ import { AppError, errors, type TokenClaims } from '@platform/common';
 import type { Account } from '../accounts/account-repository.js';
 import type { Repositories } from '../data/store.js';
 import type { AuditEntry } from '../audit/audit-trail.js';
+import { authErrors } from '../auth-errors.js';
 import type { AuthDeps, RequestContext } from '../deps.js';
 import type { RefreshOutcome } from '../metrics/metrics.js';
 import { endSessions } from './revocation.js';
@@ -24,6 +25,7 @@ export async function startSession(
     userId: account.id,
     roles: account.roles,
     sessionId,
+    emailVerified: account.emailVerified,
     notAfter: deps.tokens.sessionEnd(createdAt),
   });
   await repos.sessions.createSession(
@@ -38,6 +40,11 @@ export async function startSession(
   );
   if (audit) deps.audit.log(audit);
   return pair;
+}
+
+/** With EMAIL_VERIFICATION=required, an account is of no use until its address is proven. */
+export function mustVerifyEmail(deps: AuthDeps, account: Account): boolean {
+  return deps.recovery.emailVerification === 'required' && !account.emailVerified;
 }
 
 /**
@@ -85,11 +92,13 @@ export async function refreshSession(
   const account = await store.repos.accounts.findById(Number(claims.sub));
   if (!account) throw refused('invalid', errors.invalidToken('The account no longer exists.'));
   if (!account.isActive) throw refused('revoked', errors.accountInactive());
+  if (mustVerifyEmail(deps, account)) throw refused('revoked', authErrors.emailNotVerified());
 
   const pair = await deps.tokens.issuePair({
     userId: account.id,
     roles: account.roles,
     sessionId: session.id,
+    emailVerified: account.emailVerified,
     notAfter: endsAt,
   });
   const rotated = await store.repos.sessions.rotate(

@@ -11,7 +11,7 @@ const settings = {
   refreshTtlSeconds: 604_800,
   sessionMaxLifetimeSeconds: 2_592_000,
 };
-const subject = { userId: 42, roles: ['user'], sessionId: 'session-1' };
+const subject = { userId: 42, roles: ['user'], sessionId: 'session-1', emailVerified: false };
 
 async function service(now: () => number = Date.now, overrides: Partial<typeof settings> = {}) {
   const ring = await loadKeyRing([await generatePrivateJwk('kid-1')]);
@@ -47,10 +47,17 @@ describe('TokenService', () => {
       role: 'user',
       roles: ['user'],
       sid: 'session-1',
+      email_verified: false,
     });
     expect(claims.exp! - claims.iat!).toBe(1800);
     expect(decodeJwt(pair.refresh.token).exp! - decodeJwt(pair.refresh.token).iat!).toBe(604_800);
     expect(pair.access.jti).not.toBe(pair.refresh.jti);
+  });
+
+  it('When the address is proven, then the tokens say so in email_verified', async () => {
+    const pair = await (await service()).issuePair({ ...subject, emailVerified: true });
+    expect(decodeJwt(pair.access.token).email_verified).toBe(true);
+    expect(decodeJwt(pair.refresh.token).email_verified).toBe(true);
   });
 
   it('verifies its own tokens of the expected type', async () => {

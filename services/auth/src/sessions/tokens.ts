@@ -26,6 +26,8 @@ export interface TokenSubject {
   userId: number;
   roles: readonly string[];
   sessionId: string;
+  /** Whether the account's address is proven (the `email_verified` claim). */
+  emailVerified: boolean;
   /** The end of the session's absolute lifetime: both tokens expire by then at the latest. */
   notAfter?: Date | undefined;
 }
@@ -75,6 +77,7 @@ export class TokenService {
       sid: subject.sessionId,
       role: primaryRole(subject.roles),
       roles: [...subject.roles],
+      email_verified: subject.emailVerified,
     })
       .setProtectedHeader({ alg: TOKEN_ALG, kid: this.signer.kid, typ: 'JWT' })
       .setSubject(String(subject.userId))

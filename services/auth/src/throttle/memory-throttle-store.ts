@@ -51,6 +51,12 @@ export class MemoryThrottleStore implements ThrottleStore {
     for (const key of keys) this.entries.delete(key);
   }
 
+  async resetMatching(prefix: string, suffix: string): Promise<void> {
+    for (const key of [...this.entries.keys()]) {
+      if (key.startsWith(prefix) && key.endsWith(suffix)) this.entries.delete(key);
+    }
+  }
+
   async proven(reset: readonly string[], release: readonly Counter[]): Promise<void> {
     await this.reset(reset);
     await this.release(release);

@@ -74,6 +74,8 @@ function provenSteps(steps: readonly ('reset' | 'release')[]): string {
 }
 
 const RESET = 'DELETE FROM login_throttle WHERE key = ANY($1::text[])';
+const RESET_MATCHING = `DELETE FROM login_throttle
+  WHERE left(key, length($1::text)) = $1::text AND right(key, length($2::text)) = $2::text`;
 
 /** Postgres chose this statement to break a deadlock; it changed nothing and can run again. */
 const DEADLOCK_DETECTED = '40P01';
@@ -157,6 +159,10 @@ export class PostgresThrottleStore implements ThrottleStore {
   async reset(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
     await this.query(RESET, [[...keys].sort(compare)]);
+  }
+
+  async resetMatching(prefix: string, suffix: string): Promise<void> {
+    await this.query(RESET_MATCHING, [prefix, suffix]);
   }
 
   /**

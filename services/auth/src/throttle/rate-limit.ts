@@ -1,9 +1,15 @@
 import { errors } from '@platform/common';
 import type { AuthMetrics } from '../metrics/metrics.js';
 import { throttleKeys } from './throttle-keys.js';
+import type { RateLimitedOperation } from './throttle-policy.js';
 import type { ThrottleStore } from './throttle-store.js';
 
-const WHAT = { register: 'registrations', refresh: 'refreshes' } as const;
+const WHAT = {
+  register: 'registrations',
+  refresh: 'refreshes',
+  forgot: 'password reset requests',
+  mail_token: 'attempts with mailed links',
+} as const;
 
 /**
  * Counts one request of the operation from the client's network in a one-minute window and refuses it
@@ -11,7 +17,7 @@ const WHAT = { register: 'registrations', refresh: 'refreshes' } as const;
  */
 export async function limitPerMinute(
   deps: { store: ThrottleStore; metrics: AuthMetrics },
-  operation: keyof typeof WHAT,
+  operation: RateLimitedOperation,
   ip: string | undefined,
   perMinute: number,
 ): Promise<void> {
@@ -23,5 +29,24 @@ export async function limitPerMinute(
   throw errors.tooManyRequests(
     retryAfter,
     `Too many ${WHAT[operation]} from this address; try again later.`,
+  );
+}
+
+/**
+ * Counts one mail asked for to `address` (lower-cased) in a one-hour window and refuses it past
+ * `perHour`: nobody can have an address flooded, whichever client asks. The answer is the same
+ * whether or not the address belongs to an account.
+ */
+export async function limitMailsTo(
+  deps: { store: ThrottleStore; metrics: AuthMetrics },
+  address: string,
+  perHour: number,
+): Promise<void> {
+  const { allowed, retryAfter } = await deps.store.count(throttleKeys.mail(address), perHour, 3600);
+  if (allowed) return;
+  deps.metrics.throttled('mail', 'address');
+  throw errors.tooManyRequests(
+    retryAfter,
+    'Too many mails asked for to this address; try again later.',
   );
 }

@@ -1,5 +1,5 @@
 import { isIPv6 } from 'node:net';
-import type { FailureRule, ThrottleScope } from './throttle-policy.js';
+import type { FailureRule, RateLimitedOperation, ThrottleScope } from './throttle-policy.js';
 import type { Counter } from './throttle-store.js';
 
 /**
@@ -41,7 +41,13 @@ export const throttleKeys = {
   ip: (ip: string) => `login:ip:${clientNetwork(ip)}`,
   accountIp: (login: string, ip: string) =>
     `login:account_ip:${clientNetwork(ip)} ${login.toLowerCase()}`,
-  rate: (operation: 'register' | 'refresh', ip: string) => `rate:${operation}:${clientNetwork(ip)}`,
+  /** Every (account, network) key of a login: those that start with `prefix` and end with `suffix`. */
+  accountIpPattern: (login: string) => ({
+    prefix: 'login:account_ip:',
+    suffix: ` ${login.toLowerCase()}`,
+  }),
+  rate: (operation: RateLimitedOperation, ip: string) => `rate:${operation}:${clientNetwork(ip)}`,
+  mail: (address: string) => `rate:mail:${address.toLowerCase()}`,
   solution: (id: string) => `altcha:${id}`,
 };
 

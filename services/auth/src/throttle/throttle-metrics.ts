@@ -1,13 +1,19 @@
 import { Counter, type Registry } from '@platform/common';
 import type { AuthMetrics } from '../metrics/metrics.js';
 
-/** The scopes that can refuse each operation: logins have failure counters, the others a per-IP rate. */
+/**
+ * The scopes that can refuse each operation: logins have failure counters, mails asked for a limit per
+ * target address, the others a per-IP rate.
+ */
 const THROTTLED = [
   ['login', 'account'],
   ['login', 'ip'],
   ['login', 'account_ip'],
   ['register', 'ip'],
   ['refresh', 'ip'],
+  ['forgot', 'ip'],
+  ['mail_token', 'ip'],
+  ['mail', 'address'],
 ] as const;
 
 /** The brute-force metrics, every known label set at 0 from the start like the other auth counters. */

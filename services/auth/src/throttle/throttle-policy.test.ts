@@ -60,6 +60,9 @@ describe('the brute-force settings', () => {
       failureWindowSeconds: 3600,
       registerPerMinute: 10,
       refreshPerMinute: 60,
+      forgotPerMinute: 10,
+      mailTokenPerMinute: 30,
+      mailsPerAddressPerHour: 5,
       challengeAfterFailures: 3,
       challengeMaxNumber: 100_000,
     });

@@ -5,6 +5,9 @@
  */
 export const NIST_MAX_CONSECUTIVE_FAILURES = 100;
 
+/** The requests counted per client network in a fixed window. */
+export type RateLimitedOperation = 'register' | 'refresh' | 'forgot' | 'mail_token';
+
 /** What a failure counter is keyed by. */
 export type ThrottleScope = 'account' | 'ip' | 'account_ip';
 
@@ -20,13 +23,19 @@ export interface FailureRule {
   hardCap?: number;
 }
 
-/** The brute-force settings (LOGIN_*, REGISTER_RATE_PER_IP, REFRESH_RATE_PER_IP, CHALLENGE_*). */
+/** The brute-force settings (LOGIN_*, the *_RATE_PER_* limits, CHALLENGE_*). */
 export interface ThrottleSettings {
   maxFailures: Record<ThrottleScope, number>;
   lockMaxSeconds: number;
   failureWindowSeconds: number;
   registerPerMinute: number;
   refreshPerMinute: number;
+  /** Forgot-password requests per client network and minute. */
+  forgotPerMinute: number;
+  /** Spends of mail tokens (reset, verify) per client network and minute. */
+  mailTokenPerMinute: number;
+  /** Mails asked for per target address and hour (forgot password, verification, email change). */
+  mailsPerAddressPerHour: number;
   /** Failures of the account or the IP after which a login needs a solved challenge; 0: never. */
   challengeAfterFailures: number;
   challengeMaxNumber: number;

@@ -36,6 +36,8 @@ export interface ThrottleStore {
   release(counters: readonly Counter[]): Promise<void>;
   /** Forgets the keys' failures. */
   reset(keys: readonly string[]): Promise<void>;
+  /** Forgets every key that starts with `prefix` and ends with `suffix`. */
+  resetMatching(prefix: string, suffix: string): Promise<void>;
   /** A proven password: forgets `reset` and takes one attempt back from `release`, in one step. */
   proven(reset: readonly string[], release: readonly Counter[]): Promise<void>;
   /**

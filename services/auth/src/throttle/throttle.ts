@@ -3,11 +3,12 @@ import { authErrors } from '../auth-errors.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
 import type { Challenges } from './challenges.js';
 import type { AuthMetrics } from '../metrics/metrics.js';
-import { limitPerMinute } from './rate-limit.js';
+import { limitMailsTo, limitPerMinute } from './rate-limit.js';
 import { loginKeys, throttleKeys, type CountedKey } from './throttle-keys.js';
 import {
   failureRules,
   type FailureRule,
+  type RateLimitedOperation,
   type ThrottleScope,
   type ThrottleSettings,
 } from './throttle-policy.js';
@@ -63,12 +64,32 @@ export class Throttle {
     return this.deps.challenges.create();
   }
 
-  /** The per-IP rate limit of registration and refresh; without an IP (the command line), none. */
-  limit(operation: 'register' | 'refresh', ip: string | undefined): Promise<void> {
+  /** A per-IP rate limit per minute; without an IP (the command line), none. */
+  limit(operation: RateLimitedOperation, ip: string | undefined): Promise<void> {
     const { settings } = this.deps;
-    const perMinute =
-      operation === 'register' ? settings.registerPerMinute : settings.refreshPerMinute;
+    const perMinute = {
+      register: settings.registerPerMinute,
+      refresh: settings.refreshPerMinute,
+      forgot: settings.forgotPerMinute,
+      mail_token: settings.mailTokenPerMinute,
+    }[operation];
     return limitPerMinute(this.deps, operation, ip, perMinute);
+  }
+
+  /** The per-address limit of the mails clients can ask for (429 past it). */
+  limitMailsTo(address: string): Promise<void> {
+    return limitMailsTo(this.deps, address, this.deps.settings.mailsPerAddressPerHour);
+  }
+
+  /**
+   * Lifts the login's locks: its own counter and each (login, network) one. Its address has been
+   * proven (a password reset), so whoever was guessing cannot keep its owner out any more.
+   */
+  async forgetLogin(login: string): Promise<void> {
+    const { store } = this.deps;
+    const { prefix, suffix } = throttleKeys.accountIpPattern(login);
+    await store.reset([throttleKeys.account(login)]);
+    await store.resetMatching(prefix, suffix);
   }
 
   /** Refuses the attempt (429 locked, 428 challenge) or counts it and lets the password be checked. */

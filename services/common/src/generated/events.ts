@@ -57,7 +57,9 @@ export interface SessionsRevokedEvent {
     | 'deactivation'
     | 'role_change'
     | 'logout_all'
-    | 'admin_logout_all';
+    | 'admin_logout_all'
+    | 'password_reset'
+    | 'password_change';
   /**
    * No token of these sessions is valid after this moment; the record of the revocation
    * can be dropped then.

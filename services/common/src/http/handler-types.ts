@@ -40,6 +40,8 @@ export interface HandlerRequest<Op, P> {
   principal: P;
   requestId: string;
   ip: string;
+  /** A request header (case-insensitive), for header parameters the contract declares. */
+  header: (name: string) => string | undefined;
 }
 
 export type Handler<Op, P> = (req: HandlerRequest<Op, P>) => Promise<Reply<Op>>;

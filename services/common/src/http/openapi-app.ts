@@ -127,6 +127,7 @@ export function createOpenApiApp<Ops, Secured extends keyof Ops, Principal exten
         principal,
         requestId: ctx.state.requestId as string,
         ip: ctx.ip,
+        header: (name: string) => ctx.get(name) || undefined,
       })) as { status: number; body: unknown; headers?: Record<string, string> };
       ctx.status = reply.status;
       if (reply.headers) ctx.set(reply.headers);

@@ -14,6 +14,8 @@ export interface TokenClaims {
   sid: string;
   role: string;
   roles: string[];
+  /** Whether the account's address was proven when the token was issued (absent in older tokens). */
+  email_verified?: boolean;
   iat: number;
   exp: number;
   iss: string;

@@ -41,8 +41,8 @@ export class AccountRecovery1764676800000 implements MigrationInterface {
           { name: 'purpose', type: 'varchar', length: '16' },
           // SHA-256 of the token, hex: the token itself is only ever in the mail.
           { name: 'token_hash', type: 'varchar', length: '64' },
-          // The address the token was sent to, lower-cased: the token is good for it alone.
-          { name: 'email_lower', type: 'varchar', length: '254' },
+          // The address the token was sent to, as typed: the token is good for it alone.
+          { name: 'email', type: 'varchar', length: '254' },
           { name: 'created_at', type: timestamp },
           { name: 'expires_at', type: timestamp },
           { name: 'ended_at', type: timestamp, isNullable: true },

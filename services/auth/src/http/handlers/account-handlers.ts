@@ -1,9 +1,11 @@
-import { deactivateAccount } from '../../accounts/accounts.js';
+import { deactivateAccount, setAccountLocale } from '../../accounts/accounts.js';
 import type { AuthDeps } from '../../deps.js';
 import type { AuthHandler } from './auth-handler.js';
 import { changeRole, rolesOfAccount, type AccountRoles } from '../../accounts/roles.js';
 import { logoutEverywhere } from '../../sessions/revocation.js';
-import { userBody } from './session-handlers.js';
+import { accepted, userBody } from './bodies.js';
+import { markEmailVerified } from '../../recovery/email-verification.js';
+import { sendPasswordReset } from '../../recovery/password-reset.js';
 
 const rolesBody = (roles: AccountRoles) => ({
   user_id: roles.userId,
@@ -74,7 +76,45 @@ export function accountHandlers(deps: AuthDeps) {
   const grantRole: AuthHandler<'grantRole'> = roleChange(true);
   const revokeRole: AuthHandler<'revokeRole'> = roleChange(false);
 
+  const setLocale: AuthHandler<'setLocale'> = async ({ body, principal }) => ({
+    status: 200,
+    body: userBody(await setAccountLocale(deps, principal.userId, body.locale)),
+  });
+
+  const sendPasswordResetHandler: AuthHandler<'sendPasswordReset'> = async ({
+    params,
+    principal,
+    requestId,
+    ip,
+  }) => {
+    await sendPasswordReset(deps, {
+      userId: params.user_id,
+      actorId: principal.userId,
+      request: { ip, requestId },
+    });
+    return accepted("A link to set a new password is on its way to the account's address.");
+  };
+
+  const markEmailVerifiedHandler: AuthHandler<'markEmailVerified'> = async ({
+    params,
+    principal,
+    requestId,
+    ip,
+  }) => ({
+    status: 200,
+    body: userBody(
+      await markEmailVerified(deps, {
+        userId: params.user_id,
+        actorId: principal.userId,
+        request: { ip, requestId },
+      }),
+    ),
+  });
+
   return {
+    setLocale,
+    sendPasswordReset: sendPasswordResetHandler,
+    markEmailVerified: markEmailVerifiedHandler,
     deactivateOwnAccount,
     deactivateAccount: deactivateAccountByAdmin,
     logoutAllOfUser,

@@ -1,22 +1,11 @@
-import { registerAccount, type SignedIn } from '../../accounts/accounts.js';
+import { registerAccount, type SignedIn } from '../../accounts/registration.js';
 import type { AuthDeps } from '../../deps.js';
 import type { AuthHandler } from './auth-handler.js';
 import { login } from '../../sessions/login.js';
 import { logoutEverywhere } from '../../sessions/revocation.js';
 import { logout, refreshSession } from '../../sessions/sessions.js';
-import type { TokenPair } from '../../sessions/tokens.js';
-
-export const tokenPairBody = (pair: TokenPair) => ({
-  access_token: { token: pair.access.token, token_id: pair.access.jti },
-  refresh_token: { token: pair.refresh.token, token_id: pair.refresh.jti },
-});
-
-export const userBody = (account: SignedIn['account']) => ({
-  id: account.id,
-  login: account.login,
-  email: account.email,
-  is_active: account.isActive,
-});
+import { localeOf } from '../../accounts/locale.js';
+import { accepted, tokenPairBody, userBody } from './bodies.js';
 
 const authResponse = (signedIn: SignedIn) => ({
   user: userBody(signedIn.account),
@@ -24,16 +13,22 @@ const authResponse = (signedIn: SignedIn) => ({
 });
 
 export function sessionHandlers(deps: AuthDeps) {
-  const register: AuthHandler<'register'> = async ({ body, requestId, ip }) => {
-    const signedIn = await registerAccount(deps, {
+  const register: AuthHandler<'register'> = async ({ body, requestId, ip, header }) => {
+    const result = await registerAccount(deps, {
       displayName: body.display_name,
       login: body.login,
       email: body.email,
       password: body.password,
+      locale: localeOf(header('accept-language')),
       correlationId: requestId,
       ip,
     });
-    return { status: 201, body: authResponse(signedIn) };
+    if (result.kind === 'accepted') {
+      return accepted(
+        'Check the mail sent to this address: its link proves the address and lets the account log in.',
+      );
+    }
+    return { status: 201, body: authResponse(result) };
   };
 
   const loginHandler: AuthHandler<'login'> = async ({ body, requestId, ip }) => ({

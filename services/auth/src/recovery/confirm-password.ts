@@ -1,0 +1,32 @@
+import { authErrors } from '../auth-errors.js';
+import type { Account } from '../accounts/account-repository.js';
+import type { AuthDeps, RequestContext } from '../deps.js';
+import type { RecoveryFlow } from '../metrics/metrics.js';
+
+/**
+ * Re-authentication before a change of credentials: the current password, checked like a login's
+ * (the same locks, challenge and counters, so it cannot be guessed here instead), 403 when wrong.
+ */
+export async function confirmPassword(
+  deps: AuthDeps,
+  account: Account,
+  input: { password: string; altcha?: string | undefined; flow: RecoveryFlow },
+  request: RequestContext,
+): Promise<void> {
+  const attempt = await deps.throttle.admitLogin({
+    login: account.login,
+    ip: request.ip,
+    requestId: request.requestId,
+    altcha: input.altcha,
+  });
+  const stored = await deps.store.repos.accounts.findByLogin(account.login);
+  const verdict = stored
+    ? await deps.passwords.verify(stored.hashedPassword, input.password)
+    : { ok: false };
+  if (!verdict.ok) {
+    deps.metrics.recovery(input.flow, 'wrong_password');
+    await attempt.failed('wrong_password', account.id);
+    throw authErrors.wrongPassword();
+  }
+  await attempt.proven();
+}
