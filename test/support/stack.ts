@@ -86,6 +86,11 @@ export const TEST_ENV = {
   REGISTER_RATE_PER_IP: '1000000',
   REFRESH_RATE_PER_IP: '1000000',
   CHALLENGE_AFTER_FAILURES: '0',
+  FORGOT_PASSWORD_RATE_PER_IP: '1000000',
+  MAIL_TOKEN_RATE_PER_IP: '1000000',
+  MAIL_RATE_PER_ADDRESS: '1000000',
+  /** Links in mails point here; the tests check no request can change it. */
+  APP_BASE_URL: 'https://app.example.test',
 } as const;
 
 /**

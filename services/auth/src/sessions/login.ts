@@ -1,7 +1,9 @@
-import { errors } from '@platform/common';
+import { AppError, errors } from '@platform/common';
+import type { Account } from '../accounts/account-repository.js';
+import { mailVerification } from '../recovery/email-verification.js';
 import { authErrors } from '../auth-errors.js';
 import type { SignedIn } from '../accounts/registration.js';
-import type { AuthDeps } from '../deps.js';
+import type { AuthDeps, RequestContext } from '../deps.js';
 import { mustVerifyEmail, startSession } from './sessions.js';
 
 export interface LoginInput {
@@ -20,6 +22,25 @@ export interface LoginInput {
  * for an unknown login) and one audit row. On Postgres a successful login is five statements: the
  * throttle's look and count, the lookup, the throttle's release, and the session with its audit row.
  */
+/**
+ * The owner of an unproven account has just proven its password: the way in is a fresh link, mailed
+ * to its address (within the per-address limit; past it nothing more is sent, and the answer is the
+ * same).
+ */
+async function mailNewVerificationLink(
+  deps: AuthDeps,
+  account: Account,
+  request: RequestContext,
+): Promise<void> {
+  try {
+    await deps.throttle.limitMailsTo(account.email);
+  } catch (err) {
+    if (err instanceof AppError && err.status === 429) return;
+    throw err;
+  }
+  await mailVerification(deps, account, request);
+}
+
 export async function login(deps: AuthDeps, input: LoginInput): Promise<SignedIn> {
   const { requestId, ip } = input;
   const attempt = await deps.throttle.admitLogin({
@@ -54,6 +75,7 @@ export async function login(deps: AuthDeps, input: LoginInput): Promise<SignedIn
     deps.metrics.login('email_not_verified');
     const refusal = { action: 'login', outcome: 'failure', reason: 'email_not_verified' } as const;
     await deps.audit.record({ ...refusal, login: input.login, userId, ip, requestId });
+    await mailNewVerificationLink(deps, credentials, { ip: ip ?? '', requestId: requestId ?? '' });
     throw authErrors.emailNotVerified();
   }
   if (verdict.needsRehash) {

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ContractChecker } from '../../../test/support/contract.js';
+import { newRegistration } from '../../../test/support/factories.js';
+import {
+  mailsQueuedFor,
+  openMailbox,
+  tokenOf,
+  type Mailbox,
+} from '../../../test/support/mailbox.js';
+import { startStack, type Stack } from '../../../test/support/stack.js';
+
+const contract = new ContractChecker('auth.yaml');
+let stack: Stack;
+let mailbox: Mailbox;
+
+beforeAll(async () => {
+  mailbox = await openMailbox();
+  stack = await startStack({ ...mailbox.env, EMAIL_VERIFICATION: 'required' });
+});
+afterAll(async () => {
+  await stack?.stop();
+  await mailbox?.close();
+});
+
+const register = async (body: Record<string, string>) => {
+  const res = await stack.authApi.post('/register', body);
+  contract.check('register', res);
+  return res;
+};
+
+const login = async (account: { login: string; password: string }) => {
+  const res = await stack.authApi.post('/login', {
+    login: account.login,
+    password: account.password,
+  });
+  contract.check('login', res);
+  return res;
+};
+
+describe('EMAIL_VERIFICATION=required', () => {
+  it('When an account registers, then it gets 202 without tokens and can log in only once the mailed link is used', async () => {
+    const account = newRegistration();
+    const res = await register(account);
+    expect(res.status).toBe(202);
+    expect(res.body.token_pair).toBeUndefined();
+    const link = tokenOf(await mailbox.next(account.email));
+
+    const early = await login(account);
+    expect(early.status).toBe(403);
+    expect(early.body.type).toBe('urn:problem:email-not-verified');
+    tokenOf(await mailbox.next(account.email)); // a new link, mailed with the refusal
+
+    expect((await stack.authApi.post('/email/verify', { token: link })).status).toBe(400);
+    const fresh = tokenOf(mailbox.receivedBy(account.email).at(-1)!);
+    expect((await stack.authApi.post('/email/verify', { token: fresh })).status).toBe(204);
+    const later = await login(account);
+    expect(later.status).toBe(200);
+    expect(later.body.user.email_verified).toBe(true);
+  });
+
+  it('When an email is registered again, then the answer is the same as for a new one and the owner is told instead', async () => {
+    const owner = newRegistration();
+    const first = await register(owner);
+    await mailbox.next(owner.email);
+    const again = await register(newRegistration({ email: owner.email.toUpperCase() }));
+    expect(again.status).toBe(202);
+    expect(again.body).toEqual(first.body);
+    const told = await mailbox.next(owner.email);
+    expect(told.text).not.toMatch(/token=/);
+    expect(await mailsQueuedFor(stack, owner.email)).toBe(2);
+    const { rows } = await stack.authDb.query<{ n: number }>(
+      'SELECT count(*) AS n FROM auth_info WHERE lower(email) = lower(?)',
+      [owner.email],
+    );
+    expect(Number(rows[0]!.n)).toBe(1);
+  });
+
+  it('When a login is registered again, then it still gets 409', async () => {
+    const owner = newRegistration();
+    await register(owner);
+    const res = await register(newRegistration({ login: owner.login }));
+    expect(res.status).toBe(409);
+    expect(res.body.errors).toEqual([{ field: 'login', message: 'is already taken' }]);
+  });
+
+  it('When the unproven owner resets the password, then the link proves the address and the account can log in', async () => {
+    const account = newRegistration();
+    await register(account);
+    await mailbox.next(account.email);
+    await stack.authApi.post('/password/forgot', { email: account.email });
+    const token = tokenOf(await mailbox.next(account.email));
+    const reset = await stack.authApi.post('/password/reset', {
+      token,
+      new_password: 'ProvenByReset123!',
+    });
+    expect(reset.status).toBe(204);
+    expect((await login({ login: account.login, password: 'ProvenByReset123!' })).status).toBe(200);
+  });
+});
