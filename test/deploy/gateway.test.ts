@@ -13,7 +13,15 @@ import path from 'node:path';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CHART, helm, named, PRODUCTION_VALUES, REPO, renderChart } from './helm.js';
+import {
+  CHART,
+  helm,
+  named,
+  PRODUCTION_VALUES,
+  REPO,
+  renderChart,
+  REQUIRED_VALUES,
+} from './helm.js';
 import { rolesGranting } from '../../services/common/src/auth/permissions.js';
 import { SERVICE_DEFAULTS } from './service-env.js';
 
@@ -294,12 +302,12 @@ describe('The gateway configuration of each deployment', () => {
   });
 
   it.each([
-    ['default', [], ['http://localhost:3000'], undefined],
-    ['production', [PRODUCTION_VALUES], ['https://app.example.com'], ['10.0.0.0/8']],
+    ['default', [], REQUIRED_VALUES, ['http://localhost:3000'], undefined],
+    ['production', [PRODUCTION_VALUES], [], ['https://app.example.com'], ['10.0.0.0/8']],
   ] as const)(
     'When the chart renders with the %s values, then the ConfigMap is the gateway file with in-cluster hosts',
-    (_name, values, origins, proxies) => {
-      const docs = renderChart({ values: [...values] });
+    (_name, values, set, origins, proxies) => {
+      const docs = renderChart({ values: [...values], set: [...set] });
       const rendered = JSON.parse(
         named(docs, 'ConfigMap', 'rel-auth-user-platform-gateway').data['krakend.json'],
       ) as Json;
