@@ -559,6 +559,15 @@ describe('Chart options', () => {
     expect(expr('CleanupJobFailing')).toContain(
       `kube_job_status_failed{namespace="platform", job_name=~"${FULLNAME}-cleanup-.*"}`,
     );
+    // The mail queue, whether the courier or the auth service itself delivers it.
+    expect(expr('MailsStuck')).toBe(
+      `max(auth_mail_queue_oldest_age_seconds{namespace="platform", job=~"${FULLNAME}-(auth|courier)"}) > 600`,
+    );
+    expect(expr('MailsFailing')).toMatch(
+      /^sum\(increase\(auth_mails_total\{[^}]*outcome="failed"\}\[15m\]\)\) > 0$/,
+    );
+    expect(rules.find((r: { alert: string }) => r.alert === 'MailsStuck').for).toBe('10m');
+    expect(expr('PlatformTargetDown')).toContain('(auth|user|courier|gateway-metrics)');
     // The scrape jobs the rules filter on are the Services the ServiceMonitors select.
     expect(expr('AuthOutboxBacklog')).toContain(`job="${FULLNAME}-auth"`);
     named(RENDERS.production!, 'ServiceMonitor', `${FULLNAME}-courier`);
