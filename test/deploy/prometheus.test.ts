@@ -23,18 +23,62 @@ const check = (args: string[]) => {
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 };
 
+const FULLNAME = 'rel-auth-user-platform';
+
 describe.skipIf(!promtool)('Prometheus files checked by promtool', () => {
+  const rule = named(renderChart({ values: [PRODUCTION_VALUES] }), 'PrometheusRule', FULLNAME);
+  const rulesFile = path.join(tmp, 'rules.yaml');
+  writeFileSync(rulesFile, stringify(rule.spec));
+  const alert = (name: string) =>
+    (rule.spec.groups[0].rules as Record<string, any>[]).find((r) => r.alert === name)!;
+
   it("When the chart's PrometheusRule is extracted, then promtool accepts its rules", () => {
-    const rule = named(
-      renderChart({ values: [PRODUCTION_VALUES] }),
-      'PrometheusRule',
-      'rel-auth-user-platform',
-    );
-    const file = path.join(tmp, 'rules.yaml');
-    writeFileSync(file, stringify(rule.spec));
-    const { status, output } = check(['rules', file]);
-    expect(output).toContain('SUCCESS: 5 rules found');
+    const { status, output } = check(['rules', rulesFile]);
+    expect(output).toContain('SUCCESS: 7 rules found');
     expect(status).toBe(0);
+  });
+
+  it('When a mail waits too long or is given up, then MailsStuck and MailsFailing fire, and clear once it is over', () => {
+    const fired = (name: string, labels: Record<string, string> = {}) => [
+      {
+        exp_labels: { severity: 'warning', ...labels },
+        exp_annotations: alert(name).annotations,
+      },
+    ];
+    const series = (metric: string, labels: string, values: string) => ({
+      series: `${metric}{namespace="platform", job="${FULLNAME}-courier"${labels}}`,
+      values,
+    });
+    const tests = {
+      rule_files: [rulesFile],
+      evaluation_interval: '1m',
+      tests: [
+        {
+          interval: '1m',
+          input_series: [
+            // The oldest mail ages a minute a minute for 30 minutes, then the queue drains.
+            series('auth_mail_queue_oldest_age_seconds', '', '0+60x30 0x30'),
+            // One mail given up in minute 5, none after.
+            series('auth_mails_total', ', outcome="failed"', '0x4 1x55'),
+            series('auth_mails_total', ', outcome="sent"', '0+3x60'),
+          ],
+          alert_rule_test: [
+            // Above 600 s from minute 11: pending for 10 minutes first.
+            { eval_time: '15m', alertname: 'MailsStuck', exp_alerts: [] },
+            { eval_time: '25m', alertname: 'MailsStuck', exp_alerts: fired('MailsStuck') },
+            { eval_time: '45m', alertname: 'MailsStuck', exp_alerts: [] },
+            { eval_time: '3m', alertname: 'MailsFailing', exp_alerts: [] },
+            { eval_time: '10m', alertname: 'MailsFailing', exp_alerts: fired('MailsFailing') },
+            { eval_time: '30m', alertname: 'MailsFailing', exp_alerts: [] },
+          ],
+        },
+      ],
+    };
+    const file = path.join(tmp, 'mail-alerts.test.yaml');
+    writeFileSync(file, stringify(tests));
+    const run = spawnSync('promtool', ['test', 'rules', file], { encoding: 'utf8' });
+    expect(`${run.stdout}${run.stderr}`).toContain('SUCCESS');
+    expect(run.status).toBe(0);
   });
 
   it("When compose's Prometheus configuration is checked, then promtool accepts it", () => {

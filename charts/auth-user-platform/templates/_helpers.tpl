@@ -38,6 +38,10 @@ auth-user-platform/database-client: "true"
 {{- define "aup.brokerClientLabel" -}}
 auth-user-platform/broker-client: "true"
 {{- end -}}
+{{/* Label of the pods that send mail (the in-cluster Mailpit admits them). */}}
+{{- define "aup.mailClientLabel" -}}
+auth-user-platform/mail-client: "true"
+{{- end -}}
 
 {{/* Image of a service; call with (dict "root" $ "image" .Values.auth.image) */}}
 {{- define "aup.image" -}}
@@ -161,9 +165,137 @@ a margin before the kubelet's SIGKILL.
   value: {{ $v.auth.admin.displayName | quote }}
 {{ include "aup.secretEnv" (dict "root" . "name" "ADMIN_PASSWORD" "key" $v.secretKeys.adminPassword) }}
 {{- end }}
+{{- /* A separate courier delivers the mails; without it the service does. */}}
+- name: COURIER_IN_PROCESS
+  value: {{ ternary "false" "true" $v.courier.enabled | quote }}
+{{- with include "aup.mailEnv" . | trim }}{{ . | nindent 0 }}{{ end }}
+{{- include "aup.recoveryEnv" . | trim | nindent 0 }}
 {{- range $name, $value := $v.auth.env }}
 - name: {{ $name }}
   value: {{ $value | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* Account recovery settings of the auth service; empty values leave the service's defaults. */}}
+{{- define "aup.recoveryEnv" -}}
+{{- $r := .Values.auth.recovery -}}
+- name: APP_BASE_URL
+  value: {{ required "auth.recovery.appBaseUrl is required: the public origin of the application, which the links in mails point at (APP_BASE_URL), e.g. https://app.example.com" $r.appBaseUrl | quote }}
+- name: EMAIL_VERIFICATION
+  value: {{ $r.emailVerification | quote }}
+{{- range $name, $value := dict
+  "RESET_PASSWORD_PATH" $r.resetPasswordPath
+  "VERIFY_EMAIL_PATH" $r.verifyEmailPath
+  "RESET_TOKEN_TTL_MINUTES" $r.resetTokenTtlMinutes
+  "VERIFY_TOKEN_TTL_HOURS" $r.verifyTokenTtlHours
+  "FORGOT_PASSWORD_RATE_PER_IP" $r.forgotPasswordRatePerIp
+  "MAIL_TOKEN_RATE_PER_IP" $r.mailTokenRatePerIp
+  "MAIL_RATE_PER_ADDRESS" $r.mailRatePerAddress }}
+{{- if ne (toString $value) "" }}
+- name: {{ $name }}
+  value: {{ $value | quote }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* "true" when the mails go to the in-cluster Mailpit (mail.smtp names no server of its own). */}}
+{{- define "aup.mailpitDelivers" -}}
+{{- if and .Values.mailpit.enabled (not .Values.mail.smtp.existingSecret) (not .Values.mail.smtp.url) -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{/* Where the CA file of the SMTP server is mounted (mail.smtp.caSecret). */}}
+{{- define "aup.smtpCaDir" -}}/etc/smtp-ca{{- end -}}
+
+{{/*
+Mail settings of whoever delivers (the courier, or the auth service itself). SMTP_URL comes from
+mail.smtp.existingSecret, else from the chart's Secret (mail.smtp.url), else from the in-cluster
+Mailpit, else from secrets.existingSecret (key secretKeys.smtpUrl).
+*/}}
+{{- define "aup.mailEnv" -}}
+{{- $v := .Values -}}
+{{- $mail := $v.mail -}}
+{{- $smtp := $mail.smtp -}}
+{{- $production := eq $v.config.nodeEnv "production" -}}
+{{- if $smtp.existingSecret }}
+- name: SMTP_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ $smtp.existingSecret }}
+      key: {{ $smtp.existingSecretKey }}
+{{- else if $smtp.url }}
+{{- if $v.secrets.existingSecret }}
+{{- fail "mail.smtp.url is kept in the chart's Secret, which is not rendered with secrets.existingSecret: put SMTP_URL into that Secret, or name a Secret of its own in mail.smtp.existingSecret" }}
+{{- end }}
+{{ include "aup.secretEnv" (dict "root" . "name" "SMTP_URL" "key" $v.secretKeys.smtpUrl) }}
+{{- else if include "aup.mailpitDelivers" . }}
+- name: SMTP_URL
+  value: {{ printf "smtp://%s-mailpit:1025" (include "aup.fullname" .) | quote }}
+{{- else if $v.secrets.existingSecret }}
+{{ include "aup.secretEnv" (dict "root" . "name" "SMTP_URL" "key" $v.secretKeys.smtpUrl "optional" (not $production)) }}
+{{- else if $production }}
+{{- fail "mail.smtp.url is required when config.nodeEnv is production (or mail.smtp.existingSecret; or, for development, mailpit.enabled)" }}
+{{- end }}
+{{- with $smtp.caSecret }}
+- name: SMTP_CA_FILE
+  value: {{ printf "%s/%s" (include "aup.smtpCaDir" $) $smtp.caSecretKey | quote }}
+{{- end }}
+{{- if $production }}
+- name: MAIL_FROM
+  value: {{ required "mail.from is required when config.nodeEnv is production: the From of every mail, e.g. Example <no-reply@example.com>" $mail.from | quote }}
+{{- else if $mail.from }}
+- name: MAIL_FROM
+  value: {{ $mail.from | quote }}
+{{- end }}
+{{- with $mail.maxAttempts }}
+- name: MAIL_MAX_ATTEMPTS
+  value: {{ . | quote }}
+{{- end }}
+{{- with $mail.pollMs }}
+- name: COURIER_POLL_MS
+  value: {{ . | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* The courier's environment: the database and the mail settings (no signing keys, no broker). */}}
+{{- define "aup.courierEnv" -}}
+{{- $v := .Values -}}
+- name: NODE_ENV
+  value: {{ $v.config.nodeEnv | quote }}
+- name: LOG_LEVEL
+  value: {{ $v.config.logLevel | quote }}
+- name: DATA_DIR
+  value: /app/data
+- name: COURIER_PORT
+  value: {{ $v.courier.port | quote }}
+- name: DATABASE_POOL_SIZE
+  value: {{ $v.config.databasePoolSize | quote }}
+- name: DATABASE_TIMEOUT_MS
+  value: {{ $v.config.databaseTimeoutMs | quote }}
+- name: SHUTDOWN_GRACE_MS
+  value: {{ $v.config.shutdownGraceMs | quote }}
+{{ include "aup.secretEnv" (dict "root" . "name" "DATABASE_URL" "key" $v.secretKeys.authDatabaseUrl) }}
+{{- with include "aup.mailEnv" . | trim }}{{ . | nindent 0 }}{{ end }}
+{{- end -}}
+
+{{/* The CA of the SMTP server (mail.smtp.caSecret), for the pods that deliver mail. */}}
+{{- define "aup.smtpCaVolumeMount" -}}
+{{- if .Values.mail.smtp.caSecret }}
+- name: smtp-ca
+  mountPath: {{ include "aup.smtpCaDir" . }}
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{- define "aup.smtpCaVolume" -}}
+{{- with .Values.mail.smtp.caSecret }}
+- name: smtp-ca
+  secret:
+    secretName: {{ . }}
+    items:
+      - key: {{ $.Values.mail.smtp.caSecretKey }}
+        path: {{ $.Values.mail.smtp.caSecretKey }}
 {{- end }}
 {{- end -}}
 

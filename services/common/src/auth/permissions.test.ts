@@ -4,6 +4,7 @@ import { isAllowed, permissionsOf, rolesGranting } from './permissions.js';
 describe('role to permission mapping', () => {
   it('When roles are combined, then their permissions are united and unknown roles grant nothing', () => {
     expect(permissionsOf(['user', 'support'])).toEqual([
+      'accounts:recover',
       'profile:read',
       'profile:write',
       'roles:read',
@@ -26,5 +27,7 @@ describe('role to permission mapping', () => {
     expect(rolesGranting('roles:manage')).toEqual(['admin']);
     expect(rolesGranting('sessions:revoke-any')).toEqual(['support', 'admin']);
     expect(rolesGranting('profile:read')).toEqual(['user', 'admin']);
+    expect(rolesGranting('accounts:recover')).toEqual(['support', 'admin']);
+    expect(rolesGranting('accounts:verify-email')).toEqual(['admin']);
   });
 });

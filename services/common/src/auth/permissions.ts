@@ -5,8 +5,8 @@
 export const ROLE_PERMISSIONS = {
   /** Every account: its own profile and sessions. */
   user: ['profile:read', 'profile:write', 'sessions:revoke-own'],
-  /** Support staff: can see an account's roles and end its sessions, nothing more. */
-  support: ['roles:read', 'sessions:revoke-any'],
+  /** Support staff: can see an account's roles, end its sessions and mail it a reset link, nothing more. */
+  support: ['roles:read', 'sessions:revoke-any', 'accounts:recover'],
   /** Administers accounts. */
   admin: [
     'profile:read',
@@ -16,6 +16,8 @@ export const ROLE_PERMISSIONS = {
     'roles:manage',
     'sessions:revoke-any',
     'accounts:deactivate',
+    'accounts:recover',
+    'accounts:verify-email',
   ],
 } as const satisfies Record<string, readonly string[]>;
 
