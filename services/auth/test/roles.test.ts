@@ -80,6 +80,7 @@ describe('role administration', () => {
       user_id: user.id,
       roles: ['support', 'user'],
       permissions: [
+        'accounts:recover',
         'profile:read',
         'profile:write',
         'roles:read',
