@@ -91,7 +91,7 @@ describe('the courier process killed mid-batch', () => {
     const port = await freePort();
     const first = await startCourier(port);
     // Not a multiple of the batch size (10), so the kill leaves mails of its batch unsent.
-    await smtp.waitFor((messages) => messages.length >= 55, 60_000);
+    await smtp.waitUntil((messages) => messages.length >= 55, 60_000);
     expect((await stopChild(first.child, { signal: 'SIGKILL' })).signal).toBe('SIGKILL');
     const deliveredBeforeKill = smtp.messages().length;
     const heldAtKill = await dataSource.manager.count(MailQueueEntity, {

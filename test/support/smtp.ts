@@ -7,7 +7,7 @@ import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { freePort } from './processes.js';
 
 /** A message the server accepted, as mailparser read it, with how it arrived. */
-export interface Mail {
+export interface ReceivedMail {
   /** Envelope recipients (RCPT TO). */
   to: string[];
   /** Envelope sender (MAIL FROM). */
@@ -45,9 +45,17 @@ export interface SmtpTestServer {
   /** The PEM file of the server's self-signed certificate: give it as SMTP_CA_FILE. */
   readonly caFile: string;
   /** Every message accepted so far, in order. */
-  messages(): Mail[];
-  /** Resolves with the messages once `predicate` holds for them; fails after `timeoutMs`. */
-  waitFor(predicate: (messages: Mail[]) => boolean, timeoutMs?: number): Promise<Mail[]>;
+  messages(): ReceivedMail[];
+  /**
+   * Resolves with the first message (already received or still to come) that `match` accepts;
+   * fails after `timeoutMs` (default 10 s).
+   */
+  waitFor(match: (mail: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
+  /** Resolves with all messages once `predicate` holds for them (all of a batch arrived, say). */
+  waitUntil(
+    predicate: (messages: ReceivedMail[]) => boolean,
+    timeoutMs?: number,
+  ): Promise<ReceivedMail[]>;
   /** Refuses (code) or accepts again (undefined) a recipient from now on. */
   refuse(address: string, code: number | undefined): void;
   /** Stops listening and drops every connection (421 first): an outage. */
@@ -88,7 +96,7 @@ export async function startSmtpServer(opts: SmtpServerOptions = {}): Promise<Smt
   const caFile = path.join(dir, 'smtp-ca.pem');
   await writeFile(caFile, pems.cert);
   const port = await freePort();
-  const received: Mail[] = [];
+  const received: ReceivedMail[] = [];
   const waiters = new Set<() => void>();
   let server: SMTPServer | undefined;
 
@@ -144,30 +152,34 @@ export async function startSmtpServer(opts: SmtpServerOptions = {}): Promise<Smt
   };
   await start();
 
+  const waitUntil = (predicate: (messages: ReceivedMail[]) => boolean, timeoutMs = 10_000) =>
+    new Promise<ReceivedMail[]>((resolve, reject) => {
+      const check = () => {
+        if (!predicate([...received])) return;
+        cleanup();
+        resolve([...received]);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`timed out after ${timeoutMs} ms with ${received.length} messages`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        waiters.delete(check);
+      };
+      waiters.add(check);
+      check();
+    });
+
   const scheme = implicit ? 'smtps' : 'smtp';
   return {
     url: `${scheme}://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}`,
     port,
     caFile,
     messages: () => [...received],
-    waitFor: (predicate, timeoutMs = 10_000) =>
-      new Promise<Mail[]>((resolve, reject) => {
-        const check = () => {
-          if (!predicate([...received])) return;
-          cleanup();
-          resolve([...received]);
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`timed out after ${timeoutMs} ms with ${received.length} messages`));
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-        check();
-      }),
+    waitUntil,
+    waitFor: async (match, timeoutMs) =>
+      (await waitUntil((messages) => messages.some(match), timeoutMs)).find(match)!,
     refuse: (address, code) => {
       if (code === undefined) refused.delete(address.toLowerCase());
       else refused.set(address.toLowerCase(), code);
@@ -184,7 +196,7 @@ export async function startSmtpServer(opts: SmtpServerOptions = {}): Promise<Smt
 function toMail(
   parsed: Awaited<ReturnType<typeof simpleParser>>,
   session: SMTPServerSession,
-): Mail {
+): ReceivedMail {
   const { mailFrom, rcptTo } = session.envelope;
   return {
     to: rcptTo.map((r) => r.address),

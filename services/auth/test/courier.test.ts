@@ -18,7 +18,11 @@ import { registerMailMetrics } from '../src/mail/mail-metrics.js';
 import { renderMail } from '../src/mail/render.js';
 import { createDatabase } from '../../../test/support/infra.js';
 import { metricValue, promtoolProblems, requireBinary } from '../../../test/support/metrics.js';
-import { startSmtpServer, type Mail, type SmtpTestServer } from '../../../test/support/smtp.js';
+import {
+  startSmtpServer,
+  type ReceivedMail,
+  type SmtpTestServer,
+} from '../../../test/support/smtp.js';
 import { STACK_MODE } from '../../../test/support/stack.js';
 
 // The courier against a real SMTP server (STARTTLS and AUTH, so nodemailer's TLS and login path
@@ -94,8 +98,8 @@ const rows = (mails: Queued[]) =>
   });
 const receivedFor = (mails: Queued[], from = smtp) =>
   from.messages().filter((m) => mails.some((q) => m.to.includes(q.to)));
-/** A waitFor predicate: every one of `mails` has arrived. */
-const allReceived = (mails: Queued[]) => (messages: Mail[]) =>
+/** A waitUntil predicate: every one of `mails` has arrived. */
+const allReceived = (mails: Queued[]) => (messages: ReceivedMail[]) =>
   mails.every((q) => messages.some((m) => m.to.includes(q.to)));
 
 interface CourierSetup extends Partial<CourierOptions> {
@@ -243,7 +247,7 @@ describe(`the courier (${STACK_MODE === 'infra' ? 'Postgres' : 'SQLite'})`, () =
     const [first] = await queue('before-outage', 1);
     const sender = courier();
     sender.start();
-    await smtp.waitFor(allReceived([first!]));
+    expect((await smtp.waitFor((m) => m.to.includes(first!.to))).secure).toBe(true);
 
     await smtp.stop();
     const mails = await queue('outage', 10);
@@ -258,7 +262,7 @@ describe(`the courier (${STACK_MODE === 'infra' ? 'Postgres' : 'SQLite'})`, () =
     expect(logLines.some((l) => /mail server unavailable/.test(l))).toBe(true);
 
     await smtp.start();
-    await smtp.waitFor(allReceived(mails), 40_000);
+    await smtp.waitUntil(allReceived(mails), 40_000);
     await sender.flush();
     await new Promise((resolve) => setTimeout(resolve, 300));
     await sender.stop();
@@ -309,7 +313,7 @@ describe(`the courier (${STACK_MODE === 'infra' ? 'Postgres' : 'SQLite'})`, () =
       const mails = await queue('stopping', 5);
       const sender = courier({ server: slow });
       sender.start();
-      await slow.waitFor(allReceived(mails.slice(0, 1)));
+      await slow.waitUntil(allReceived(mails.slice(0, 1)));
       await sender.stop();
       const stored = await rows(mails);
       const sent = stored.filter((r) => r.sent_at !== null);
@@ -407,7 +411,7 @@ describe(`the courier (${STACK_MODE === 'infra' ? 'Postgres' : 'SQLite'})`, () =
           }),
         );
         for (const c of pair) c.start();
-        await paced.waitFor(allReceived(mails), 30_000);
+        await paced.waitUntil(allReceived(mails), 30_000);
         await Promise.all(pair.map((c) => c.flush()));
         await new Promise((resolve) => setTimeout(resolve, 300));
         await Promise.all(pair.map((c) => c.stop()));
