@@ -3,6 +3,7 @@ import { EnvReader, readSharedConfig, type EnvSource, type SharedConfig } from '
 import { isPrivateJwk, type PrivateJwk } from './sessions/signing-keys.js';
 import type { Argon2Params } from './accounts/passwords.js';
 import type { ThrottleSettings } from './throttle/throttle-policy.js';
+import { readMailSettings, type MailSettings } from './mail/mail-config.js';
 import { readThrottleSettings } from './throttle/throttle-config.js';
 import { readMailSettings, type MailSettings } from './mail/mail-config.js';
 import { readRecoverySettings, type RecoverySettings } from './recovery/recovery-config.js';
@@ -106,6 +107,26 @@ export function loadAuthConfig(source: EnvSource): Readonly<AuthConfig> {
 export function loadCleanupConfig(source: EnvSource): Readonly<SharedConfig> {
   const env = new EnvReader(source);
   return env.done(readSharedConfig(env, { port: 8000, database: 'auth.db' }));
+}
+
+export interface CourierConfig extends SharedConfig {
+  /** COURIER_PORT: where the courier answers /healthz, /readyz and /metrics. */
+  port: number;
+  mail: MailSettings;
+}
+
+/**
+ * The courier command reads the shared settings (the database, logging, shutdown) and the mail
+ * settings only: its Deployment needs no signing keys.
+ */
+export function loadCourierConfig(source: EnvSource): Readonly<CourierConfig> {
+  const env = new EnvReader(source);
+  const shared = readSharedConfig(env, { port: 8002, database: 'auth.db' });
+  return env.done({
+    ...shared,
+    port: env.int('COURIER_PORT', { default: 8002, min: 0, max: 65535 }),
+    mail: readMailSettings(env, shared),
+  });
 }
 
 /**
