@@ -1,13 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadAuthConfig } from '@platform/auth';
+import { loadCourierConfig } from '../../services/auth/src/config.js';
 import { loadUserConfig } from '@platform/user';
 import { embeddedEnv } from '@platform/embedded';
 import { recordingEnv, variablesRead } from '../support/env-variables.js';
 
 /** Every variable any entry point reads, the embedded runner's per-service overrides included. */
 function allVariablesRead(): Set<string> {
-  const seen = new Set([...variablesRead(loadAuthConfig), ...variablesRead(loadUserConfig)]);
+  const seen = new Set([
+    ...variablesRead(loadAuthConfig),
+    ...variablesRead(loadUserConfig),
+    ...variablesRead(loadCourierConfig),
+  ]);
   embeddedEnv(recordingEnv(seen));
   return seen;
 }

@@ -158,6 +158,7 @@ const expected: CleanupCounts = {
   outbox: 2000,
   login_throttle: 0,
   mail_tokens: 0,
+  mail_queue: 0,
 };
 
 describe(`the cleanup on Postgres with ${EXPIRED} expired and ${LIVE} live blacklist entries`, () => {

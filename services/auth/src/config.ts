@@ -5,7 +5,6 @@ import type { Argon2Params } from './accounts/passwords.js';
 import type { ThrottleSettings } from './throttle/throttle-policy.js';
 import { readMailSettings, type MailSettings } from './mail/mail-config.js';
 import { readThrottleSettings } from './throttle/throttle-config.js';
-import { readMailSettings, type MailSettings } from './mail/mail-config.js';
 import { readRecoverySettings, type RecoverySettings } from './recovery/recovery-config.js';
 import {
   MIN_LENGTH_RANGE,

@@ -19,8 +19,6 @@ export interface AuthDeps {
   eventsWritten: () => void;
   /** Called after a commit that queued mails, so an in-process courier delivers them at once. */
   mailsWritten: () => void;
-  /** Called after a forgot-password request is taken in, so it is resolved at once. */
-  resetRequested: () => void;
   /** Mailed links and address verification (EMAIL_VERIFICATION, APP_BASE_URL, lifetimes). */
   recovery: RecoverySettings;
   logger: Logger;

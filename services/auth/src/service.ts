@@ -27,8 +27,14 @@ import { loadKeyRing } from './sessions/signing-keys.js';
 import { TokenService } from './sessions/tokens.js';
 import { createThrottle } from './throttle/throttle-config.js';
 import { OutboxRelay } from './outbox/outbox-relay.js';
+import { Courier } from './mail/courier.js';
+import { createMailTransport } from './mail/create-transport.js';
+import { registerMailMetrics } from './mail/mail-metrics.js';
 import { resolveResetRequests } from './recovery/password-reset.js';
 import { authMetrics, registerAuthGauges } from './metrics/auth-metrics.js';
+
+/** How often forgot-password requests are resolved: a mail is on its way within about this long. */
+const RESET_REQUEST_POLL_MS = 250;
 
 export interface AuthService {
   url: string;
@@ -71,7 +77,7 @@ export async function buildAuthService(
   const store = new Store(dataSource);
   const relay = new OutboxRelay({ store, bus, logger, pollMs: config.outboxPollMs, metrics });
   // The workers that pick up what a commit wrote, once startAuthService has started them.
-  const wake = { mails: () => undefined as void, resetRequests: () => undefined as void };
+  const wake = { mails: () => undefined as void };
   const deps: AuthDeps = {
     store,
     tokens: new TokenService(
@@ -90,7 +96,6 @@ export async function buildAuthService(
     passwordPolicy: createPasswordPolicy(config.passwordPolicy),
     eventsWritten: () => relay.wake(),
     mailsWritten: () => wake.mails(),
-    resetRequested: () => wake.resetRequests(),
     recovery: config.recovery,
     logger,
     metrics,
@@ -133,13 +138,31 @@ export async function startAuthService(
     );
   }
   relay.start();
+  const mailMetrics = registerMailMetrics(registry, deps.store, logger);
+  const courier = config.mail.courierInProcess
+    ? new Courier({
+        store: deps.store,
+        transport: createMailTransport(config.mail, logger),
+        from: config.mail.from,
+        logger,
+        pollMs: config.mail.pollMs,
+        maxAttempts: config.mail.maxAttempts,
+        metrics: mailMetrics,
+      })
+    : undefined;
+  // Woken once the answer is on its way, not within the request that caused it: what a request
+  // sets off (resolving a forgot-password request, delivering its mail) must not add to its answer's
+  // time, or the time would tell whether an address is registered.
+  wake.mails = () => void setImmediate(() => courier?.wake());
+  courier?.start();
+  // Polled, never woken by the request: when the work of a known address happens must not be tied
+  // to its request, or the time of that request (or of the next) would tell the address is known.
   const resetRequests = new PollLoop({
     name: 'password reset requests',
     pass: () => resolveResetRequests(deps),
-    pollMs: config.outboxPollMs,
+    pollMs: RESET_REQUEST_POLL_MS,
     logger,
   });
-  wake.resetRequests = () => resetRequests.wake();
   resetRequests.start();
   // Where no CronJob runs the cleanup (the embedded default), the service does it itself.
   const cleanupTimer =
@@ -185,6 +208,7 @@ export async function startAuthService(
       await cleanupTimer?.stop();
       await resetRequests.stop();
       await relay.stop();
+      await courier?.stop();
       if (!opts.bus) await bus.close();
       await dataSource.destroy();
     },

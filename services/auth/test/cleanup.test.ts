@@ -98,6 +98,7 @@ const none: CleanupCounts = {
   outbox: 0,
   login_throttle: 0,
   mail_tokens: 0,
+  mail_queue: 0,
 };
 
 describe('cleanup', () => {

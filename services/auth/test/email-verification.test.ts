@@ -48,7 +48,10 @@ const verify = async (token: string) => {
 };
 
 const login = async (account: { login: string; password: string }) => {
-  const res = await stack.authApi.post('/login', account);
+  const res = await stack.authApi.post('/login', {
+    login: account.login,
+    password: account.password,
+  });
   contract.check('login', res);
   return res;
 };

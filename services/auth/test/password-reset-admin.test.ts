@@ -18,7 +18,11 @@ beforeAll(async () => {
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
   });
-  admin = (await stack.authApi.post('/login', ADMIN)).body.token_pair.access_token.token;
+  const loggedIn = await stack.authApi.post('/login', {
+    login: ADMIN.login,
+    password: ADMIN.password,
+  });
+  admin = loggedIn.body.token_pair.access_token.token;
 });
 afterAll(async () => {
   await stack?.stop();

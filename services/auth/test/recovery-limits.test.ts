@@ -50,7 +50,8 @@ describe('forgot-password requests', () => {
       expect((await stack.authApi.post('/register', registration)).status).toBe(201);
       known.push(registration.email);
     }
-    for (let i = 0; i < 5; i++) await forgot(`warmup_${i}_${randomBytes(3).toString('hex')}@example.com`);
+    for (let i = 0; i < 5; i++)
+      await forgot(`warmup_${i}_${randomBytes(3).toString('hex')}@example.com`);
     const times = { known: [] as number[], unknown: [] as number[] };
     for (let i = 0; i < known.length; i++) {
       const unknown = `nobody_${i}_${randomBytes(4).toString('hex')}@example.com`;

@@ -8,6 +8,9 @@ export const CLEANUP_BATCH_SIZE = 1000;
 /** How long sent events stay in the outbox (for inspection) before they are deleted. */
 export const SENT_OUTBOX_RETENTION_MS = 3_600_000;
 
+/** How long delivered and failed mails (their bodies already deleted) stay for inspection. */
+export const DELIVERED_MAIL_RETENTION_MS = 7 * 86_400_000;
+
 /**
  * Expired tokens and sessions are kept this much longer: a replica whose clock runs a little behind
  * the cleanup's must still find a revoked token on the blacklist while it would accept its expiry.
@@ -23,6 +26,8 @@ export interface CleanupCounts {
   login_throttle: number;
   /** Tokens of mailed links past their expiry (used or not: none can be spent any more). */
   mail_tokens: number;
+  /** Mails delivered or given up longer ago than DELIVERED_MAIL_RETENTION_MS. */
+  mail_queue: number;
 }
 
 export interface CleanupOptions {
@@ -37,7 +42,7 @@ export interface CleanupOptions {
  * Deletes what no request can need any more: blacklist entries of expired tokens (an expired token is
  * refused for its expiry alone), sessions whose current refresh token has expired, revoked or not, and
  * events sent longer ago than the outbox retention, brute-force counters past their window and the
- * tokens of mailed links past their expiry. Work
+ * tokens of mailed links past their expiry, and mails delivered or given up a week ago. Work
  * is done in batches of one short statement each, so it runs beside traffic; runs that overlap (the
  * CronJob and a replica's timer) share the rows and count each deleted row once.
  */
@@ -45,7 +50,8 @@ export async function cleanup(store: Store, opts: CleanupOptions = {}): Promise<
   const now = opts.now ?? new Date();
   const batchSize = opts.batchSize ?? CLEANUP_BATCH_SIZE;
   const expiredBefore = new Date(now.getTime() - EXPIRY_GRACE_MS);
-  const { sessions, outbox, throttle, mailTokens } = store.repos;
+  const { sessions, outbox, throttle, mailTokens, mail } = store.repos;
+  const mailsBefore = new Date(now.getTime() - DELIVERED_MAIL_RETENTION_MS);
   return {
     token_blacklist: await inBatches(
       (limit) => sessions.deleteExpiredBlacklist(expiredBefore, limit),
@@ -70,6 +76,11 @@ export async function cleanup(store: Store, opts: CleanupOptions = {}): Promise<
     ),
     mail_tokens: await inBatches(
       (limit) => mailTokens.deleteExpired(expiredBefore, limit),
+      batchSize,
+      opts.signal,
+    ),
+    mail_queue: await inBatches(
+      (limit) => mail.pruneDelivered(mailsBefore, limit),
       batchSize,
       opts.signal,
     ),

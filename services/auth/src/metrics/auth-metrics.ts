@@ -34,6 +34,7 @@ const CLEANUP_TABLES: (keyof CleanupCounts)[] = [
   'outbox',
   'login_throttle',
   'mail_tokens',
+  'mail_queue',
 ];
 
 /**

@@ -13,7 +13,7 @@ const RESOLVE_BATCH = 20;
 /**
  * POST /password/forgot: the same answer, headers and work whatever the address. The request is
  * only counted and written down here; resolving it (looking the address up, mailing a link to an
- * active account) happens after the answer, in resolveResetRequests.
+ * active account) happens later, on the resolver's own schedule (resolveResetRequests).
  */
 export async function requestPasswordReset(
   deps: AuthDeps,
@@ -24,7 +24,6 @@ export async function requestPasswordReset(
   await deps.throttle.limitMailsTo(email);
   await deps.store.repos.resetRequests.add({ email, ...request });
   deps.metrics.recovery('password_reset', 'requested');
-  deps.resetRequested();
 }
 
 /**
