@@ -1,35 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ContractChecker } from '../../../test/support/contract.js';
+import { useMailStack } from '../../../test/support/mail-stack.js';
 import { newRegistration } from '../../../test/support/factories.js';
-import {
-  mailsQueuedFor,
-  openMailbox,
-  tokenOf,
-  type Mailbox,
-} from '../../../test/support/mailbox.js';
-import { startStack, type Stack } from '../../../test/support/stack.js';
+import { mailsQueuedFor, tokenOf } from '../../../test/support/mailbox.js';
 
 const contract = new ContractChecker('auth.yaml');
-let stack: Stack;
-let mailbox: Mailbox;
-
-beforeAll(async () => {
-  mailbox = await openMailbox();
-  stack = await startStack({ ...mailbox.env, EMAIL_VERIFICATION: 'required' });
-});
-afterAll(async () => {
-  await stack?.stop();
-  await mailbox?.close();
-});
+const ctx = useMailStack({ EMAIL_VERIFICATION: 'required' });
 
 const register = async (body: Record<string, string>) => {
-  const res = await stack.authApi.post('/register', body);
+  const res = await ctx.stack.authApi.post('/register', body);
   contract.check('register', res);
   return res;
 };
 
 const login = async (account: { login: string; password: string }) => {
-  const res = await stack.authApi.post('/login', {
+  const res = await ctx.stack.authApi.post('/login', {
     login: account.login,
     password: account.password,
   });
@@ -43,16 +28,16 @@ describe('EMAIL_VERIFICATION=required', () => {
     const res = await register(account);
     expect(res.status).toBe(202);
     expect(res.body.token_pair).toBeUndefined();
-    const link = tokenOf(await mailbox.next(account.email));
+    const link = tokenOf(await ctx.mailbox.next(account.email));
 
     const early = await login(account);
     expect(early.status).toBe(403);
     expect(early.body.type).toBe('urn:problem:email-not-verified');
-    tokenOf(await mailbox.next(account.email)); // a new link, mailed with the refusal
+    tokenOf(await ctx.mailbox.next(account.email)); // a new link, mailed with the refusal
 
-    expect((await stack.authApi.post('/email/verify', { token: link })).status).toBe(400);
-    const fresh = tokenOf(mailbox.receivedBy(account.email).at(-1)!);
-    expect((await stack.authApi.post('/email/verify', { token: fresh })).status).toBe(204);
+    expect((await ctx.stack.authApi.post('/email/verify', { token: link })).status).toBe(400);
+    const fresh = tokenOf(ctx.mailbox.receivedBy(account.email).at(-1)!);
+    expect((await ctx.stack.authApi.post('/email/verify', { token: fresh })).status).toBe(204);
     const later = await login(account);
     expect(later.status).toBe(200);
     expect(later.body.user.email_verified).toBe(true);
@@ -61,14 +46,14 @@ describe('EMAIL_VERIFICATION=required', () => {
   it('When an email is registered again, then the answer is the same as for a new one and the owner is told instead', async () => {
     const owner = newRegistration();
     const first = await register(owner);
-    await mailbox.next(owner.email);
+    await ctx.mailbox.next(owner.email);
     const again = await register(newRegistration({ email: owner.email.toUpperCase() }));
     expect(again.status).toBe(202);
     expect(again.body).toEqual(first.body);
-    const told = await mailbox.next(owner.email);
+    const told = await ctx.mailbox.next(owner.email);
     expect(told.text).not.toMatch(/token=/);
-    expect(await mailsQueuedFor(stack, owner.email)).toBe(2);
-    const { rows } = await stack.authDb.query<{ n: number }>(
+    expect(await mailsQueuedFor(ctx.stack, owner.email)).toBe(2);
+    const { rows } = await ctx.stack.authDb.query<{ n: number }>(
       'SELECT count(*) AS n FROM auth_info WHERE lower(email) = lower(?)',
       [owner.email],
     );
@@ -86,10 +71,10 @@ describe('EMAIL_VERIFICATION=required', () => {
   it('When the unproven owner resets the password, then the link proves the address and the account can log in', async () => {
     const account = newRegistration();
     await register(account);
-    await mailbox.next(account.email);
-    await stack.authApi.post('/password/forgot', { email: account.email });
-    const token = tokenOf(await mailbox.next(account.email));
-    const reset = await stack.authApi.post('/password/reset', {
+    await ctx.mailbox.next(account.email);
+    await ctx.stack.authApi.post('/password/forgot', { email: account.email });
+    const token = tokenOf(await ctx.mailbox.next(account.email));
+    const reset = await ctx.stack.authApi.post('/password/reset', {
       token,
       new_password: 'ProvenByReset123!',
     });

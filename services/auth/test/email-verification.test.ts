@@ -1,14 +1,8 @@
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ContractChecker } from '../../../test/support/contract.js';
-import { newRegistration } from '../../../test/support/factories.js';
-import {
-  mailsQueuedFor,
-  openMailbox,
-  tokenOf,
-  type Mailbox,
-} from '../../../test/support/mailbox.js';
-import { startStack, type Stack } from '../../../test/support/stack.js';
+import { signUp, useMailStack } from '../../../test/support/mail-stack.js';
+import { mailsQueuedFor, tokenOf } from '../../../test/support/mailbox.js';
 
 const ADMIN = {
   login: 'verify_admin',
@@ -16,39 +10,20 @@ const ADMIN = {
   password: 'AdminPass123!',
 };
 const contract = new ContractChecker('auth.yaml');
-let stack: Stack;
-let mailbox: Mailbox;
-
-beforeAll(async () => {
-  mailbox = await openMailbox();
-  stack = await startStack({
-    ...mailbox.env,
-    ADMIN_LOGIN: ADMIN.login,
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
-  });
+const ctx = useMailStack({
+  ADMIN_LOGIN: ADMIN.login,
+  ADMIN_EMAIL: ADMIN.email,
+  ADMIN_PASSWORD: ADMIN.password,
 });
-afterAll(async () => {
-  await stack?.stop();
-  await mailbox?.close();
-});
-
-async function signUp(headers?: Record<string, string>) {
-  const registration = newRegistration();
-  const res = await stack.authApi.post('/register', registration, { headers });
-  contract.check('register', res);
-  expect(res.status).toBe(201);
-  return { ...registration, user: res.body.user, pair: res.body.token_pair };
-}
 
 const verify = async (token: string) => {
-  const res = await stack.authApi.post('/email/verify', { token });
+  const res = await ctx.stack.authApi.post('/email/verify', { token });
   contract.check('verifyEmail', res);
   return res;
 };
 
 const login = async (account: { login: string; password: string }) => {
-  const res = await stack.authApi.post('/login', {
+  const res = await ctx.stack.authApi.post('/login', {
     login: account.login,
     password: account.password,
   });
@@ -58,10 +33,10 @@ const login = async (account: { login: string; password: string }) => {
 
 describe('verifying the address of an account', () => {
   it('When the link mailed at registration is used, then the account and its new tokens say the address is proven', async () => {
-    const account = await signUp();
+    const account = await signUp(ctx, { keepMail: true });
     expect(account.user.email_verified).toBe(false);
     expect(decodeJwt(account.pair.access_token.token).email_verified).toBe(false);
-    const mail = await mailbox.next(account.email);
+    const mail = await ctx.mailbox.next(account.email);
     expect(mail.text).toContain('https://app.example.test/verify-email?token=');
 
     expect((await verify(tokenOf(mail))).status).toBe(204);
@@ -71,8 +46,8 @@ describe('verifying the address of an account', () => {
   });
 
   it('When a verification link is used twice, then the second gets 400 invalid-mail-token', async () => {
-    const account = await signUp();
-    const token = tokenOf(await mailbox.next(account.email));
+    const account = await signUp(ctx, { keepMail: true });
+    const token = tokenOf(await ctx.mailbox.next(account.email));
     expect((await verify(token)).status).toBe(204);
     const replay = await verify(token);
     expect(replay.status).toBe(400);
@@ -80,49 +55,57 @@ describe('verifying the address of an account', () => {
   });
 
   it('When a new link is asked for, then it is mailed, the older one stops working, and a proven address gets none', async () => {
-    const account = await signUp();
-    const first = tokenOf(await mailbox.next(account.email));
+    const account = await signUp(ctx, { keepMail: true });
+    const first = tokenOf(await ctx.mailbox.next(account.email));
     const token = account.pair.access_token.token as string;
-    const resend = await stack.authApi.post('/email/verification', undefined, { token });
+    const resend = await ctx.stack.authApi.post('/email/verification', undefined, { token });
     contract.check('sendEmailVerification', resend);
     expect(resend.status).toBe(202);
-    const second = tokenOf(await mailbox.next(account.email));
+    const second = tokenOf(await ctx.mailbox.next(account.email));
     expect(second).not.toBe(first);
     expect((await verify(first)).status).toBe(400);
     expect((await verify(second)).status).toBe(204);
 
-    const proven = await stack.authApi.post('/email/verification', undefined, { token });
+    const proven = await ctx.stack.authApi.post('/email/verification', undefined, { token });
     expect(proven.status).toBe(202);
     expect(proven.body).toEqual(resend.body);
-    expect(await mailsQueuedFor(stack, account.email)).toBe(2);
+    expect(await mailsQueuedFor(ctx.stack, account.email)).toBe(2);
   });
 
   it('When the account registers with Accept-Language ru, then its mails are in Russian until it chooses English', async () => {
-    const account = await signUp({ 'accept-language': 'ru-RU,ru;q=0.9,en;q=0.5' });
+    const account = await signUp(ctx, {
+      keepMail: true,
+      headers: { 'accept-language': 'ru-RU,ru;q=0.9,en;q=0.5' },
+    });
     expect(account.user.locale).toBe('ru');
-    expect((await mailbox.next(account.email)).subject).toMatch(/[А-Яа-яЁё]/);
+    expect((await ctx.mailbox.next(account.email)).subject).toMatch(/[А-Яа-яЁё]/);
     const token = account.pair.access_token.token as string;
-    const chosen = await stack.authApi.send('PUT', '/account/locale', { locale: 'en' }, { token });
+    const chosen = await ctx.stack.authApi.send(
+      'PUT',
+      '/account/locale',
+      { locale: 'en' },
+      { token },
+    );
     contract.check('setLocale', chosen);
     expect(chosen.body.locale).toBe('en');
-    await stack.authApi.post('/email/verification', undefined, { token });
-    expect((await mailbox.next(account.email)).subject).not.toMatch(/[А-Яа-яЁё]/);
+    await ctx.stack.authApi.post('/email/verification', undefined, { token });
+    expect((await ctx.mailbox.next(account.email)).subject).not.toMatch(/[А-Яа-яЁё]/);
   });
 
   it('When an administrator marks an address proven, then it is, and a user may not do so', async () => {
-    const account = await signUp();
+    const account = await signUp(ctx, { keepMail: true });
     const admin = (await login(ADMIN)).body.token_pair.access_token.token as string;
     const path = `/users/${account.user.id}/email-verified`;
-    const refused = await stack.authApi.send('PUT', path, undefined, {
+    const refused = await ctx.stack.authApi.send('PUT', path, undefined, {
       token: account.pair.access_token.token,
     });
     expect(refused.status).toBe(403);
-    const marked = await stack.authApi.send('PUT', path, undefined, { token: admin });
+    const marked = await ctx.stack.authApi.send('PUT', path, undefined, { token: admin });
     contract.check('markEmailVerified', marked);
     expect(marked.status).toBe(200);
     expect(marked.body.email_verified).toBe(true);
-    expect((await verify(tokenOf(await mailbox.next(account.email)))).status).toBe(400);
-    const { rows } = await stack.authDb.query<{ n: number }>(
+    expect((await verify(tokenOf(await ctx.mailbox.next(account.email)))).status).toBe(400);
+    const { rows } = await ctx.stack.authDb.query<{ n: number }>(
       `SELECT count(*) AS n FROM audit_log WHERE action = 'email_verified' AND reason = 'admin'`,
     );
     expect(Number(rows[0]!.n)).toBeGreaterThan(0);

@@ -1,38 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ContractChecker } from '../../../test/support/contract.js';
-import { newRegistration } from '../../../test/support/factories.js';
-import { openMailbox, tokenOf, type Mailbox } from '../../../test/support/mailbox.js';
-import { startStack, type Stack } from '../../../test/support/stack.js';
+import { signUp, useMailStack } from '../../../test/support/mail-stack.js';
+import { tokenOf } from '../../../test/support/mailbox.js';
 
 const contract = new ContractChecker('auth.yaml');
-let stack: Stack;
-let mailbox: Mailbox;
-
-beforeAll(async () => {
-  mailbox = await openMailbox();
-  // A few wrong current passwords lock the account like wrong logins do.
-  stack = await startStack({ ...mailbox.env, LOGIN_MAX_FAILURES_PER_ACCOUNT_IP: '3' });
-});
-afterAll(async () => {
-  await stack?.stop();
-  await mailbox?.close();
-});
+const ctx = useMailStack({ LOGIN_MAX_FAILURES_PER_ACCOUNT_IP: '3' });
 
 const NEW_PASSWORD = 'ChangedPass456!';
 
-async function signUp() {
-  const registration = newRegistration();
-  const res = await stack.authApi.post('/register', registration);
-  expect(res.status).toBe(201);
-  await mailbox.next(registration.email); // the verification mail
-  return { ...registration, pair: res.body.token_pair };
-}
-
 const login = (account: { login: string }, password: string) =>
-  stack.authApi.post('/login', { login: account.login, password });
+  ctx.stack.authApi.post('/login', { login: account.login, password });
 
 const change = async (token: string, current: string, next = NEW_PASSWORD) => {
-  const res = await stack.authApi.post(
+  const res = await ctx.stack.authApi.post(
     '/password/change',
     { current_password: current, new_password: next },
     { token },
@@ -43,31 +23,31 @@ const change = async (token: string, current: string, next = NEW_PASSWORD) => {
 
 describe('POST /password/change', () => {
   it('When the current password is right, then the other sessions end, this one stays, the old password stops working and a notice is mailed', async () => {
-    const account = await signUp();
+    const account = await signUp(ctx);
     const other = (await login(account, account.password)).body.token_pair;
     const mine = account.pair.access_token.token as string;
     expect((await change(mine, account.password)).status).toBe(204);
 
     expect(
-      (await stack.authApi.post('/logout-all', undefined, { token: other.access_token.token }))
+      (await ctx.stack.authApi.post('/logout-all', undefined, { token: other.access_token.token }))
         .status,
     ).toBe(401);
-    await stack.settle();
-    expect((await stack.userApi.get('/profile', { token: other.access_token.token })).status).toBe(
-      401,
-    );
-    expect((await stack.userApi.get('/profile', { token: mine })).status).toBe(200);
+    await ctx.stack.settle();
+    expect(
+      (await ctx.stack.userApi.get('/profile', { token: other.access_token.token })).status,
+    ).toBe(401);
+    expect((await ctx.stack.userApi.get('/profile', { token: mine })).status).toBe(200);
     expect((await login(account, account.password)).status).toBe(401);
     expect((await login(account, NEW_PASSWORD)).status).toBe(200);
-    expect((await mailbox.next(account.email)).text).not.toMatch(/token=/);
+    expect((await ctx.mailbox.next(account.email)).text).not.toMatch(/token=/);
   });
 
   it('When a reset link was mailed before the change, then it stops working', async () => {
-    const account = await signUp();
-    await stack.authApi.post('/password/forgot', { email: account.email });
-    const token = tokenOf(await mailbox.next(account.email));
+    const account = await signUp(ctx);
+    await ctx.stack.authApi.post('/password/forgot', { email: account.email });
+    const token = tokenOf(await ctx.mailbox.next(account.email));
     expect((await change(account.pair.access_token.token, account.password)).status).toBe(204);
-    const res = await stack.authApi.post('/password/reset', {
+    const res = await ctx.stack.authApi.post('/password/reset', {
       token,
       new_password: 'TooLatePass789!',
     });
@@ -75,7 +55,7 @@ describe('POST /password/change', () => {
   });
 
   it('When the current password is wrong, then it gets 403, and enough of them lock the account like failed logins', async () => {
-    const account = await signUp();
+    const account = await signUp(ctx);
     const token = account.pair.access_token.token as string;
     for (let i = 0; i < 3; i++) {
       const wrong = await change(token, 'NotThePassword1!');
@@ -88,7 +68,7 @@ describe('POST /password/change', () => {
   });
 
   it('When the new password breaks the policy, then it gets 422 and the password stays', async () => {
-    const account = await signUp();
+    const account = await signUp(ctx);
     const res = await change(account.pair.access_token.token, account.password, 'weak');
     expect(res.status).toBe(422);
     expect(res.body.errors[0].field).toBe('new_password');

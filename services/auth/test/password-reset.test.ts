@@ -1,65 +1,41 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ContractChecker } from '../../../test/support/contract.js';
-import { newRegistration } from '../../../test/support/factories.js';
-import {
-  linkOf,
-  mailsQueuedFor,
-  openMailbox,
-  tokenOf,
-  type Mailbox,
-} from '../../../test/support/mailbox.js';
-import { pollUntil, startStack, type Stack } from '../../../test/support/stack.js';
+import { signUp, useMailStack } from '../../../test/support/mail-stack.js';
+import { linkOf, mailsQueuedFor, tokenOf } from '../../../test/support/mailbox.js';
+import { pollUntil } from '../../../test/support/stack.js';
 
 const contract = new ContractChecker('auth.yaml');
-let stack: Stack;
-let mailbox: Mailbox;
-
-beforeAll(async () => {
-  mailbox = await openMailbox();
-  stack = await startStack(mailbox.env);
-});
-afterAll(async () => {
-  await stack?.stop();
-  await mailbox?.close();
-});
+const ctx = useMailStack();
 
 const NEW_PASSWORD = 'BrandNewPass456!';
 
-async function signUp() {
-  const registration = newRegistration();
-  const res = await stack.authApi.post('/register', registration);
-  expect(res.status).toBe(201);
-  await mailbox.next(registration.email); // the verification mail
-  return { ...registration, pair: res.body.token_pair, userId: res.body.user.id as number };
-}
-
 const forgot = async (email: string, headers?: Record<string, string>) => {
-  const res = await stack.authApi.post('/password/forgot', { email }, { headers });
+  const res = await ctx.stack.authApi.post('/password/forgot', { email }, { headers });
   contract.check('forgotPassword', res);
   return res;
 };
 
 const reset = async (token: string, password = NEW_PASSWORD) => {
-  const res = await stack.authApi.post('/password/reset', { token, new_password: password });
+  const res = await ctx.stack.authApi.post('/password/reset', { token, new_password: password });
   contract.check('resetPassword', res);
   return res;
 };
 
 const login = (account: { login: string }, password: string) =>
-  stack.authApi.post('/login', { login: account.login, password });
+  ctx.stack.authApi.post('/login', { login: account.login, password });
 
 /** The reset link mailed to `email` after a forgot-password request. */
 async function resetToken(email: string): Promise<string> {
   expect((await forgot(email)).status).toBe(202);
-  return tokenOf(await mailbox.next(email));
+  return tokenOf(await ctx.mailbox.next(email));
 }
 
 /** Waits until every forgot-password request so far has been resolved (and its mail, if any, queued). */
 async function resolved(): Promise<void> {
   await pollUntil(
     async () => {
-      const { rows } = await stack.authDb.query<{ n: number }>(
+      const { rows } = await ctx.stack.authDb.query<{ n: number }>(
         'SELECT count(*) AS n FROM password_reset_requests',
       );
       return Number(rows[0]!.n) === 0;
@@ -69,11 +45,11 @@ async function resolved(): Promise<void> {
   );
 }
 
-const queuedFor = (email: string) => mailsQueuedFor(stack, email);
+const queuedFor = (email: string) => mailsQueuedFor(ctx.stack, email);
 
 describe('POST /password/forgot and POST /password/reset', () => {
   it('When the link is used, then the new password works, the old one not, and every session has ended in both services', async () => {
-    const account = await signUp();
+    const account = await signUp(ctx);
     const token = await resetToken(account.email);
     expect((await reset(token)).status).toBe(204);
 
@@ -82,22 +58,26 @@ describe('POST /password/forgot and POST /password/reset', () => {
     expect(fresh.status).toBe(200);
     expect(fresh.body.user.email_verified).toBe(true); // the link proved the address
     const old = account.pair.access_token.token as string;
-    expect((await stack.authApi.post('/logout-all', undefined, { token: old })).status).toBe(401);
-    await stack.settle();
-    expect((await stack.userApi.get('/profile', { token: old })).status).toBe(401);
-    const refreshed = await stack.authApi.post('/refresh', {
+    expect((await ctx.stack.authApi.post('/logout-all', undefined, { token: old })).status).toBe(
+      401,
+    );
+    await ctx.stack.settle();
+    expect((await ctx.stack.userApi.get('/profile', { token: old })).status).toBe(401);
+    const refreshed = await ctx.stack.authApi.post('/refresh', {
       refresh_token: account.pair.refresh_token.token,
     });
     expect(refreshed.status).toBe(401);
-    const notice = await mailbox.next(account.email);
+    const notice = await ctx.mailbox.next(account.email);
     expect(notice.text).not.toMatch(/token=/);
   });
 
   it('When the address is unknown or its account deactivated, then the answer is the same and no mail is queued', async () => {
-    const active = await signUp();
-    const inactive = await signUp();
+    const active = await signUp(ctx);
+    const inactive = await signUp(ctx);
     const token = inactive.pair.access_token.token as string;
-    expect((await stack.authApi.post('/account-delete', undefined, { token })).status).toBe(200);
+    expect((await ctx.stack.authApi.post('/account-delete', undefined, { token })).status).toBe(
+      200,
+    );
     const unknown = `nobody_${randomBytes(4).toString('hex')}@example.com`;
 
     const answers = [
@@ -113,27 +93,27 @@ describe('POST /password/forgot and POST /password/reset', () => {
     await resolved();
     expect(await queuedFor(unknown)).toBe(0);
     expect(await queuedFor(inactive.email)).toBe(1); // its verification mail only
-    expect(tokenOf(await mailbox.next(active.email))).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(tokenOf(await ctx.mailbox.next(active.email))).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
   it('When a token is used twice, expired, superseded, unknown or of another purpose, then each gets the same 400', async () => {
-    const account = await signUp();
+    const account = await signUp(ctx);
     const used = await resetToken(account.email);
     expect((await reset(used)).status).toBe(204);
-    await mailbox.next(account.email); // the notice
+    await ctx.mailbox.next(account.email); // the notice
 
     const superseded = await resetToken(account.email);
     const expired = await resetToken(account.email); // supersedes the one before it
-    await stack.authDb.query(
+    await ctx.stack.authDb.query(
       'UPDATE mail_tokens SET expires_at = ? WHERE user_id = ? AND ended_at IS NULL',
       ['2000-01-01 00:00:00.000', account.userId],
     );
-    const other = await signUp();
-    const resend = await stack.authApi.post('/email/verification', undefined, {
+    const other = await signUp(ctx);
+    const resend = await ctx.stack.authApi.post('/email/verification', undefined, {
       token: other.pair.access_token.token,
     });
     expect(resend.status).toBe(202);
-    const verification = tokenOf(await mailbox.next(other.email));
+    const verification = tokenOf(await ctx.mailbox.next(other.email));
 
     const refusals = [
       await reset(used, 'AnotherPass789!'),
@@ -154,20 +134,20 @@ describe('POST /password/forgot and POST /password/reset', () => {
   });
 
   it('When the request comes with a forged Host and X-Forwarded-Host, then the link still points at APP_BASE_URL', async () => {
-    const account = await signUp();
+    const account = await signUp(ctx);
     const res = await forgot(account.email, {
       host: 'evil.example',
       'x-forwarded-host': 'evil.example',
       'x-forwarded-proto': 'http',
     });
     expect(res.status).toBe(202);
-    const link = linkOf(await mailbox.next(account.email));
+    const link = linkOf(await ctx.mailbox.next(account.email));
     expect(link.startsWith('https://app.example.test/reset-password?token=')).toBe(true);
     expect(link).not.toContain('evil');
   });
 
   it('When the new password breaks the policy, then it gets 422 and the token still works', async () => {
-    const account = await signUp();
+    const account = await signUp(ctx);
     const token = await resetToken(account.email);
     const weak = await reset(token, 'short');
     expect(weak.status).toBe(422);
@@ -176,7 +156,7 @@ describe('POST /password/forgot and POST /password/reset', () => {
   });
 
   it('When two resets race with one token, then exactly one succeeds', async () => {
-    const account = await signUp();
+    const account = await signUp(ctx);
     const token = await resetToken(account.email);
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, i) => reset(token, `RacePassword${i}!x`)),

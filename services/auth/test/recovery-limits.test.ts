@@ -1,26 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ContractChecker } from '../../../test/support/contract.js';
+import { useMailStack } from '../../../test/support/mail-stack.js';
 import { newRegistration } from '../../../test/support/factories.js';
-import { openMailbox, type Mailbox } from '../../../test/support/mailbox.js';
-import { startStack, type Stack } from '../../../test/support/stack.js';
 
 const contract = new ContractChecker('auth.yaml');
-let stack: Stack;
-let mailbox: Mailbox;
-
-beforeAll(async () => {
-  mailbox = await openMailbox();
-  stack = await startStack({ ...mailbox.env, MAIL_RATE_PER_ADDRESS: '3' });
-});
-afterAll(async () => {
-  await stack?.stop();
-  await mailbox?.close();
-});
+const ctx = useMailStack({ MAIL_RATE_PER_ADDRESS: '3' });
 
 const forgot = async (email: string) => {
   const started = performance.now();
-  const res = await stack.authApi.post('/password/forgot', { email });
+  const res = await ctx.stack.authApi.post('/password/forgot', { email });
   contract.check('forgotPassword', res);
   return { res, ms: performance.now() - started };
 };
@@ -33,7 +22,7 @@ const median = (values: number[]) => {
 describe('forgot-password requests', () => {
   it('When one address is asked for too often, then it gets 429 with Retry-After, known or not', async () => {
     const known = newRegistration();
-    expect((await stack.authApi.post('/register', known)).status).toBe(201);
+    expect((await ctx.stack.authApi.post('/register', known)).status).toBe(201);
     const unknown = `nobody_${randomBytes(4).toString('hex')}@example.com`;
     for (const email of [known.email, unknown]) {
       for (let i = 0; i < 3; i++) expect((await forgot(email)).res.status).toBe(202);
@@ -47,7 +36,7 @@ describe('forgot-password requests', () => {
     const known: string[] = [];
     for (let i = 0; i < 30; i++) {
       const registration = newRegistration();
-      expect((await stack.authApi.post('/register', registration)).status).toBe(201);
+      expect((await ctx.stack.authApi.post('/register', registration)).status).toBe(201);
       known.push(registration.email);
     }
     for (let i = 0; i < 5; i++)

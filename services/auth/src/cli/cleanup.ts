@@ -1,8 +1,8 @@
-import { ConfigError } from '@platform/common';
 import { loadCleanupConfig } from '../config.js';
 import { authDataSource } from '../data/data-source.js';
 import { Store } from '../data/store.js';
 import { cleanup } from '../maintenance/cleanup.js';
+import { describeError } from './describe-error.js';
 
 // npm run cleanup — node services/auth/dist/cli/cleanup.js, the entry point of the cleanup CronJob.
 // Deletes expired blacklist entries, sessions and brute-force counters and old sent outbox events
@@ -33,14 +33,6 @@ try {
     await dataSource.destroy();
   }
 } catch (err) {
-  console.error(`cleanup failed: ${describe(err)}`);
+  console.error(`cleanup failed: ${describeError(err)}`);
   process.exit(1);
-}
-
-function describe(err: unknown): string {
-  if (err instanceof ConfigError) return err.message;
-  if (!(err instanceof Error)) return String(err);
-  // A refused connection to a host with several addresses is an AggregateError without a message.
-  const code = (err as { code?: unknown }).code;
-  return err.message || (typeof code === 'string' ? code : err.name);
 }

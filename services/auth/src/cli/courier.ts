@@ -1,11 +1,5 @@
 import { existsSync } from 'node:fs';
-import {
-  ConfigError,
-  createLogger,
-  createMetricsRegistry,
-  listen,
-  onShutdown,
-} from '@platform/common';
+import { createLogger, createMetricsRegistry, listen, onShutdown } from '@platform/common';
 import { loadCourierConfig } from '../config.js';
 import { authDataSource } from '../data/data-source.js';
 import { Store } from '../data/store.js';
@@ -13,6 +7,7 @@ import { Courier } from '../mail/courier.js';
 import { createCourierApp } from '../mail/courier-app.js';
 import { createMailTransport } from '../mail/create-transport.js';
 import { registerMailMetrics } from '../mail/mail-metrics.js';
+import { describeError } from './describe-error.js';
 
 // npm run courier — node services/auth/dist/cli/courier.js, the entry point of the courier
 // Deployment: delivers the auth service's mail queue (DATABASE_URL, or DATA_DIR's auth.db) over
@@ -71,14 +66,6 @@ try {
     },
   });
 } catch (err) {
-  console.error(`courier failed to start: ${describe(err)}`);
+  console.error(`courier failed to start: ${describeError(err)}`);
   process.exit(1);
-}
-
-function describe(err: unknown): string {
-  if (err instanceof ConfigError) return err.message;
-  if (!(err instanceof Error)) return String(err);
-  // A refused connection to a host with several addresses is an AggregateError without a message.
-  const code = (err as { code?: unknown }).code;
-  return err.message || (typeof code === 'string' ? code : err.name);
 }

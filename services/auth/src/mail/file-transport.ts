@@ -2,7 +2,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '@platform/common';
 import { createTransport } from 'nodemailer';
-import type { MailTransport, OutgoingMail } from './transport.js';
+import { messageOf, type MailTransport, type OutgoingMail } from './transport.js';
 
 /**
  * Without an SMTP server (the embedded default): each mail becomes an RFC 5322 `.eml` file in
@@ -18,14 +18,7 @@ export class FileTransport implements MailTransport {
   ) {}
 
   async send(mail: OutgoingMail): Promise<void> {
-    const { message } = await this.composer.sendMail({
-      from: mail.from,
-      to: mail.to,
-      subject: mail.subject,
-      text: mail.text,
-      html: mail.html,
-      messageId: mail.messageId,
-    });
+    const { message } = await this.composer.sendMail(messageOf(mail));
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const file = path.join(this.dir, `${stamp}-${mail.id}-${mail.template}.eml`);
     await mkdir(this.dir, { recursive: true, mode: 0o700 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Logger } from '@platform/common';
 import { createTransport } from 'nodemailer';
 import { classifySmtpError } from './smtp-errors.js';
-import { MAX_SEND_MS, type MailTransport, type OutgoingMail } from './transport.js';
+import { MAX_SEND_MS, messageOf, type MailTransport, type OutgoingMail } from './transport.js';
 
 export interface SmtpTransportOptions {
   /** `smtp://` (STARTTLS when offered) or `smtps://` (TLS from the start), credentials in it. */
@@ -51,12 +51,7 @@ export class SmtpTransport implements MailTransport {
   async send(mail: OutgoingMail): Promise<void> {
     try {
       await this.transporter.sendMail({
-        from: mail.from,
-        to: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        messageId: mail.messageId,
+        ...messageOf(mail),
         signal: AbortSignal.timeout(MAX_SEND_MS),
       });
     } catch (err) {

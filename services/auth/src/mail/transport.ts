@@ -46,3 +46,9 @@ export class TransientMailError extends Error {
     super(message);
   }
 }
+
+/** The message fields of a mail, as nodemailer takes them. */
+export function messageOf(mail: OutgoingMail) {
+  const { from, to, subject, text, html, messageId } = mail;
+  return { from, to, subject, text, html, messageId };
+}

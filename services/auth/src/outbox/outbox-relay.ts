@@ -1,4 +1,4 @@
-import type { EventBus, Logger } from '@platform/common';
+import { PollLoop, type EventBus, type Logger, type PassResult } from '@platform/common';
 import type { Store } from '../data/store.js';
 import { pruneSentOutbox } from '../maintenance/cleanup.js';
 import type { AuthMetrics } from '../metrics/metrics.js';
@@ -18,105 +18,73 @@ export interface OutboxRelayOptions {
 /**
  * Publishes outbox rows in the order they were written and marks them sent, in one transaction per
  * batch (rows claimed with SKIP LOCKED on Postgres, so several replicas can relay at once). `wake()`
- * after a commit makes delivery immediate; the poll catches everything else. A failed publish ends the
- * batch, so an account's later events wait for its earlier one, and is retried with backoff.
+ * after a commit makes delivery immediate; the poll catches everything else (common's PollLoop). A
+ * failed publish ends the batch, so an account's later events wait for its earlier one, and is retried
+ * with backoff.
  */
 export class OutboxRelay {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = true;
-  private failures = 0;
+  private readonly loop: PollLoop;
   private lastPrune = 0;
 
-  constructor(private readonly opts: OutboxRelayOptions) {}
+  constructor(private readonly opts: OutboxRelayOptions) {
+    this.loop = new PollLoop({
+      name: 'outbox relay',
+      pass: () => this.pass(),
+      pollMs: opts.pollMs,
+      logger: opts.logger,
+    });
+  }
 
   start(): void {
-    this.stopped = false;
-    this.wake();
+    this.loop.start();
   }
 
   /** Runs a pass now (or right after the current one). */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.running = this.pass().finally(() => {
-      this.running = undefined;
-      if (this.stopped) return;
-      if (this.again) {
-        this.again = false;
-        this.wake();
-        return;
-      }
-      const delay =
-        this.failures === 0 ? this.opts.pollMs : Math.min(10_000, 100 * 2 ** this.failures);
-      this.timer = setTimeout(() => this.wake(), delay);
-      this.timer.unref();
-    });
+    this.loop.wake();
   }
 
   /** Publishes everything pending now; used by tests and at shutdown. */
-  async flush(): Promise<void> {
-    await this.running;
-    await this.pass();
+  flush(): Promise<void> {
+    return this.loop.flush();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
-  private async pass(): Promise<void> {
+  /** One batch: 'more' when it was full. A failed publish ends the batch and the pass (retried later). */
+  private async pass(): Promise<PassResult> {
     const batchSize = this.opts.batchSize ?? 100;
-    try {
-      for (;;) {
-        const { claimed, error } = await this.opts.store.transaction(async (repos) => {
-          const batch = await repos.outbox.claim(batchSize);
-          const sent: number[] = [];
-          for (const row of batch) {
-            try {
-              await this.opts.bus.publish({
-                id: row.messageId,
-                type: row.eventType,
-                timestamp: row.createdAt,
-                payload: JSON.parse(row.payload) as unknown,
-                ...(row.correlationId ? { correlationId: row.correlationId } : {}),
-              });
-              sent.push(row.id);
-              this.opts.metrics?.eventPublished(row.eventType);
-            } catch (err) {
-              await repos.outbox.markSent(sent);
-              await repos.outbox.markFailed(
-                row.id,
-                err instanceof Error ? err.message : String(err),
-              );
-              return { claimed: batch.length, error: err };
-            }
-          }
+    const { claimed, error } = await this.opts.store.transaction(async (repos) => {
+      const batch = await repos.outbox.claim(batchSize);
+      const sent: number[] = [];
+      for (const row of batch) {
+        try {
+          await this.opts.bus.publish({
+            id: row.messageId,
+            type: row.eventType,
+            timestamp: row.createdAt,
+            payload: JSON.parse(row.payload) as unknown,
+            ...(row.correlationId ? { correlationId: row.correlationId } : {}),
+          });
+          sent.push(row.id);
+          this.opts.metrics?.eventPublished(row.eventType);
+        } catch (err) {
           await repos.outbox.markSent(sent);
-          return { claimed: batch.length, error: undefined };
-        });
-        if (error) {
-          this.failures++;
-          this.opts.logger.warn(
-            { err: (error as Error).message },
-            'outbox publish failed; will retry',
-          );
-          return;
+          await repos.outbox.markFailed(row.id, err instanceof Error ? err.message : String(err));
+          return { claimed: batch.length, error: err };
         }
-        this.failures = 0;
-        if (claimed < batchSize) break;
       }
-      await this.prune();
-    } catch (err) {
-      this.failures++;
-      this.opts.logger.warn({ err }, 'outbox relay pass failed; will retry');
+      await repos.outbox.markSent(sent);
+      return { claimed: batch.length, error: undefined };
+    });
+    if (error) {
+      throw new Error(`outbox publish failed: ${(error as Error).message}`, { cause: error });
     }
+    if (claimed === batchSize) return 'more';
+    await this.prune();
+    return 'idle';
   }
 
   /** A batch a minute at most, so a backlog never holds up publishing; the cleanup job does the rest. */

@@ -1,3 +1,4 @@
+import { errors } from '@platform/common';
 import { authErrors } from '../auth-errors.js';
 import type { Account } from '../accounts/account-repository.js';
 import type { AuthDeps, RequestContext } from '../deps.js';
@@ -29,4 +30,17 @@ export async function confirmPassword(
     throw authErrors.wrongPassword();
   }
   await attempt.proven();
+}
+
+/** The caller's account, once its current password is confirmed (see confirmPassword). */
+export async function reauthenticate(
+  deps: AuthDeps,
+  userId: number,
+  input: { password: string; altcha?: string | undefined; flow: RecoveryFlow },
+  request: RequestContext,
+): Promise<Account> {
+  const account = await deps.store.repos.accounts.findById(userId);
+  if (!account) throw errors.notFound(`No account has id ${userId}.`);
+  await confirmPassword(deps, account, input, request);
+  return account;
 }

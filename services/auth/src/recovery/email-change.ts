@@ -2,9 +2,8 @@ import { errors, isUniqueViolation } from '@platform/common';
 import type { Account } from '../accounts/account-repository.js';
 import type { Repositories } from '../data/store.js';
 import type { AuthDeps, RequestContext } from '../deps.js';
-import { confirmPassword } from './confirm-password.js';
-import { newMailToken } from './mail-token-repository.js';
-import { mailLink, queueMail } from './mailer.js';
+import { reauthenticate } from './confirm-password.js';
+import { issueLink, queueMail } from './mailer.js';
 
 /**
  * POST /email/change: after the current password, mails the new address a link that applies the
@@ -23,11 +22,9 @@ export async function requestEmailChange(
   },
 ): Promise<void> {
   const { request } = input;
-  const account = await deps.store.repos.accounts.findById(input.userId);
-  if (!account) throw errors.notFound(`No account has id ${input.userId}.`);
-  await confirmPassword(
+  const account = await reauthenticate(
     deps,
-    account,
+    input.userId,
     { password: input.currentPassword, altcha: input.altcha, flow: 'email_change' },
     request,
   );
@@ -75,14 +72,10 @@ async function queueChangeLink(
   newEmail: string,
   correlationId: string,
 ): Promise<void> {
-  const { token, hash } = newMailToken();
-  const ttlSeconds = deps.recovery.verifyTokenTtlSeconds;
-  await repos.mailTokens.issue({
+  const link = await issueLink(deps, repos, {
     userId: account.id,
     purpose: 'email_change',
-    hash,
     email: newEmail,
-    ttlSeconds,
   });
   await queueMail(repos, {
     to: newEmail,
@@ -91,8 +84,8 @@ async function queueChangeLink(
     params: {
       login: account.login,
       newEmail,
-      link: mailLink(deps.recovery, 'verify', token),
-      expiresInHours: Math.round(ttlSeconds / 3600),
+      link: link.url,
+      expiresInHours: Math.round(link.ttlSeconds / 3600),
     },
     correlationId,
   });

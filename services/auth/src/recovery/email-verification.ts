@@ -4,8 +4,8 @@ import { authErrors } from '../auth-errors.js';
 import type { Repositories } from '../data/store.js';
 import type { AuthDeps, RequestContext } from '../deps.js';
 import { applyEmailChange } from './email-change.js';
-import { hashMailToken, newMailToken } from './mail-token-repository.js';
-import { mailLink, queueMail } from './mailer.js';
+import { hashMailToken } from './mail-token-repository.js';
+import { issueLink, queueMail } from './mailer.js';
 
 /**
  * Inside a transaction: a verification token bound to the account's current address, and the mail
@@ -17,14 +17,10 @@ export async function queueVerification(
   account: Account,
   correlationId?: string,
 ): Promise<void> {
-  const { token, hash } = newMailToken();
-  const ttlSeconds = deps.recovery.verifyTokenTtlSeconds;
-  await repos.mailTokens.issue({
+  const link = await issueLink(deps, repos, {
     userId: account.id,
     purpose: 'verify',
-    hash,
     email: account.email,
-    ttlSeconds,
   });
   await queueMail(repos, {
     to: account.email,
@@ -32,8 +28,8 @@ export async function queueVerification(
     template: 'verify_email',
     params: {
       login: account.login,
-      link: mailLink(deps.recovery, 'verify', token),
-      expiresInHours: Math.round(ttlSeconds / 3600),
+      link: link.url,
+      expiresInHours: Math.round(link.ttlSeconds / 3600),
     },
     correlationId,
   });

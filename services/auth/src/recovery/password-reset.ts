@@ -3,9 +3,9 @@ import type { Account } from '../accounts/account-repository.js';
 import { authErrors } from '../auth-errors.js';
 import type { Repositories } from '../data/store.js';
 import type { AuthDeps, RequestContext } from '../deps.js';
-import { endSessions } from '../sessions/revocation.js';
-import { hashMailToken, newMailToken } from './mail-token-repository.js';
-import { mailLink, queueMail } from './mailer.js';
+import { hashMailToken } from './mail-token-repository.js';
+import { issueLink, queueMail } from './mailer.js';
+import { applyNewPassword, checkNewPassword } from './new-password.js';
 
 /** Requests resolved per transaction. */
 const RESOLVE_BATCH = 20;
@@ -55,21 +55,17 @@ export async function resolveResetRequests(deps: AuthDeps): Promise<PassResult> 
   return resolved === RESOLVE_BATCH ? 'more' : 'idle';
 }
 
-/** Inside a transaction: a reset token for the account's address (older ones stop working), mailed. */
+/** Inside a transaction: a reset link for the account's address (older ones stop working), mailed. */
 async function queueResetLink(
   deps: AuthDeps,
   repos: Repositories,
   account: Account,
   correlationId: string | null | undefined,
 ): Promise<void> {
-  const { token, hash } = newMailToken();
-  const ttlSeconds = deps.recovery.resetTokenTtlSeconds;
-  await repos.mailTokens.issue({
+  const link = await issueLink(deps, repos, {
     userId: account.id,
     purpose: 'reset',
-    hash,
     email: account.email,
-    ttlSeconds,
   });
   await queueMail(repos, {
     to: account.email,
@@ -77,8 +73,8 @@ async function queueResetLink(
     template: 'password_reset',
     params: {
       login: account.login,
-      link: mailLink(deps.recovery, 'reset', token),
-      expiresInMinutes: Math.round(ttlSeconds / 60),
+      link: link.url,
+      expiresInMinutes: Math.round(link.ttlSeconds / 60),
     },
     correlationId: correlationId ?? undefined,
   });
@@ -130,45 +126,16 @@ export async function resetPassword(
   const owner = await deps.store.repos.mailTokens.find(hash, ['reset']);
   const account = owner && (await deps.store.repos.accounts.findById(owner.userId));
   if (!owner || !account?.isActive) throw invalid();
-  const problems = deps.passwordPolicy.problems(input.newPassword, account);
-  if (problems.length > 0) {
-    throw errors.validation(
-      problems.map((message) => ({ field: 'new_password', message })),
-      'The password does not meet the password policy.',
-    );
-  }
+  checkNewPassword(deps, account, input.newPassword);
   const hashedPassword = await deps.passwords.hash(input.newPassword);
   const ended = await deps.store.transaction(async (repos) => {
     const spent = await repos.mailTokens.spend(hash, ['reset']);
     if (!spent || spent.userId !== account.id) return undefined;
-    await repos.accounts.setPasswordHash(account.id, hashedPassword);
+    // The link was mailed to the address: using it proves the address, if it is still the account's.
     if (spent.email.toLowerCase() === account.email.toLowerCase()) {
       await repos.accounts.setEmailVerified(account.id, true);
     }
-    await repos.mailTokens.end(account.id, ['reset'], 'password_changed');
-    const sessions = await endSessions(repos, {
-      userId: account.id,
-      reason: 'password_reset',
-      correlationId: request.requestId,
-    });
-    await queueMail(repos, {
-      to: account.email,
-      locale: account.locale,
-      template: 'password_reset_done',
-      params: { login: account.login },
-      correlationId: request.requestId,
-    });
-    await deps.audit.record(
-      {
-        action: 'password_reset',
-        outcome: 'success',
-        userId: account.id,
-        ...request,
-        details: { sessions_ended: sessions },
-      },
-      repos.audit,
-    );
-    return sessions;
+    return applyNewPassword(deps, repos, { account, hashedPassword, how: 'reset', request });
   });
   if (ended === undefined) throw invalid();
   await deps.throttle.forgetLogin(account.login);
