@@ -192,6 +192,8 @@ describe(`the cleanup on Postgres with ${EXPIRED} expired and ${LIVE} live black
       sessions: sum('sessions'),
       outbox: sum('outbox'),
       login_throttle: sum('login_throttle'),
+      mail_tokens: sum('mail_tokens'),
+      mail_queue: sum('mail_queue'),
     }).toEqual(expected);
     await expectOnlyLiveRowsLeft('b', added);
   }, 120_000);
