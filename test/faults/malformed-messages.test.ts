@@ -23,7 +23,7 @@ const register = (authId: number) => ({
   type: 'Register',
 });
 
-/** Ten of each kind of bad message a broken or hostile producer could send. */
+/** Bad messages of every kind a broken or hostile producer could send, in turn. */
 function malformed(i: number) {
   const kinds = [
     {
@@ -55,9 +55,16 @@ function malformed(i: number) {
       type: 'Account Deactivate',
       expect: /is_active/,
     },
+    {
+      // A valid event under an id that is not a UUID: refused at once, not retried as a failure.
+      body: JSON.stringify({ event_type: 'Register', auth_id: i, display_name: 'Long Id' }),
+      type: 'Register',
+      messageId: `${'x'.repeat(40)}-${i}`,
+      expect: /message_id is not a UUID/,
+    },
   ];
   const kind = kinds[i % kinds.length]!;
-  return { ...kind, messageId: randomUUID() };
+  return { messageId: randomUUID(), ...kind };
 }
 
 describe('malformed messages on the queue', () => {

@@ -40,6 +40,8 @@ interface Letter {
   consumer: string | undefined;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -185,6 +187,8 @@ export class AmqpBus implements EventBus {
     if (typeof msg.properties.messageId !== 'string' || msg.properties.messageId === '') {
       return reject('missing message_id');
     }
+    // The consumer's idempotency key (AsyncAPI: a UUID); anything else can never be recorded.
+    if (!UUID.test(msg.properties.messageId)) return reject('message_id is not a UUID');
     let payload: unknown;
     try {
       payload = JSON.parse(msg.content.toString('utf8'));
