@@ -1,11 +1,12 @@
-// A run's measurements in their order: the baselines; the services started and seeded; each row of
-// the scenario table; the mixed workload's later rounds; propagation; the memory figures; and the
-// baselines again, the services idle. Figures and errors go into `results`.
+// A run's measurements in their order: the baselines; the SMTP sink and the services started and
+// seeded; each row of the scenario table; the mixed workload's later rounds; propagation; mail; the
+// memory figures; and the baselines again, the services idle. Figures and errors go into `results`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createState, fillPool, seedAccounts } from './accounts.mjs';
 import { measureBaselines } from './baselines.mjs';
+import { measureMail } from './mail.mjs';
 import { measureScenario } from './measure-scenario.mjs';
 import { afterMixed, measureMixedRounds, memorySummary, rssOf } from './memory.mjs';
 import { describeExit } from './processes.mjs';
@@ -36,6 +37,7 @@ export async function runBenchmark({ config, results, life, log }) {
   }
   const mixed = await afterMixed(stack, await measureMixedRounds(run));
   if (config.selected('propagation')) results.propagation = await measurePropagation(run);
+  if (config.selected('mail')) results.mail = await measureMail(run);
   results.memory = memorySummary(stack, idleRss, mixed);
   await measureBaselines(base, 'end');
 }

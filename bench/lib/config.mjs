@@ -32,6 +32,9 @@ export function configure(args, env) {
      */
     argon2Connections: 4 * argon2.concurrency,
     maxRequests: args.quick ? 200_000 : 2_000_000,
+    /** Forgot-password requests measured one at a time, then sent at once (bench/lib/mail.mjs). */
+    mailSamples: args.quick ? 20 : 200,
+    mailBatch: args.quick ? 50 : 1000,
     /** The whole run, as a last resort against a hang. */
     watchdogMs: (args.quick ? 15 : 60) * 60_000,
   };
