@@ -9,10 +9,12 @@
 //   random first: sent right after the previous mail, every request would land at the same point of
 //   the poll's cycle and every sample would read ~250 ms, whatever the delivery took;
 // - throughput: `mailBatch` forgot requests at once (the seeded accounts in turn), and the mails per
-//   second the sink accepts from the first of their mails to the last; the courier's own counter
-//   (auth_mails_total) is the cross-check. A lost mail is an error of the run; slowness is not.
+//   second the sink accepts from the first of their mails to the last; with the queue's depth scraped
+//   meanwhile, also from the moment all of them are queued (the resolver done: the courier alone). The
+//   courier's own counter (auth_mails_total) is the cross-check. A lost mail is an error of the run;
+//   slowness is not.
 import { expectStatus, request, sleep } from './http.mjs';
-import { courierDelta, drainQueue, mailFigures } from './service-metrics.mjs';
+import { courierDelta, drainQueue, mailFigures, watchQueue } from './service-metrics.mjs';
 import { latencySummary, round } from './stats.mjs';
 
 /** The resolver's schedule (RESET_REQUEST_POLL_MS in services/auth/src/service.ts). */
@@ -22,6 +24,8 @@ const LATENCY_TIMEOUT_MS = 10_000;
 const BATCH_IDLE_MS = 30_000;
 /** Forgot-password requests in flight at once while the batch is queued. */
 const BATCH_CONCURRENCY = 16;
+/** How often the queue's depth is scraped during the batch. */
+const WATCH_MS = 200;
 
 export async function measureMail({ config, life, log, results, sink, state }) {
   const { settings } = config;
@@ -95,6 +99,7 @@ async function measureBatch({ state, sink, signal }, count) {
   const before = await mailFigures(state.authUrl);
   const from = sink.count();
   const start = performance.now();
+  const watch = watchQueue(state.authUrl, WATCH_MS, signal);
   let next = 0;
   const worker = async () => {
     while (next < count && !signal.aborted) {
@@ -108,9 +113,13 @@ async function measureBatch({ state, sink, signal }, count) {
     idleMs: BATCH_IDLE_MS,
     signal,
   });
+  const queue = await watch.stop();
   const courier = await courierDelta(state.authUrl, before, mails.length, 10_000);
   const first = mails[0]?.at ?? NaN;
   const last = mails.at(-1)?.at ?? NaN;
+  // Once every mail of the batch is queued (waiting or sent), the courier alone sets the pace.
+  const allQueuedAt = queue.find((q) => q.pending + q.sent - before.sent >= count)?.at ?? NaN;
+  const afterwards = mails.filter((m) => m.at > allQueuedAt).length;
   return {
     mails: count,
     accepted: mails.length,
@@ -121,6 +130,10 @@ async function measureBatch({ state, sink, signal }, count) {
     mailsPerSecond:
       mails.length > 1 ? round((mails.length - 1) / ((last - first) / 1000), 1) : null,
     endToEndMailsPerSecond: round(mails.length / ((last - start) / 1000), 1),
+    allQueuedMs: round(allQueuedAt - start, 0),
+    maxPending: queue.length > 0 ? Math.max(...queue.map((q) => q.pending)) : null,
+    drainMailsPerSecond:
+      afterwards >= 10 ? round(afterwards / ((last - allQueuedAt) / 1000), 1) : null,
     courier,
   };
 }

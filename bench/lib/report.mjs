@@ -141,7 +141,8 @@ function mailTable(mail) {
     '  + resolving + delivery, min ≈ resolving + delivery',
     `  throughput: ${t.mails} forgot-password requests at once (answered in ${fmt(t.requestsSeconds, 2)} s), ${t.accepted} reset mails accepted, ${t.lost} lost:`,
     `    ${fmt(t.mailsPerSecond)} mails/s from the first accepted to the last (${fmt(t.seconds, 2)} s); ${fmt(t.endToEndMailsPerSecond)} mails/s from the first request`,
-    `    (the first mail after ${fmt(t.firstMailMs, 0)} ms); courier's auth_mails_total: +${c.sent} sent, +${c.retried} retried, +${c.failed} failed`,
+    `    (the first mail after ${fmt(t.firstMailMs, 0)} ms); all ${t.mails} queued after ${fmt(t.allQueuedMs, 0)} ms (the resolver's pace; at most ${t.maxPending ?? '?'} waiting),`,
+    `    from then on the courier alone: ${fmt(t.drainMailsPerSecond)} mails/s; courier's auth_mails_total: +${c.sent} sent, +${c.retried} retried, +${c.failed} failed`,
     `  before: ${q.mails ?? '?'} mails in the queue (verification mails of earlier registrations), drained in ${fmt(q.seconds, 1)} s`,
   ];
 }

@@ -64,3 +64,26 @@ export async function courierDelta(authUrl, before, count, timeoutMs) {
     await sleep(100);
   }
 }
+
+/**
+ * Scrapes the mail figures every `intervalMs` until `stop()`, which resolves with the samples, each
+ * `{ at, pending, sent }` (`at` as performance.now(); scrapes without the queue's gauge left out).
+ */
+export function watchQueue(authUrl, intervalMs, signal) {
+  const samples = [];
+  let stopped = false;
+  const watching = (async () => {
+    while (!stopped && !signal.aborted) {
+      const { pending, sent } = await mailFigures(authUrl);
+      if (pending !== null) samples.push({ at: performance.now(), pending, sent });
+      await sleep(intervalMs);
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await watching;
+      return samples;
+    },
+  };
+}
