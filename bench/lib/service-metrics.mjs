@@ -2,6 +2,7 @@
 // deliveries (auth_mails_total) and the queue's depth (auth_mail_queue_pending, read from the
 // database at scrape time), the cross-checks of what the SMTP sink saw.
 import { expectStatus, request, sleep } from './http.mjs';
+import { round } from './stats.mjs';
 
 /** The samples of metric `name` in a Prometheus text exposition, each `{ labels, value }`. */
 export function samplesOf(text, name) {
@@ -41,7 +42,7 @@ export async function drainQueue(authUrl, { idleMs, signal }) {
     const now = performance.now();
     if (pending !== null) {
       first ??= pending;
-      if (pending === 0) return { mails: first, seconds: (now - start) / 1000 };
+      if (pending === 0) return { mails: first, seconds: round((now - start) / 1000, 2) };
       if (pending < least) [least, progress] = [pending, now];
     }
     if (now - progress > idleMs) {
