@@ -14,7 +14,7 @@ export function createState({ authUrl, userUrl, poolCapacity }) {
   const state = {
     authUrl,
     userUrl,
-    /** @type {{ login: string, access: string }[]} */
+    /** @type {{ login: string, email: string, access: string }[]} */
     accounts: [],
     pool: new TokenPool(poolCapacity),
     /** A register body no other request of the run uses (login 3–30 of [a-z0-9_]). */
@@ -62,7 +62,11 @@ export async function seedAccounts(state, count, concurrency, signal) {
       const body = state.newAccountBody();
       const res = await request(`${state.authUrl}/register`, { method: 'POST', body });
       const json = expectStatus(res, 201, 'seeding: POST /register');
-      state.accounts.push({ login: body.login, access: json.token_pair.access_token.token });
+      state.accounts.push({
+        login: body.login,
+        email: body.email,
+        access: json.token_pair.access_token.token,
+      });
       state.harvest(json);
     }
   };

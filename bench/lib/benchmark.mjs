@@ -1,16 +1,18 @@
-// A run's measurements in their order: the baselines; the services started and seeded; each row of
-// the scenario table; the mixed workload's later rounds; propagation; the memory figures; and the
-// baselines again, the services idle. Figures and errors go into `results`.
+// A run's measurements in their order: the baselines; the SMTP sink and the services started and
+// seeded; each row of the scenario table; the mixed workload's later rounds; propagation; mail; the
+// memory figures; and the baselines again, the services idle. Figures and errors go into `results`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createState, fillPool, seedAccounts } from './accounts.mjs';
 import { measureBaselines } from './baselines.mjs';
+import { measureMail } from './mail.mjs';
 import { measureScenario } from './measure-scenario.mjs';
 import { afterMixed, measureMixedRounds, memorySummary, rssOf } from './memory.mjs';
 import { describeExit } from './processes.mjs';
 import { measurePropagation } from './propagation.mjs';
 import { SCENARIOS } from './scenarios.mjs';
+import { startSmtpSink } from './smtp-sink.mjs';
 import { checkInfra, startStack } from './stack.mjs';
 
 export async function runBenchmark({ config, results, life, log }) {
@@ -26,21 +28,25 @@ export async function runBenchmark({ config, results, life, log }) {
   }
   const base = { config, results, life, log };
   await measureBaselines(base, 'start');
-  const stack = await startServices(base, workDir);
+  const { stack, sink } = await startServices(base, workDir);
   const idleRss = rssOf(stack.processes);
   life.checkAborted();
-  const run = { ...base, stack, ...(await seed(base, stack)) };
+  const run = { ...base, stack, sink, ...(await seed(base, stack)) };
   for (const scenario of SCENARIOS) {
     if (config.selected(scenario.key)) await measureScenario(run, scenario);
   }
   const mixed = await afterMixed(stack, await measureMixedRounds(run));
   if (config.selected('propagation')) results.propagation = await measurePropagation(run);
+  if (config.selected('mail')) results.mail = await measureMail(run);
   results.memory = memorySummary(stack, idleRss, mixed);
   await measureBaselines(base, 'end');
 }
 
+/** The SMTP sink, then the services, which deliver their mail to it (stopped in reverse order). */
 async function startServices({ config, results, life, log }, workDir) {
   const { infra } = config.args;
+  const sink = await startSmtpSink(workDir);
+  life.defer('stop the SMTP sink', () => sink.close());
   log(
     `starting the services (${infra ? 'Postgres + RabbitMQ, two processes' : 'embedded default'})`,
   );
@@ -50,7 +56,7 @@ async function startServices({ config, results, life, log }, workDir) {
     infra,
     postgresUrl: config.postgresUrl,
     amqpUrl: config.amqpUrl,
-    env: config.serviceEnv,
+    env: { ...config.serviceEnv, ...sink.env },
     life,
     onUnexpectedExit: (name, exit) => {
       const failure = `${name} exited unexpectedly (${describeExit(exit)})`;
@@ -61,7 +67,7 @@ async function startServices({ config, results, life, log }, workDir) {
   for (const p of stack.processes) life.track(p);
   results.run.stack = stack.description;
   results.run.processes = stack.processes.map((p) => ({ name: p.name, pid: p.pid }));
-  return stack;
+  return { stack, sink };
 }
 
 /** Seeded accounts and a pool of refresh tokens, and `refill`, which tops the pool up again. */

@@ -2,12 +2,13 @@
 // before anything has started.
 import { SCENARIOS } from './scenarios.mjs';
 
-/** What --only may name: the load scenarios and the propagation measurements. */
-const SELECTABLE = [...SCENARIOS.map((s) => s.key), 'propagation'];
+/** What --only may name: the load scenarios, the propagation and the mail measurements. */
+const SELECTABLE = [...SCENARIOS.map((s) => s.key), 'propagation', 'mail'];
 
 const HELP = `Usage: npm run bench -- [options]
 
-  --quick            a few seconds per scenario and ~100 propagation samples (CI)
+  --quick            a few seconds per scenario, ~100 propagation samples, 20 mail samples and a
+                     batch of 50 mails (CI); default 1000 propagation samples, 200 and 1000 mails
   --infra            Postgres + RabbitMQ, each service a separate process (fresh databases and a
                      unique queue, removed afterwards); default: the embedded default (one process,
                      SQLite in a temporary DATA_DIR, in-process bus)

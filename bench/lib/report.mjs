@@ -12,6 +12,7 @@ export function renderReport(results) {
     ...loadTable(results),
     ...mixTable(results.scenarios.find((s) => s.perKind)),
     ...propagationTable(results.propagation),
+    ...mailTable(results.mail),
     '',
     'Peak RSS (VmHWM) of each service process:',
     ...results.memory.flatMap(memoryLines),
@@ -122,6 +123,27 @@ function propagationTable(p) {
     'Propagation (answered by the auth service → seen by the user service):',
     ...indent(table(columns, rows)),
     '  at 1st poll: samples already visible at the first poll (the sample is then one poll round trip)',
+  ];
+}
+
+function mailTable(mail) {
+  if (!mail) return [];
+  const { queuedBefore: q, latency: l, throughput: t } = mail;
+  const columns = ['', 'samples', 'p50 ms', 'p99 ms', 'max ms', 'min ms', 'failures'];
+  const row = ['forgot password answered → reset mail accepted', l.samples];
+  row.push(fmt(l.p50, 2), fmt(l.p99, 2), fmt(l.max, 2), fmt(l.min, 2), l.failures.length);
+  const c = t.courier;
+  return [
+    '',
+    'Mail (the courier delivering to the SMTP sink of this process, STARTTLS and AUTH):',
+    ...indent(table(columns, [row])),
+    '  the resolver polls every 250 ms and each request first waits 0-250 ms at random: p50 ≈ 125 ms',
+    '  + resolving + delivery, min ≈ resolving + delivery',
+    `  throughput: ${t.mails} forgot-password requests at once (answered in ${fmt(t.requestsSeconds, 2)} s), ${t.accepted} reset mails accepted, ${t.lost} lost:`,
+    `    ${fmt(t.mailsPerSecond)} mails/s from the first accepted to the last (${fmt(t.seconds, 2)} s); ${fmt(t.endToEndMailsPerSecond)} mails/s from the first request`,
+    `    (the first mail after ${fmt(t.firstMailMs, 0)} ms); all ${t.mails} queued after ${fmt(t.allQueuedMs, 0)} ms (the resolver's pace; at most ${t.maxPending ?? '?'} waiting),`,
+    `    from then on the courier alone: ${fmt(t.drainMailsPerSecond)} mails/s; courier's auth_mails_total: +${c.sent} sent, +${c.retried} retried, +${c.failed} failed`,
+    `  before: ${q.mails ?? '?'} mails in the queue (verification mails of earlier registrations), drained in ${fmt(q.seconds, 1)} s`,
   ];
 }
 

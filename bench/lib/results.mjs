@@ -28,6 +28,7 @@ export function createResults(config, startedAt) {
     baselines: [],
     scenarios: [],
     propagation: null,
+    mail: null,
     memory: [],
     targets: [],
     failures: [],

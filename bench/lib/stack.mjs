@@ -3,6 +3,8 @@
 //   temporary DATA_DIR, the in-process bus;
 // - infra (--infra): `node services/<auth|user>/dist/main.js`, each a process of its own on a fresh
 //   Postgres database, joined by a RabbitMQ queue of this run.
+// Both deliver their mail over SMTP to the benchmark's sink (bench/lib/smtp-sink.mjs), whose URL and
+// certificate come with `env`.
 // Every step registers its undo with `life.defer` (run newest first, also on failure or Ctrl+C).
 import path from 'node:path';
 import { exportJWK, generateKeyPair } from 'jose';
@@ -67,6 +69,9 @@ async function startInfra(opts, { authPort, userPort, authUrl, userUrl }) {
     MIGRATE_ON_START: 'true',
     AMQP_URL: amqpUrl,
     AMQP_QUEUE: queue,
+    // Required in production; the benchmark's SMTP sink (SMTP_URL, SMTP_CA_FILE) comes with `env`.
+    MAIL_FROM: 'Benchmark <bench@example.com>',
+    APP_BASE_URL: 'http://127.0.0.1',
   };
   // One after the other, so that a failure of the first leaves nothing half-started behind it.
   const auth = await startService(opts, 'auth', 'auth service', {
