@@ -300,7 +300,12 @@ describe.each(CHECKED)('Chart invariants with the %s values', (name) => {
       const job = named(docs, 'Job', `${FULLNAME}-migrate-${service}`);
       const hooks = job.metadata.annotations['helm.sh/hook'].split(',');
       expect(hooks).toEqual([inCluster ? 'post-install' : 'pre-install', 'pre-upgrade']);
-      expect(commandOf(containersOf(job)[0]!)).toBe(`node services/${service}/dist/cli/migrate.js`);
+      const container = containersOf(job)[0]!;
+      expect(commandOf(container)).toBe(`node services/${service}/dist/cli/migrate.js`);
+      // The database and nothing else: no signing keys, no SMTP, no broker.
+      expect(envNames(container)).toContain('DATABASE_URL');
+      for (const secret of ['JWT_PRIVATE_KEYS', 'SMTP_URL', 'AMQP_URL', 'ADMIN_PASSWORD'])
+        expect(envNames(container), `${service} ${secret}`).not.toContain(secret);
     }
     const secret = docs.find((d) => d.kind === 'Secret');
     if (name === 'production') {
@@ -393,13 +398,15 @@ describe.each(CHECKED)('Chart invariants with the %s values', (name) => {
         const service =
           doc.kind === 'CronJob'
             ? 'cleanup'
-            : doc.metadata.name === `${FULLNAME}-courier`
-              ? 'courier'
-              : /\/auth:/.test(image)
-                ? 'auth'
-                : /\/user:/.test(image)
-                  ? 'user'
-                  : undefined;
+            : doc.kind === 'Job' && doc.metadata.name.startsWith(`${FULLNAME}-migrate-`)
+              ? 'migrate'
+              : doc.metadata.name === `${FULLNAME}-courier`
+                ? 'courier'
+                : /\/auth:/.test(image)
+                  ? 'auth'
+                  : /\/user:/.test(image)
+                    ? 'user'
+                    : undefined;
         if (!service || doc.kind === 'Pod') continue;
         const unread = envNames(c).filter((n) => !SERVICE_ENV[service].has(n));
         expect(unread, `${doc.kind} ${doc.metadata.name}`).toEqual([]);
@@ -653,15 +660,17 @@ describe('Chart options', () => {
         'mail.smtp.existingSecretKey=url',
       ],
     });
-    for (const name of ['auth', 'courier', 'migrate-auth']) {
-      const kind = name.startsWith('migrate') ? 'Job' : 'Deployment';
-      const [container] = containersOf(named(docs, kind, `${FULLNAME}-${name}`));
+    for (const name of ['auth', 'courier']) {
+      const [container] = containersOf(named(docs, 'Deployment', `${FULLNAME}-${name}`));
       expect(envVar(container!, 'SMTP_URL')!.valueFrom.secretKeyRef, name).toEqual({
         name: 'smtp-credentials',
         key: 'url',
       });
     }
     expect(docs.find((d) => d.kind === 'Secret')!.stringData).not.toHaveProperty('SMTP_URL');
+    // The migration needs the database alone.
+    const [migrate] = containersOf(named(docs, 'Job', `${FULLNAME}-migrate-auth`));
+    expect(envVar(migrate!, 'SMTP_URL')).toBeUndefined();
   });
 
   it('When the courier is disabled, then the auth service delivers the mails itself and no courier resource is rendered', () => {

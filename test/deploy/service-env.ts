@@ -1,5 +1,5 @@
 import { loadAuthConfig } from '@platform/auth';
-import { loadCleanupConfig, loadCourierConfig } from '../../services/auth/src/config.js';
+import { loadDatabaseConfig, loadCourierConfig } from '../../services/auth/src/config.js';
 import { loadUserConfig } from '@platform/user';
 import { variablesRead as read } from '../support/env-variables.js';
 
@@ -8,7 +8,9 @@ export const SERVICE_ENV = {
   auth: read(loadAuthConfig),
   user: read(loadUserConfig),
   /** The auth service's cleanup command (its CronJob). */
-  cleanup: read(loadCleanupConfig),
+  cleanup: read(loadDatabaseConfig),
+  /** The migration commands (their hook Jobs): the database alone. */
+  migrate: read(loadDatabaseConfig),
   /** The auth service's mail courier (its Deployment). */
   courier: read(loadCourierConfig),
 } as const;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AmqpBus, createLogger, PermanentEventError, type Delivery } from '@platform/common';
 import { AMQP_URL, deleteQueues, uniqueName } from '../support/infra.js';
@@ -30,16 +31,17 @@ describe('the RabbitMQ bus and its observer', () => {
         throw new Error('transient');
       },
     });
+    const [flaky, poison, garbage] = [randomUUID(), randomUUID(), randomUUID()];
     try {
-      await publishRaw(queue, [{ body: '{}', messageId: 'flaky-1', type: 'Register' }]);
+      await publishRaw(queue, [{ body: '{}', messageId: flaky, type: 'Register' }]);
       await waitFor(
         'the failing message to be dead-lettered',
         async () => heard.length >= 2,
         20_000,
       );
       await publishRaw(queue, [
-        { body: '{}', messageId: 'poison-1', type: 'Poison' },
-        { body: 'not json', messageId: 'garbage-1' },
+        { body: '{}', messageId: poison, type: 'Poison' },
+        { body: 'not json', messageId: garbage },
       ]);
       await waitFor('both bad messages to be dead-lettered', async () => heard.length >= 4, 20_000);
     } finally {
@@ -50,10 +52,8 @@ describe('the RabbitMQ bus and its observer', () => {
       'dead-lettered Poison invalid',
       'dead-lettered unknown invalid',
     ]);
-    expect((await deadLetters(queue)).map((d) => d.id).sort()).toEqual([
-      'flaky-1',
-      'garbage-1',
-      'poison-1',
-    ]);
+    expect((await deadLetters(queue)).map((d) => d.id).sort()).toEqual(
+      [flaky, garbage, poison].sort(),
+    );
   });
 });

@@ -299,9 +299,13 @@ Mailpit, else from secrets.existingSecret (key secretKeys.smtpUrl).
 {{- end }}
 {{- end -}}
 
-{{/* The cleanup command's environment: the database only (no signing keys, no broker). */}}
-{{- define "aup.cleanupEnv" -}}
-{{- $v := .Values -}}
+{{/*
+The environment of the commands that only work on a database (the cleanup, the migrations): the
+database and logging, no signing keys, no SMTP, no broker. `root`, and `key`: the Secret's key of the
+database URL.
+*/}}
+{{- define "aup.databaseEnv" -}}
+{{- $v := .root.Values -}}
 - name: NODE_ENV
   value: {{ $v.config.nodeEnv | quote }}
 - name: LOG_LEVEL
@@ -310,7 +314,7 @@ Mailpit, else from secrets.existingSecret (key secretKeys.smtpUrl).
   value: /app/data
 - name: DATABASE_TIMEOUT_MS
   value: {{ $v.config.databaseTimeoutMs | quote }}
-{{ include "aup.secretEnv" (dict "root" . "name" "DATABASE_URL" "key" $v.secretKeys.authDatabaseUrl) }}
+{{ include "aup.secretEnv" (dict "root" .root "name" "DATABASE_URL" "key" .key) }}
 {{- end -}}
 
 {{/* The user service's environment (the service and its migrations). */}}

@@ -102,8 +102,11 @@ export function loadAuthConfig(source: EnvSource): Readonly<AuthConfig> {
   });
 }
 
-/** The cleanup command reads the shared settings only (the database): its CronJob needs no signing keys. */
-export function loadCleanupConfig(source: EnvSource): Readonly<SharedConfig> {
+/**
+ * The commands that only work on the database (migrate, cleanup) read the shared settings alone: their
+ * Jobs need no signing keys, no SMTP and no broker.
+ */
+export function loadDatabaseConfig(source: EnvSource): Readonly<SharedConfig> {
   const env = new EnvReader(source);
   return env.done(readSharedConfig(env, { port: 8000, database: 'auth.db' }));
 }

@@ -78,11 +78,17 @@ describe('POST /account-delete/{user_id}', () => {
     expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['user_id']);
   });
 
-  it('When the id has a leading zero, then it names the same account', async () => {
-    const { user } = await signUp();
+  it('When the id has a leading zero, then it gets 422 and the account stays active', async () => {
+    const { user, tokens } = await signUp();
     const res = await deactivate(`0${user.id}`, { token: adminToken });
-    expect(res.status).toBe(200);
-    expect(res.body).toEqual({ ...user, is_active: false });
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([
+      { field: 'user_id', message: 'must be a decimal integer without sign or leading zeros' },
+    ]);
+    expect(
+      (await stack.authApi.post('/logout-all', undefined, { token: tokens.access_token.token }))
+        .status,
+    ).toBe(200);
   });
 
   it('When the account is already inactive, then it gets 200 again', async () => {

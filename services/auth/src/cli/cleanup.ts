@@ -1,4 +1,4 @@
-import { loadCleanupConfig } from '../config.js';
+import { loadDatabaseConfig } from '../config.js';
 import { authDataSource } from '../data/data-source.js';
 import { Store } from '../data/store.js';
 import { cleanup } from '../maintenance/cleanup.js';
@@ -10,7 +10,7 @@ import { describeError } from './describe-error.js';
 // (token_blacklist, sessions, outbox, login_throttle, mail_tokens, mail_queue) and exits 0; on failure
 // it prints why to stderr and exits 1. Safe beside the running service and beside another run.
 try {
-  const config = loadCleanupConfig(process.env);
+  const config = loadDatabaseConfig(process.env);
   const dataSource = authDataSource(config.databaseUrl, {
     poolSize: 1,
     timeoutMs: config.databaseTimeoutMs,

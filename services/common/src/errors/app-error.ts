@@ -45,6 +45,22 @@ const bearer = (error: string, description: string) => ({
 export const errors = {
   malformedBody: (detail = 'The request body is not valid JSON.') =>
     new AppError({ status: 400, code: 'malformed-body', title: 'Malformed request body', detail }),
+  /** The path's percent-encoding is broken (`%ff`, a lone `%`): it names nothing. */
+  malformedPath: () =>
+    new AppError({
+      status: 400,
+      code: 'malformed-path',
+      title: 'Malformed path',
+      detail: 'The path is not valid percent-encoded UTF-8.',
+    }),
+  /** The client stopped sending its body before it was complete. */
+  requestAborted: () =>
+    new AppError({
+      status: 400,
+      code: 'request-aborted',
+      title: 'Request aborted',
+      detail: 'The request body ended before its declared length.',
+    }),
   validation: (fieldErrors: FieldError[], detail = 'The request does not match the schema.') =>
     new AppError({
       status: 422,

@@ -24,6 +24,8 @@ export function toAppError(err: unknown): AppError {
   ) {
     return errors.malformedBody();
   }
+  // raw-body (under co-body) when the client went away before sending its whole body.
+  if (type === 'request.aborted') return errors.requestAborted();
   if (status === 413) return errors.payloadTooLarge();
   if (status === 415) return errors.unsupportedMediaType();
   if (isConnectionError(err)) return errors.unavailable('The database is unreachable.', err);

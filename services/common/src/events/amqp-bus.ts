@@ -120,7 +120,9 @@ export class AmqpBus implements EventBus {
   }
 
   private async connectLoop(): Promise<void> {
-    const { initialMs, maxMs } = this.opts.reconnect ?? { initialMs: 200, maxMs: 10_000 };
+    // A short cap: once the broker is back, events flow within about a second. The jitter keeps the
+    // replicas of a deployment from reconnecting in step.
+    const { initialMs, maxMs } = this.opts.reconnect ?? { initialMs: 100, maxMs: 1000 };
     for (;;) {
       if (this.closing.signal.aborted) return;
       try {
@@ -128,7 +130,9 @@ export class AmqpBus implements EventBus {
         this.attempt = 0;
         return;
       } catch (err) {
-        const delay = Math.min(maxMs, initialMs * 2 ** this.attempt++);
+        const delay = Math.round(
+          Math.min(maxMs, initialMs * 2 ** this.attempt++) * (0.5 + Math.random() / 2),
+        );
         this.opts.logger.warn(
           { err: (err as Error).message, retryInMs: delay },
           'broker connection failed',

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import Koa from 'koa';
 import bodyParser from 'koa-bodyparser';
 import { OpenAPIBackend, type Context as ApiContext, type Document } from 'openapi-backend';
@@ -106,6 +107,8 @@ export function createOpenApiApp<Ops, Secured extends keyof Ops, Principal exten
       if (principal && !isAllowed(principal.roles, required)) {
         fail(errors.forbidden(`This operation requires ${describeRequirement(required)}.`));
       }
+      const offCanon = nonCanonicalIntegers(c);
+      if (offCanon.length > 0) fail(errors.validation(offCanon));
     },
     validationFail: (c: ApiContext) => {
       if (c.operation.operationId) opts.onValidationFailed?.(c.operation.operationId);
@@ -126,7 +129,7 @@ export function createOpenApiApp<Ops, Secured extends keyof Ops, Principal exten
         params: c.validation?.coerced?.params ?? c.request.params,
         principal,
         requestId: ctx.state.requestId as string,
-        ip: ctx.ip,
+        ip: clientIp(ctx),
         header: (name: string) => ctx.get(name) || undefined,
       })) as { status: number; body: unknown; headers?: Record<string, string> };
       ctx.status = reply.status;
@@ -154,6 +157,8 @@ export function createOpenApiApp<Ops, Secured extends keyof Ops, Principal exten
     }),
   );
   app.use(async (ctx, next) => {
+    // A path that is not valid percent-encoding names no resource (and the router cannot decode it).
+    if (!decodable(ctx.path)) throw errors.malformedPath();
     // Set before the body is parsed, so a malformed body on a known route still counts under it.
     ctx.state.route = routeTemplate(api, ctx.method, ctx.path);
     await next();
@@ -197,6 +202,45 @@ function serveSpec(definition: Document): Koa.Middleware {
 function hasBody(ctx: Koa.Context): boolean {
   const length = Number(ctx.get('content-length') || 0);
   return length > 0 || ctx.get('transfer-encoding') !== '';
+}
+
+function decodable(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Integers in a path are written one way only: decimal digits, no sign, no leading zero. */
+const CANONICAL_INTEGER = /^(0|[1-9][0-9]*)$/;
+
+/**
+ * The integer path parameters not written canonically: the validator's coercion takes `0x13`,
+ * `19e0`, `019`, `+19` and ` 19` as 19, so one account would have many paths.
+ */
+function nonCanonicalIntegers(c: ApiContext) {
+  const parameters = (c.operation?.parameters ?? []) as {
+    in?: string;
+    name?: string;
+    schema?: { type?: string };
+  }[];
+  return parameters
+    .filter((p) => p.in === 'path' && p.schema?.type === 'integer' && p.name)
+    .filter((p) => !CANONICAL_INTEGER.test(String(c.request.params[p.name!] ?? '')))
+    .map((p) => ({
+      field: p.name!,
+      message: 'must be a decimal integer without sign or leading zeros',
+    }));
+}
+
+/**
+ * The client's address for the throttle and the audit: Koa's, from X-Forwarded-For when proxies are
+ * trusted, unless that entry is not an address (then the peer's, which a client cannot forge).
+ */
+function clientIp(ctx: Koa.Context): string {
+  return isIP(ctx.ip) ? ctx.ip : (ctx.socket.remoteAddress ?? ctx.ip);
 }
 
 /** Whether every alternative of a security requirement needs credentials (`{}` would make them optional). */

@@ -1,6 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type Koa from 'koa';
+import { AppError } from '../errors/app-error.js';
+import { problemBody, PROBLEM_CONTENT_TYPE } from '../errors/problem.js';
 
 export interface RunningServer {
   server: Server;
@@ -21,6 +24,7 @@ export async function listen(app: Koa, port: number, host: string): Promise<Runn
     void handle(req, res);
   });
   server.keepAliveTimeout = 65_000;
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -43,4 +47,49 @@ export async function listen(app: Koa, port: number, host: string): Promise<Runn
         server.closeIdleConnections();
       }),
   };
+}
+
+/** What Node's HTTP parser refuses before any app code runs, by its error code. */
+const PARSER_REFUSALS: Record<
+  string,
+  { status: number; code: string; title: string; detail: string }
+> = {
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    code: 'headers-too-large',
+    title: 'Request header fields too large',
+    detail: 'The request headers are larger than this service accepts.',
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    code: 'request-timeout',
+    title: 'Request timeout',
+    detail: 'The request was not received in time.',
+  },
+};
+const MALFORMED_REQUEST = {
+  status: 400,
+  code: 'malformed-request',
+  title: 'Malformed request',
+  detail: 'The request is not valid HTTP/1.1 (for example an unknown method).',
+};
+
+/**
+ * Node answers what its parser refuses (an unknown method, oversized headers) with a bare status
+ * line; here it gets the problem+json every other error gets, then the connection closes.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const refusal = PARSER_REFUSALS[err.code ?? ''] ?? MALFORMED_REQUEST;
+  const body = JSON.stringify(problemBody(new AppError(refusal)));
+  socket.end(
+    `HTTP/1.1 ${refusal.status} ${refusal.title}\r\n` +
+      `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      'Connection: close\r\n\r\n' +
+      body,
+  );
 }

@@ -26,6 +26,7 @@ export interface TokenClaims {
 const REQUIRED_CLAIMS = ['iss', 'aud', 'exp', 'iat', 'sub', 'jti', 'type', 'sid'];
 /** Ten times the size of any token the platform issues: a longer one is refused before it is parsed. */
 const MAX_TOKEN_LENGTH = 4096;
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 /** The clock skew tolerated between the issuing and the verifying host when checking `iat`. */
 const CLOCK_SKEW_SECONDS = 60;
 const MALFORMED = 'The token is malformed or its signature is invalid.';
@@ -49,6 +50,10 @@ export async function verifyToken(
   now: () => number = Date.now,
 ): Promise<TokenClaims> {
   if (token.length > MAX_TOKEN_LENGTH) throw errors.invalidToken('The token is too long.');
+  // One spelling per token: three unpadded base64url segments (RFC 7515 §2). Decoders also take
+  // padding and other noise, which would let one token be written several ways, and anything keyed
+  // on its text (a cache, a log search) see several tokens.
+  if (!COMPACT_JWS.test(token)) throw errors.invalidToken(MALFORMED);
   let payload: Record<string, unknown>;
   try {
     ({ payload } = await jwtVerify(token, key, {
