@@ -43,6 +43,25 @@ describe('EMAIL_VERIFICATION=required', () => {
     expect(later.body.user.email_verified).toBe(true);
   });
 
+  it('When an account’s address is no longer proven, then its refresh token gets 403 email-not-verified', async () => {
+    const account = newRegistration();
+    await register(account);
+    await ctx.stack.authApi.post('/email/verify', {
+      token: tokenOf(await ctx.mailbox.next(account.email)),
+    });
+    const pair = (await login(account)).body.token_pair;
+    // As an account from before the switch to required verification, which never proved its address.
+    await ctx.stack.authDb.query('UPDATE auth_info SET email_verified = false WHERE login = ?', [
+      account.login,
+    ]);
+    const res = await ctx.stack.authApi.post('/refresh', {
+      refresh_token: pair.refresh_token.token,
+    });
+    contract.check('refresh', res);
+    expect(res.status).toBe(403);
+    expect(res.body.type).toBe('urn:problem:email-not-verified');
+  });
+
   it('When an email is registered again, then the answer is the same as for a new one and the owner is told instead', async () => {
     const owner = newRegistration();
     const first = await register(owner);

@@ -67,6 +67,23 @@ describe('POST /password/change', () => {
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
+  it('When failed logins have locked the account, then a password reset lifts the lock', async () => {
+    const account = await signUp(ctx);
+    let locked = await login(account, 'NotThePassword1!');
+    for (let i = 0; i < 5 && locked.status !== 429; i++) {
+      locked = await login(account, 'NotThePassword1!');
+    }
+    expect(locked.status).toBe(429);
+    await ctx.stack.authApi.post('/password/forgot', { email: account.email });
+    const token = tokenOf(await ctx.mailbox.next(account.email));
+    const reset = await ctx.stack.authApi.post('/password/reset', {
+      token,
+      new_password: NEW_PASSWORD,
+    });
+    expect(reset.status).toBe(204);
+    expect((await login(account, NEW_PASSWORD)).status).toBe(200);
+  });
+
   it('When the new password breaks the policy, then it gets 422 and the password stays', async () => {
     const account = await signUp(ctx);
     const res = await change(account.pair.access_token.token, account.password, 'weak');
