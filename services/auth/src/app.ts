@@ -1,5 +1,6 @@
 import {
   createOpenApiApp,
+  type ServiceHttpOptions,
   loadOpenApi,
   type AuthApi,
   type HandlerMap,
@@ -21,7 +22,7 @@ export function createAuthApp(
   jwks: { keys: object[] },
   readiness: Readiness,
   metrics: Registry,
-  http: { trustProxyHops: number } = { trustProxyHops: 0 },
+  http: ServiceHttpOptions = {},
 ): Koa {
   const handlers = {
     ...sessionHandlers(deps),
@@ -37,7 +38,7 @@ export function createAuthApp(
     security: { bearerAuth: (headers) => authenticate(deps, headers) },
     logger: deps.logger,
     metrics,
-    trustProxyHops: http.trustProxyHops,
+    ...http,
     // A body that breaks the contract never reaches registerAccount; it is an invalid registration too.
     onValidationFailed: (operationId) => {
       if (operationId === 'register') deps.metrics.registration('invalid');

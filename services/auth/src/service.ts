@@ -2,13 +2,12 @@ import {
   createBus,
   createLogger,
   createMetricsRegistry,
-  listen,
+  listenService,
   PollLoop,
   prepareSchema,
   type EventBus,
   type Logger,
   type Registry,
-  type RunningServer,
 } from '@platform/common';
 import type { DataSource } from 'typeorm';
 import { createAuthApp } from './app.js';
@@ -38,6 +37,8 @@ const RESET_REQUEST_POLL_MS = 250;
 
 export interface AuthService {
   url: string;
+  /** Where /metrics is served: the management port's URL with MANAGEMENT_PORT, else `url`'s. */
+  metricsUrl: string;
   deps: AuthDeps;
   relay: OutboxRelay;
   /** Resolves forgot-password requests (looks the address up, queues a link). */
@@ -107,6 +108,7 @@ export async function buildAuthService(
       signingKid: ring.signingKid,
       metrics,
       audit: auditTrail(store.repos.audit, logger),
+      logger,
     }),
   };
   return { dataSource, deps, relay, wake, jwks: ring.jwks };
@@ -176,18 +178,24 @@ export async function startAuthService(
       : undefined;
   cleanupTimer?.start();
   let draining = false;
-  const app = createAuthApp(
-    deps,
-    jwks,
-    { draining: () => draining, busHealthy: () => bus.healthy() },
+  const readiness = { draining: () => draining, busHealthy: () => bus.healthy() };
+  const app = createAuthApp(deps, jwks, readiness, registry, {
+    trustProxyHops: config.trustProxyHops,
+    databaseTimeoutMs: config.databaseTimeoutMs,
+    serveMetrics: config.managementPort === undefined,
+  });
+  const servers = await listenService(app, config, {
+    ...readiness,
+    ping: () => deps.store.ping(),
     registry,
-    { trustProxyHops: config.trustProxyHops },
-  );
-  const server: RunningServer = await listen(app, config.port, config.host);
+    name: 'auth service',
+  });
+  const server = servers.api;
   logger.info(
     {
       url: server.url,
       docs: `${server.url}/docs`,
+      metrics: servers.metricsUrl,
       broker: config.amqp ? config.amqp.queue : 'in-process',
       passwordPolicy: deps.passwordPolicy.describe(),
     },
@@ -195,6 +203,7 @@ export async function startAuthService(
   );
   return {
     url: server.url,
+    metricsUrl: servers.metricsUrl,
     deps,
     relay,
     resetRequests,
@@ -204,7 +213,7 @@ export async function startAuthService(
     stop: async () => {
       draining = true;
       await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
-      await server.close();
+      await servers.close();
       await cleanupTimer?.stop();
       await resetRequests.stop();
       await relay.stop();

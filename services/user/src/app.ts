@@ -1,5 +1,6 @@
 import {
   createOpenApiApp,
+  type ServiceHttpOptions,
   loadOpenApi,
   type HandlerMap,
   type Readiness,
@@ -16,7 +17,7 @@ export function createUserApp(
   deps: UserDeps,
   readiness: Readiness,
   metrics: Registry,
-  http: { trustProxyHops: number } = { trustProxyHops: 0 },
+  http: ServiceHttpOptions = {},
 ): Koa {
   const handlers = userHandlers(deps, readiness) satisfies HandlerMap<
     UserApi.operations,
@@ -29,6 +30,6 @@ export function createUserApp(
     security: { bearerAuth: (headers) => authenticate(deps, headers) },
     logger: deps.logger,
     metrics,
-    trustProxyHops: http.trustProxyHops,
+    ...http,
   });
 }

@@ -1,7 +1,7 @@
 import {
   createBus,
   createLogger,
-  listen,
+  listenService,
   prepareSchema,
   type EventBus,
   type Logger,
@@ -19,6 +19,8 @@ import { createUserMetrics, type UserMetrics } from './metrics/user-metrics.js';
 
 export interface UserService {
   url: string;
+  /** Where /metrics is served: the management port's URL with MANAGEMENT_PORT, else `url`'s. */
+  metricsUrl: string;
   deps: UserDeps;
   bus: EventBus;
   dataSource: DataSource;
@@ -66,17 +68,24 @@ export async function startUserService(
     });
   await bus.subscribe(new UserInfoConsumer(store, logger, metrics.consumer));
   let draining = false;
-  const app = createUserApp(
-    deps,
-    { draining: () => draining, busHealthy: () => bus.healthy() },
-    metrics.registry,
-    { trustProxyHops: config.trustProxyHops },
-  );
-  const server = await listen(app, config.port, config.host);
+  const readiness = { draining: () => draining, busHealthy: () => bus.healthy() };
+  const app = createUserApp(deps, readiness, metrics.registry, {
+    trustProxyHops: config.trustProxyHops,
+    databaseTimeoutMs: config.databaseTimeoutMs,
+    serveMetrics: config.managementPort === undefined,
+  });
+  const servers = await listenService(app, config, {
+    ...readiness,
+    ping: () => deps.store.ping(),
+    registry: metrics.registry,
+    name: 'user service',
+  });
+  const server = servers.api;
   logger.info(
     {
       url: server.url,
       docs: `${server.url}/docs`,
+      metrics: servers.metricsUrl,
       jwks: config.authJwksUrl,
       broker: config.amqp ? config.amqp.queue : 'in-process',
     },
@@ -84,6 +93,7 @@ export async function startUserService(
   );
   return {
     url: server.url,
+    metricsUrl: servers.metricsUrl,
     deps,
     bus,
     dataSource,
@@ -91,7 +101,7 @@ export async function startUserService(
     stop: async () => {
       draining = true;
       await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
-      await server.close();
+      await servers.close();
       if (!opts.bus) await bus.close();
       await dataSource.destroy();
     },

@@ -1,10 +1,15 @@
 import { existsSync } from 'node:fs';
-import { createLogger, createMetricsRegistry, listen, onShutdown } from '@platform/common';
+import {
+  createLogger,
+  createManagementApp,
+  createMetricsRegistry,
+  listen,
+  onShutdown,
+} from '@platform/common';
 import { loadCourierConfig } from '../config.js';
 import { authDataSource } from '../data/data-source.js';
 import { Store } from '../data/store.js';
 import { Courier } from '../mail/courier.js';
-import { createCourierApp } from '../mail/courier-app.js';
 import { createMailTransport } from '../mail/create-transport.js';
 import { registerMailMetrics } from '../mail/mail-metrics.js';
 import { describeError } from './describe-error.js';
@@ -38,12 +43,14 @@ try {
     metrics: registerMailMetrics(registry, store, logger),
   });
   let draining = false;
-  const app = createCourierApp(
-    () => store.ping(),
-    () => draining,
+  const app = createManagementApp({
+    ping: () => store.ping(),
+    draining: () => draining,
     registry,
-  );
-  const server = await listen(app, config.port, config.host);
+    databaseTimeoutMs: config.databaseTimeoutMs,
+    name: 'courier',
+  });
+  const server = await listen(app, config.port, config.host, config.http);
   courier.start();
   logger.info(
     {

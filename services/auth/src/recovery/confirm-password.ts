@@ -1,5 +1,6 @@
 import { errors } from '@platform/common';
 import { authErrors } from '../auth-errors.js';
+import { untilVerdict } from '../throttle/throttle.js';
 import type { Account } from '../accounts/account-repository.js';
 import type { AuthDeps, RequestContext } from '../deps.js';
 import type { RecoveryFlow } from '../metrics/metrics.js';
@@ -14,22 +15,22 @@ export async function confirmPassword(
   input: { password: string; altcha?: string | undefined; flow: RecoveryFlow },
   request: RequestContext,
 ): Promise<void> {
+  const stored = await deps.store.repos.accounts.findByLogin(account.login);
   const attempt = await deps.throttle.admitLogin({
     login: account.login,
     ip: request.ip,
     requestId: request.requestId,
     altcha: input.altcha,
   });
-  const stored = await deps.store.repos.accounts.findByLogin(account.login);
-  const verdict = stored
-    ? await deps.passwords.verify(stored.hashedPassword, input.password)
-    : { ok: false };
+  const verdict = await untilVerdict(attempt, async () =>
+    stored ? deps.passwords.verify(stored.hashedPassword, input.password) : { ok: false },
+  );
   if (!verdict.ok) {
     deps.metrics.recovery(input.flow, 'wrong_password');
     await attempt.failed('wrong_password', account.id);
     throw authErrors.wrongPassword();
   }
-  await attempt.proven();
+  await untilVerdict(attempt, () => attempt.proven());
 }
 
 /** The caller's account, once its current password is confirmed (see confirmPassword). */

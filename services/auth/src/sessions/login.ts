@@ -4,6 +4,7 @@ import { mailVerification } from '../recovery/email-verification.js';
 import { authErrors } from '../auth-errors.js';
 import type { SignedIn } from '../accounts/registration.js';
 import type { AuthDeps, RequestContext } from '../deps.js';
+import { untilVerdict } from '../throttle/throttle.js';
 import { mustVerifyEmail, startSession } from './sessions.js';
 
 export interface LoginInput {
@@ -20,7 +21,9 @@ export interface LoginInput {
  * deactivated account get the same answer for the same work: the same throttle checks and counters
  * (keyed by the login as typed), one account lookup, one argon2 verification (against a decoy hash
  * for an unknown login) and one audit row. On Postgres a successful login is five statements: the
- * throttle's look and count, the lookup, the throttle's release, and the session with its audit row.
+ * throttle's look, the lookup, the throttle's count, its release, and the session with its audit row.
+ * Only a verdict on the password counts: the account is looked up before the attempt is counted, and
+ * an attempt that fails on the way (the database, a 503) is taken back (LoginAttempt.abandoned).
  */
 /**
  * The owner of an unproven account has just proven its password: the way in is a fresh link, mailed
@@ -43,16 +46,18 @@ async function mailNewVerificationLink(
 
 export async function login(deps: AuthDeps, input: LoginInput): Promise<SignedIn> {
   const { requestId, ip } = input;
+  const credentials = await deps.store.repos.accounts.findByLogin(input.login);
   const attempt = await deps.throttle.admitLogin({
     login: input.login,
     ip,
     requestId,
     altcha: input.altcha,
   });
-  const credentials = await deps.store.repos.accounts.findByLogin(input.login);
-  const verdict = credentials
-    ? await deps.passwords.verify(credentials.hashedPassword, input.password)
-    : await deps.passwords.verifyDecoy(input.password).then(() => undefined);
+  const verdict = await untilVerdict(attempt, () =>
+    credentials
+      ? deps.passwords.verify(credentials.hashedPassword, input.password)
+      : deps.passwords.verifyDecoy(input.password).then(() => undefined),
+  );
   if (!credentials || !verdict?.ok) {
     const reason = credentials ? 'wrong_password' : 'unknown_login';
     const userId = credentials?.id;
@@ -61,7 +66,7 @@ export async function login(deps: AuthDeps, input: LoginInput): Promise<SignedIn
     await attempt.failed(reason, userId);
     throw authErrors.badCredentials();
   }
-  await attempt.proven();
+  await untilVerdict(attempt, () => attempt.proven());
   const userId = credentials.id;
   if (!credentials.isActive) {
     deps.logger.info({ reason: 'account-inactive', userId, requestId }, 'login refused');

@@ -1,4 +1,4 @@
-import { dialectOf, type EnvReader } from '@platform/common';
+import { dialectOf, type EnvReader, type Logger } from '@platform/common';
 import type { DataSource } from 'typeorm';
 import { PostgresThrottleStore } from './postgres-throttle-store.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
@@ -52,6 +52,7 @@ export function createThrottle(opts: {
   signingKid: string;
   metrics: AuthMetrics;
   audit: AuditTrail;
+  logger: Logger;
 }): Throttle {
   const signer = opts.keys.filter((k) => k.kid === opts.signingKid);
   const others = opts.keys.filter((k) => k.kid !== opts.signingKid);
@@ -67,5 +68,6 @@ export function createThrottle(opts: {
     ),
     metrics: opts.metrics,
     audit: opts.audit,
+    logger: opts.logger,
   });
 }

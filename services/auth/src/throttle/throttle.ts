@@ -1,4 +1,4 @@
-import { errors } from '@platform/common';
+import { errors, type Logger } from '@platform/common';
 import { authErrors } from '../auth-errors.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
 import type { Challenges } from './challenges.js';
@@ -28,6 +28,21 @@ export interface LoginAttempt {
   failed(reason: 'unknown_login' | 'wrong_password', userId?: number): Promise<void>;
   /** The password is proven: the account's counters start again; the IP's count of it is taken back. */
   proven(): Promise<void>;
+  /**
+   * The attempt came to no verdict (a dependency failed: the answer is a 503): its counts are taken
+   * back, now or, while the database is away, as soon as it answers again. Never throws.
+   */
+  abandoned(): Promise<void>;
+}
+
+/** Runs a step of an admitted attempt before its verdict is recorded; if it fails, the attempt is taken back. */
+export async function untilVerdict<T>(attempt: LoginAttempt, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    await attempt.abandoned();
+    throw err;
+  }
 }
 
 const LOCKED = 'Too many failed logins; try again after the time given in Retry-After.';
@@ -54,6 +69,7 @@ export class Throttle {
       challenges: Challenges;
       metrics: AuthMetrics;
       audit: AuditTrail;
+      logger: Logger;
     },
   ) {
     this.rules = failureRules(deps.settings);
@@ -110,6 +126,7 @@ export class Throttle {
       return this.refuseLocked(request, keys[refused]!.scope, hits[refused]!.lockedFor);
     }
     return {
+      abandoned: () => this.takeBack(keys),
       failed: (reason, userId) => this.failed(request, keys, hits, reason, userId),
       proven: async () => {
         const ip = keys.find((k) => k.scope === 'ip');
@@ -119,6 +136,43 @@ export class Throttle {
         );
       },
     };
+  }
+
+  /**
+   * Takes an attempt back from its counters: at once, or retried with backoff until it goes through
+   * or the counters' window has passed (they are forgotten then anyway). A failed login, not a failed
+   * database, is what may lock an account or challenge an address.
+   */
+  private async takeBack(keys: CountedKey[]): Promise<void> {
+    const { store, logger } = this.deps;
+    try {
+      await store.release(keys);
+    } catch (err) {
+      logger.warn(
+        { err },
+        'taking back a login attempt without a verdict once the database answers',
+      );
+      const until = Date.now() + 1000 * Math.min(...keys.map((k) => k.rule.windowSeconds));
+      // The caller answers now; the retries run in the background.
+      void this.retryTakeBack(keys, until);
+    }
+  }
+
+  private async retryTakeBack(keys: CountedKey[], until: number): Promise<void> {
+    const { store, logger } = this.deps;
+    for (let delayMs = 250; Date.now() + delayMs <= until; delayMs = Math.min(2 * delayMs, 5_000)) {
+      await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
+      try {
+        await store.release(keys);
+        logger.info('took back a login attempt without a verdict');
+        return;
+      } catch {
+        // The database is still away: wait longer.
+      }
+    }
+    logger.warn(
+      'a login attempt without a verdict stays counted: the database did not answer in time',
+    );
   }
 
   private async checkChallenge(

@@ -22,7 +22,10 @@ export interface SharedConfig {
   shutdownDelayMs: number;
   /** Connections in the Postgres pool. */
   databasePoolSize: number;
-  /** Longest wait for a database connection; queries get twice that before they fail (503). */
+  /**
+   * The longest a request waits on the database, its connection and statements together (and the
+   * longest any one statement runs); past it the request gets 503.
+   */
   databaseTimeoutMs: number;
   /** Apply pending migrations at start-up (the embedded default); otherwise refuse to start with them pending. */
   migrateOnStart: boolean;
@@ -33,6 +36,18 @@ export interface SharedConfig {
   trustProxyHops: number;
   /** RabbitMQ; absent means the in-process bus (the embedded default). */
   amqp: { url: string; queue: string } | undefined;
+  /**
+   * Where /metrics, /healthz and /readyz are served apart from the API (the public port then serves
+   * no /metrics); absent: all on the public port.
+   */
+  managementPort: number | undefined;
+  /** How long a client may take to send a request's headers, and the whole request (then 408). */
+  http: HttpTimeouts;
+}
+
+export interface HttpTimeouts {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
 }
 
 export function readSharedConfig(
@@ -77,5 +92,27 @@ export function readSharedConfig(
           queue: env.string('AMQP_QUEUE', { default: USER_INFO_QUEUE }),
         }
       : undefined,
+    managementPort: env.has('MANAGEMENT_PORT')
+      ? env.int('MANAGEMENT_PORT', { default: 0, min: 0, max: 65535 })
+      : undefined,
+    http: readHttpTimeouts(env),
   };
+}
+
+/** HTTP_HEADERS_TIMEOUT_MS and HTTP_REQUEST_TIMEOUT_MS (also read by the courier). */
+export function readHttpTimeouts(env: EnvReader): HttpTimeouts {
+  const headersTimeoutMs = env.int('HTTP_HEADERS_TIMEOUT_MS', {
+    default: 5_000,
+    min: 100,
+    max: 600_000,
+  });
+  const requestTimeoutMs = env.int('HTTP_REQUEST_TIMEOUT_MS', {
+    default: 10_000,
+    min: 100,
+    max: 600_000,
+  });
+  if (requestTimeoutMs < headersTimeoutMs) {
+    env.fail('HTTP_REQUEST_TIMEOUT_MS must not be less than HTTP_HEADERS_TIMEOUT_MS');
+  }
+  return { headersTimeoutMs, requestTimeoutMs };
 }

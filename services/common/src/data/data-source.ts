@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
+import { deadlineClient } from './deadline.js';
 import { registerDialect } from './dialect.js';
 import { PostgresDialect } from './postgres-dialect.js';
 import { SqliteDialect } from './sqlite-dialect.js';
@@ -11,9 +12,15 @@ export interface DataSourceOptions {
   entities: MixedList<EntitySchema>;
   migrations: MixedList<new () => unknown>;
   poolSize?: number;
-  /** Milliseconds a query may wait for a connection or a lock before it fails. */
+  /**
+   * Milliseconds a statement may take, the wait for a connection or a lock included; within a request
+   * (withDatabaseDeadline), all of the request's statements together.
+   */
   timeoutMs?: number;
 }
+
+/** How often the server looks whether the client of a running statement is still there. */
+const CONNECTION_CHECK_MS = 250;
 
 /**
  * One DataSource factory for both databases, and the one place that tells them apart: the URL picks
@@ -50,8 +57,15 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
     type: 'postgres',
     url: opts.url,
     poolSize: opts.poolSize ?? 10,
+    // The wait for a pooled connection (or a new one) ...
     connectTimeoutMS: timeoutMs,
-    extra: { statement_timeout: timeoutMs * 2, query_timeout: timeoutMs * 2 },
+    extra: {
+      // ... and each statement, on the client (which closes the connection when it gives up) ...
+      Client: deadlineClient(timeoutMs),
+      // ... and on the server, which also stops a statement whose client has gone.
+      statement_timeout: timeoutMs,
+      options: `-c client_connection_check_interval=${CONNECTION_CHECK_MS}`,
+    },
   });
   registerDialect(dataSource, new PostgresDialect());
   return dataSource;

@@ -8,6 +8,7 @@ import { describeRequirement, isAllowed } from '../auth/permissions.js';
 import type { AppError } from '../errors/app-error.js';
 import { errors } from '../errors/app-error.js';
 import { httpMetricsMiddleware, metricsEndpoint } from '../metrics/http-metrics.js';
+import { withDatabaseDeadline } from '../data/deadline.js';
 import { createAjv } from './ajv.js';
 import { serveDocs } from './docs.js';
 import { fieldErrors } from './field-errors.js';
@@ -27,14 +28,24 @@ export interface OpenApiAppOptions<
   /** One handler per security scheme of the document. */
   security: Record<string, SecurityHandler<Principal>>;
   logger: Logger;
-  /** This service's metrics: every request is timed into it, and GET /metrics serves it. */
+  /** This service's metrics: every request is timed into it, and GET /metrics serves it (see serveMetrics). */
   metrics: Registry;
+  /** False when the metrics are served on a management port instead (MANAGEMENT_PORT). */
+  serveMetrics?: boolean;
   /** Called when a request breaks the contract (before its 422 is sent), with its operationId. */
   onValidationFailed?: (operationId: string) => void;
   bodyLimit?: string;
   /** Proxies in front of the service whose X-Forwarded-For entries are believed (0: none). */
   trustProxyHops?: number;
+  /** How long a request may wait on the database in all (DATABASE_TIMEOUT_MS); unbounded if unset. */
+  databaseTimeoutMs?: number;
 }
+
+/** What a service's composition root decides about its HTTP stack. */
+export type ServiceHttpOptions = Pick<
+  OpenApiAppOptions<unknown, never, PrincipalBase>,
+  'trustProxyHops' | 'databaseTimeoutMs' | 'serveMetrics'
+>;
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
@@ -148,7 +159,10 @@ export function createOpenApiApp<Ops, Secured extends keyof Ops, Principal exten
   app.use(requestIdMiddleware());
   app.use(httpMetricsMiddleware(opts.metrics));
   app.use(errorMiddleware(opts.logger));
-  app.use(metricsEndpoint(opts.metrics));
+  const databaseBudget = opts.databaseTimeoutMs;
+  if (databaseBudget !== undefined)
+    app.use((_ctx, next) => withDatabaseDeadline(databaseBudget, next));
+  if (opts.serveMetrics !== false) app.use(metricsEndpoint(opts.metrics));
   app.use(serveSpec(opts.definition));
   app.use(
     serveDocs({

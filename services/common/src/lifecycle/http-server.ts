@@ -13,11 +13,36 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Listens on `port` (0 picks a free one) and closes gracefully: new connections stop, in-flight finish. */
-export async function listen(app: Koa, port: number, host: string): Promise<RunningServer> {
+/** How long a client may take over a request; the defaults are those of readHttpTimeouts(). */
+export interface ListenOptions {
+  /** The request's headers must have arrived within this long of its first byte (408 after). */
+  headersTimeoutMs?: number;
+  /** The whole request, body included (408 after). */
+  requestTimeoutMs?: number;
+}
+
+/**
+ * Listens on `port` (0 picks a free one) and closes gracefully: new connections stop, in-flight finish.
+ * A client that trickles its headers or body in is cut off with a 408 once its time is up, checked
+ * every quarter of the headers' time at most; an idle keep-alive connection (the gateway's) stays open
+ * for 65 s between requests.
+ */
+export async function listen(
+  app: Koa,
+  port: number,
+  host: string,
+  opts: ListenOptions = {},
+): Promise<RunningServer> {
   const handle = app.callback();
   let closing = false;
-  const server = createServer((req, res) => {
+  const headersTimeout = opts.headersTimeoutMs ?? 5_000;
+  const requestTimeout = Math.max(opts.requestTimeoutMs ?? 10_000, headersTimeout);
+  const options = {
+    headersTimeout,
+    requestTimeout,
+    connectionsCheckingInterval: Math.min(1_000, Math.ceil(headersTimeout / 4)),
+  };
+  const server = createServer(options, (req, res) => {
     // While closing, every answer ends its connection, so keep-alive clients move elsewhere instead
     // of sending more requests into a connection that is about to go away.
     if (closing) res.setHeader('Connection', 'close');
