@@ -372,7 +372,7 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('When Prometheus runs, then it scrapes /metrics of both services and the gateway by their compose names', () => {
+  it('When Prometheus runs, then it scrapes /metrics of both services (on their management port) and the gateway by their compose names', () => {
     expect(services.prometheus!.volumes).toContain(
       './deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro',
     );
@@ -383,9 +383,10 @@ describe('docker-compose.yml', () => {
         [job.metrics_path, job.static_configs[0].targets],
       ]),
     );
+    for (const name of ['auth', 'user']) expect(envOf(name).MANAGEMENT_PORT, name).toBe('9000');
     expect(targets).toEqual({
-      auth: ['/metrics', ['auth:8000']],
-      user: ['/metrics', ['user:8001']],
+      auth: ['/metrics', ['auth:9000']],
+      user: ['/metrics', ['user:9000']],
       gateway: ['/metrics', ['gateway:9091']],
     });
   });
