@@ -17,7 +17,7 @@ import {
   type Manifest,
 } from './helm.js';
 import { validateManifest } from './k8s-validate.js';
-import { SERVICE_DEFAULTS, SERVICE_ENV } from './service-env.js';
+import { SERVICE_DEFAULTS, SERVICE_ENV, SET_AHEAD_OF_THE_SERVICES } from './service-env.js';
 
 const FULLNAME = 'rel-auth-user-platform';
 const tmp = mkdtempSync(path.join(tmpdir(), 'chart-test-'));
@@ -222,21 +222,32 @@ describe.each(CHECKED)('Chart invariants with the %s values', (name) => {
   const deployment = (component: string) => named(docs, 'Deployment', `${FULLNAME}-${component}`);
 
   it.each(['auth', 'user'] as const)(
-    'When the %s service runs, then its probes hit /healthz and /readyz on its container port',
+    'When the %s service runs, then its probes hit /healthz and /readyz on its management port, apart from the API port',
     (service) => {
       const [container, ...others] = deployment(service).spec.template.spec.containers;
       expect(others).toEqual([]);
       const port = container.ports.find((p: { name: string }) => p.name === 'http');
       expect(port.containerPort).toBe(SERVICE_DEFAULTS[service].port);
       expect(envValue(container, 'PORT')).toBe(String(port.containerPort));
+      // /metrics and the probes are served on a listener of their own (MANAGEMENT_PORT).
+      const management = container.ports.find((p: { name: string }) => p.name === 'management');
+      expect(management.containerPort).toBe(9000);
+      expect(management.containerPort).not.toBe(port.containerPort);
+      expect(envValue(container, 'MANAGEMENT_PORT')).toBe(String(management.containerPort));
       for (const [probe, path] of [
         ['livenessProbe', '/healthz'],
         ['readinessProbe', '/readyz'],
         ['startupProbe', '/healthz'],
       ] as const) {
         expect(container[probe].httpGet.path, probe).toBe(path);
-        expect([port.name, port.containerPort], probe).toContain(container[probe].httpGet.port);
+        expect(container[probe].httpGet.port, probe).toBe('management');
       }
+      const svc = named(docs, 'Service', `${FULLNAME}-${service}`);
+      expect(
+        svc.spec.ports.map(
+          (p: { name: string; targetPort: string }) => `${p.name}:${p.targetPort}`,
+        ),
+      ).toEqual(['http:http', 'management:management']);
       // The image's entrypoint (tini) and command run: nothing overrides them.
       expect(container.command).toBeUndefined();
       expect(container.args).toBeUndefined();
@@ -408,7 +419,10 @@ describe.each(CHECKED)('Chart invariants with the %s values', (name) => {
                     ? 'user'
                     : undefined;
         if (!service || doc.kind === 'Pod') continue;
-        const unread = envNames(c).filter((n) => !SERVICE_ENV[service].has(n));
+        const ahead = service === 'auth' || service === 'user' ? SET_AHEAD_OF_THE_SERVICES : [];
+        const unread = envNames(c).filter(
+          (n) => !SERVICE_ENV[service].has(n) && !ahead.includes(n),
+        );
         expect(unread, `${doc.kind} ${doc.metadata.name}`).toEqual([]);
       }
     }
@@ -458,6 +472,12 @@ describe.each(CHECKED)('Chart invariants with the %s values', (name) => {
       const endpoint = monitor.spec.endpoints[0];
       expect(svc!.spec.ports.map((p: { name: string }) => p.name)).toContain(endpoint.port);
       expect(endpoint.path).toBe('/metrics');
+      // The services' metrics are on their management port, never on the API port.
+      const component = monitor.spec.selector.matchLabels['app.kubernetes.io/component'];
+      const expected = { auth: 'management', user: 'management', courier: 'http' }[
+        component as string
+      ];
+      expect(endpoint.port, monitor.metadata.name).toBe(expected ?? 'metrics');
     }
   });
 
@@ -475,11 +495,31 @@ describe.each(CHECKED)('Chart invariants with the %s values', (name) => {
     );
     expect(open).toEqual([`${FULLNAME}-gateway`]);
     for (const component of ['auth', 'user']) {
-      const [fromPods] = policy(component).spec.ingress;
+      const [fromPods, fromScrapers, ...others] = policy(component).spec.ingress;
+      expect(others).toEqual([]);
       const sources = fromPods.from.map(
         (f: any) => f.podSelector.matchLabels['app.kubernetes.io/component'],
       );
       expect(sources).toEqual(component === 'auth' ? ['gateway', 'user'] : ['gateway']);
+      // The API port for the gateway (and the user service), the management port for the scrapers.
+      expect(fromPods.ports).toEqual([{ port: 'http', protocol: 'TCP' }]);
+      expect(fromScrapers.ports).toEqual([{ port: 'management', protocol: 'TCP' }]);
+      expect(fromScrapers.from).toEqual(
+        name === 'production'
+          ? [
+              {
+                namespaceSelector: {
+                  matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' },
+                },
+                podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+              },
+            ]
+          : [
+              {
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+              },
+            ],
+      );
     }
     if (name !== 'production') {
       const clients = (label: string) =>

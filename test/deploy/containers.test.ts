@@ -420,7 +420,15 @@ describe('Tiltfile', () => {
     const named = [...tiltfile.matchAll(/k8s_resource\(\s*'([^']+)'/g)].map((m) => m[1]);
     expect(named.length).toBeGreaterThan(5);
     expect(named.filter((name) => !workloads.includes(name!))).toEqual([]);
-    for (const forward of ['8080:8080', '8000:8000', '8001:8001', '8002:8002', '8025:8025'])
+    for (const forward of [
+      '8080:8080',
+      '8000:8000',
+      '8001:8001',
+      '9000:9000',
+      '9001:9000',
+      '8002:8002',
+      '8025:8025',
+    ])
       expect(tiltfile).toContain(`'${forward}'`);
     // The courier and Mailpit run under Tilt as they do in the chart.
     expect(named).toEqual(expect.arrayContaining(['platform-courier', 'platform-mailpit']));

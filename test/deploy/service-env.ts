@@ -15,6 +15,14 @@ export const SERVICE_ENV = {
   courier: read(loadCourierConfig),
 } as const;
 
+/**
+ * Variables the chart sets for the auth and user services ahead of the service code that reads them.
+ * MANAGEMENT_PORT (the second listener, for /metrics and the probes) comes with a change of the
+ * services made alongside the chart's; until it is merged their loaders do not read it and the
+ * services ignore it. Delete an entry once both loaders read it.
+ */
+export const SET_AHEAD_OF_THE_SERVICES: readonly string[] = ['MANAGEMENT_PORT'];
+
 /** The services' defaults, for what the deployment files must agree with. */
 export const SERVICE_DEFAULTS = {
   auth: loadAuthConfig({}),

@@ -148,6 +148,8 @@ a margin before the kubelet's SIGKILL.
 {{ include "aup.sharedEnv" (dict "root" . "service" "auth") }}
 - name: PORT
   value: {{ $v.auth.port | quote }}
+- name: MANAGEMENT_PORT
+  value: {{ $v.auth.managementPort | quote }}
 {{ include "aup.secretEnv" (dict "root" . "name" "JWT_PRIVATE_KEYS" "key" $v.secretKeys.jwtPrivateKeys "optional" true) }}
 {{- /* The CronJob cleans up; without it the service runs the cleanup itself every hour. */}}
 - name: CLEANUP_INTERVAL_MINUTES
@@ -323,6 +325,8 @@ database URL.
 {{ include "aup.sharedEnv" (dict "root" . "service" "user") }}
 - name: PORT
   value: {{ $v.user.port | quote }}
+- name: MANAGEMENT_PORT
+  value: {{ $v.user.managementPort | quote }}
 - name: AUTH_JWKS_URL
   value: {{ printf "http://%s-auth:%v/.well-known/jwks.json" (include "aup.fullname" .) $v.auth.port | quote }}
 {{- range $name, $value := $v.user.env }}
