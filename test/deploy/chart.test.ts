@@ -774,6 +774,34 @@ describe('Chart options', () => {
     );
   });
 
+  it.each(['registry.example.com/mirror', 'registry.example.com/mirror/'])(
+    'When imageRegistry is %s, then every image of the chart comes from it, named once',
+    (registry) => {
+      const docs = renderChart({
+        set: [...REQUIRED_VALUES, `imageRegistry=${registry}`, 'mailpit.enabled=true'],
+      });
+      const images = new Map(
+        workloads(docs).flatMap((doc) =>
+          containersOf(doc).map((c) => [`${doc.metadata.name}/${c.name}`, c.image as string]),
+        ),
+      );
+      expect(images.get(`${FULLNAME}-auth/auth`)).toBe(
+        'registry.example.com/mirror/auth-user-platform/auth:0.1.0',
+      );
+      expect(images.get(`${FULLNAME}-gateway/krakend`)).toBe(
+        'registry.example.com/mirror/devopsfaith/krakend:2.13',
+      );
+      expect(images.get(`${FULLNAME}-postgresql/postgresql`)).toBe(
+        'registry.example.com/mirror/postgres:16-bookworm',
+      );
+      for (const [where, image] of images) {
+        expect(image, where).toMatch(/^registry\.example\.com\/mirror\/[a-z]/);
+        expect(image, where).not.toContain('//');
+      }
+      expect(images.size).toBeGreaterThan(8);
+    },
+  );
+
   it('When the production values name an existing Secret, then the chart renders no Secret of its own', () => {
     expect(RENDERS.production!.filter((d) => d.kind === 'Secret')).toEqual([]);
   });

@@ -43,9 +43,15 @@ auth-user-platform/broker-client: "true"
 auth-user-platform/mail-client: "true"
 {{- end -}}
 
-{{/* Image of a service; call with (dict "root" $ "image" .Values.auth.image) */}}
+{{/*
+Image reference of any container of the chart: imageRegistry (with or without its trailing slash),
+the repository and the tag (the chart's appVersion when empty). Call with
+(dict "root" $ "image" .Values.auth.image).
+*/}}
 {{- define "aup.image" -}}
-{{- printf "%s%s:%s" .root.Values.imageRegistry .image.repository (.image.tag | default .root.Chart.AppVersion | toString) -}}
+{{- $registry := .root.Values.imageRegistry | trimSuffix "/" -}}
+{{- $ref := printf "%s:%s" .image.repository (.image.tag | default .root.Chart.AppVersion | toString) -}}
+{{- if $registry }}{{ printf "%s/%s" $registry $ref }}{{ else }}{{ $ref }}{{ end -}}
 {{- end -}}
 
 {{- define "aup.secretName" -}}
