@@ -14,6 +14,7 @@ import {
   renderChart,
   REQUIRED_ARGS,
   REQUIRED_VALUES,
+  SIGNING_KEYS_VALUE,
   type Manifest,
 } from './helm.js';
 import { validateManifest } from './k8s-validate.js';
@@ -76,7 +77,8 @@ const RENDERS: Record<string, Manifest[]> = {
 };
 /** The renders every invariant must hold for (development values relax the read-only root). */
 const CHECKED = ['default', 'everything', 'production'] as const;
-const development = renderChart({ values: [DEVELOPMENT_VALUES] });
+// Tilt adds the signing keys to the development values (.tilt/secret-values.yaml).
+const development = renderChart({ values: [DEVELOPMENT_VALUES], set: [SIGNING_KEYS_VALUE] });
 
 type Container = Record<string, any>;
 const containersOf = (doc: Manifest): Container[] => {
@@ -101,7 +103,7 @@ describe('The Helm chart, linted and rendered offline', () => {
   it.each([
     ['default values and the required ones', REQUIRED_ARGS],
     ['the production values', ['--values', PRODUCTION_VALUES]],
-    ['the development values', ['--values', DEVELOPMENT_VALUES]],
+    ['the development values', ['--values', DEVELOPMENT_VALUES, '--set', SIGNING_KEYS_VALUE]],
   ])('When linted strictly with %s, then helm reports no failure', (_name, args) => {
     const { status, output } = helm(['lint', '--strict', CHART, ...args]);
     expect(output).toContain('0 chart(s) failed');
@@ -109,18 +111,14 @@ describe('The Helm chart, linted and rendered offline', () => {
   });
 
   it.each([
-    ['default values and the required ones', REQUIRED_ARGS, true],
-    ['the production values', ['--values', PRODUCTION_VALUES], false],
-  ])(
-    'When installed (client-side dry run) with %s, then the notes render',
-    (_name, args, warns) => {
-      const { status, output } = helm(['install', 'rel', CHART, '--dry-run=client', ...args]);
-      expect(status, output).toBe(0);
-      const notes = output.slice(output.indexOf('NOTES:'));
-      expect(notes).toContain('helm test rel');
-      expect(notes.includes('WARNING: no signing keys')).toBe(warns);
-    },
-  );
+    ['default values and the required ones', REQUIRED_ARGS],
+    ['the production values', ['--values', PRODUCTION_VALUES]],
+  ])('When installed (client-side dry run) with %s, then the notes render', (_name, args) => {
+    const { status, output } = helm(['install', 'rel', CHART, '--dry-run=client', ...args]);
+    expect(status, output).toBe(0);
+    const notes = output.slice(output.indexOf('NOTES:'));
+    expect(notes).toContain('helm test rel');
+  });
 
   it('When a value is misspelt, then values.schema.json rejects it', () => {
     const { status, output } = helm(['template', 'rel', CHART, '--set', 'auth.securityContxt=x']);
@@ -137,6 +135,10 @@ describe('The Helm chart, linted and rendered offline', () => {
     ['auth.recovery.appBaseUrl', 'auth.recovery.appBaseUrl is required: the public origin'],
     ['mail.from', 'mail.from is required when config.nodeEnv is production'],
     ['mail.smtp.url', 'mail.smtp.url is required when config.nodeEnv is production'],
+    [
+      'secrets.jwtPrivateKeys',
+      'secrets.jwtPrivateKeys is required when config.nodeEnv is production',
+    ],
   ])('When %s is left empty, then rendering fails and says what it is for', (value, message) => {
     const args = REQUIRED_VALUES.filter((v) => !v.startsWith(`${value}=`)).flatMap((v) => [
       '--set',
@@ -154,6 +156,88 @@ describe('The Helm chart, linted and rendered offline', () => {
       'mail.smtp.url=smtp://smtp.example.com:587',
     ]);
     expect(output).toContain('put SMTP_URL into that Secret, or name a Secret of its own');
+  });
+
+  it('When a cron schedule, a quantity or a CIDR is malformed, then values.schema.json rejects it', () => {
+    for (const bad of [
+      'auth.cleanup.schedule=every hour',
+      'auth.cleanup.schedule=0 * * *',
+      'auth.cleanup.schedule=61 * * * *',
+      'auth.cleanup.schedule=0 24 * * *',
+      'auth.resources.requests.memory=128MB',
+      'user.resources.limits.cpu=-1',
+      'migrations.resources.requests.cpu=lots',
+      'postgresql.persistence.size=2 GB',
+      'gateway.trustedProxies[0]=10.0.0.0/33',
+      'gateway.trustedProxies[0]=proxy.example.com',
+      'gateway.trustedProxies[0]=300.1.2.3',
+      'networkPolicy.courierEgress.smtpTo[0].ipBlock.cidr=10.30.0.10',
+    ]) {
+      const output = failedRender([...REQUIRED_ARGS, '--set', bad]);
+      expect(output, bad).toContain(
+        bad
+          .split('=')[0]!
+          .split('.')
+          .at(-1)!
+          .replace(/\[\d+\]$/, ''),
+      );
+    }
+    // What they must accept.
+    renderChart({
+      set: [
+        ...REQUIRED_VALUES,
+        'auth.cleanup.schedule=*/15 2-5\\,7 1 jan-jun mon-fri',
+        'user.resources.requests.cpu=0.5',
+        'user.resources.requests.memory=1e9',
+        'gateway.resources.limits.memory=1Gi',
+        'gateway.trustedProxies[0]=10.0.0.0/8',
+        'gateway.trustedProxies[1]=192.168.1.7',
+        'gateway.trustedProxies[2]=fd00::/8',
+      ],
+    });
+    renderChart({ set: [...REQUIRED_VALUES, 'auth.cleanup.schedule=@hourly'] });
+  });
+
+  it.each(['auth', 'user', 'gateway'])(
+    'When %s.autoscaling.minReplicas is above maxReplicas, then rendering fails and says so',
+    (component) => {
+      const output = failedRender([
+        ...REQUIRED_ARGS,
+        '--set',
+        `${component}.autoscaling.minReplicas=7`,
+        '--set',
+        `${component}.autoscaling.maxReplicas=3`,
+      ]);
+      expect(output).toContain(
+        `${component}.autoscaling.minReplicas (7) is above ${component}.autoscaling.maxReplicas (3)`,
+      );
+    },
+  );
+
+  it.each([
+    ['not JSON', 'secrets.jwtPrivateKeys=not-json', 'secrets.jwtPrivateKeys is not JSON'],
+    [
+      'JSON but no private key',
+      'secrets.jwtPrivateKeys=[{"kty":"OKP"\\,"crv":"Ed25519"\\,"kid":"k1"\\,"x":"xxxx"}]',
+      'secrets.jwtPrivateKeys must be a JSON array of private Ed25519 JWKs, each with a kid',
+    ],
+    ['an empty array', 'secrets.jwtPrivateKeys=[]', 'secrets.jwtPrivateKeys must be a JSON array'],
+  ])(
+    'When the signing keys are %s, then rendering fails and says what they must be',
+    (_n, keys, message) => {
+      const args = REQUIRED_VALUES.filter((v) => v !== SIGNING_KEYS_VALUE).flatMap((v) => [
+        '--set',
+        v,
+      ]);
+      expect(failedRender([...args, '--set', keys])).toContain(message);
+    },
+  );
+
+  it('When auth.signingKid names no configured key, then rendering fails and names the kids', () => {
+    const output = failedRender([...REQUIRED_ARGS, '--set', 'auth.signingKid=other-key']);
+    expect(output).toContain(
+      'auth.signingKid "other-key" is not the kid of any key in secrets.jwtPrivateKeys (test-key)',
+    );
   });
 
   it('When the mail values are out of range, then values.schema.json rejects them', () => {

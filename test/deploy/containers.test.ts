@@ -3,7 +3,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { envPairs, execForm, parseDockerfile, type Stage } from './dockerfile.js';
-import { CHART, DEVELOPMENT_VALUES, REPO, renderChart, podSpecOf } from './helm.js';
+import {
+  CHART,
+  DEVELOPMENT_VALUES,
+  REPO,
+  renderChart,
+  podSpecOf,
+  SIGNING_KEYS_VALUE,
+} from './helm.js';
 // @ts-expect-error: plain ESM of the benchmark, without type declarations
 import { RUNTIME_ENV } from '../../bench/lib/runtime-env.mjs';
 import { SERVICE_DEFAULTS, SERVICE_ENV, type ServiceName } from './service-env.js';
@@ -414,7 +421,8 @@ describe('Tiltfile', () => {
     const docs = renderChart({
       release: 'dev',
       values: [DEVELOPMENT_VALUES],
-      set: ['fullnameOverride=platform', 'tests.enabled=false'],
+      // The signing keys come from .tilt/secret-values.yaml.
+      set: ['fullnameOverride=platform', 'tests.enabled=false', SIGNING_KEYS_VALUE],
     });
     const workloads = docs.filter((d) => podSpecOf(d) !== undefined).map((d) => d.metadata.name);
     const named = [...tiltfile.matchAll(/k8s_resource\(\s*'([^']+)'/g)].map((m) => m[1]);
