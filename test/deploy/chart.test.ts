@@ -18,6 +18,8 @@ import {
   type Manifest,
 } from './helm.js';
 import { validateManifest } from './k8s-validate.js';
+
+const REPO_ROOT = path.resolve(CHART, '../..') + '/';
 import { SERVICE_DEFAULTS, SERVICE_ENV, SET_AHEAD_OF_THE_SERVICES } from './service-env.js';
 
 const FULLNAME = 'rel-auth-user-platform';
@@ -395,7 +397,7 @@ describe.each(CHECKED)('Chart invariants with the %s values', (name) => {
       const job = named(docs, 'Job', `${FULLNAME}-migrate-${service}`);
       const hooks = job.metadata.annotations['helm.sh/hook'].split(',');
       expect(hooks).toEqual([inCluster ? 'post-install' : 'pre-install', 'pre-upgrade']);
-      const container = containersOf(job)[0]!;
+      const container = podSpecOf(job)!.containers[0];
       expect(commandOf(container)).toBe(`node services/${service}/dist/cli/migrate.js`);
       // The database and nothing else: no signing keys, no SMTP, no broker.
       expect(envNames(container)).toContain('DATABASE_URL');
@@ -417,6 +419,41 @@ describe.each(CHECKED)('Chart invariants with the %s values', (name) => {
       );
     }
   });
+
+  it.each([
+    ['auth', 'services/auth/src/data/data-source.ts', 'authDataSource'],
+    ['user', 'services/user/src/data/store.ts', 'userDataSource'],
+  ])(
+    'When the %s service starts before its migrations ran, then an init container waits for the schema instead of a crash loop',
+    (service, source, factory) => {
+      const pod = deployment(service).spec.template.spec;
+      const [wait, ...others] = pod.initContainers;
+      expect(others).toEqual([]);
+      expect(wait.name).toBe('wait-for-schema');
+      expect(wait.image).toBe(pod.containers[0].image);
+      const script = readFileSync(`${CHART}/files/wait-for-database.mjs`, 'utf8');
+      const module = source.replace('/src/', '/dist/').replace(/\.ts$/, '.js');
+      expect(wait.args).toEqual([
+        'node',
+        '--input-type=module',
+        '-e',
+        script,
+        'schema',
+        `/app/${module}`,
+        factory,
+      ]);
+      // The image holds that module, and it exports that factory.
+      expect(readFileSync(`${REPO_ROOT}${source}`, 'utf8')).toContain(
+        `export function ${factory}(`,
+      );
+      expect(envVar(wait, 'DATABASE_URL')).toEqual(envVar(pod.containers[0], 'DATABASE_URL'));
+      // The migration Job waits for the database the same way, then migrates.
+      const job = podSpecOf(named(docs, 'Job', `${FULLNAME}-migrate-${service}`))!;
+      expect(job.initContainers.map((c: Container) => c.args.slice(4))).toEqual([
+        ['database', `/app/${module}`, factory],
+      ]);
+    },
+  );
 
   it('When a Secret holds a value, then no ConfigMap and no plain env value contains it', () => {
     const secretValues = docs
@@ -716,6 +753,9 @@ describe('Chart options', () => {
     expect(script).toBe(readFileSync(`${CHART}/files/smoke-test.mjs`, 'utf8'));
     expect(script).toContain("'/register'");
     expect(script).toContain("'/login'");
+    // It retries while the platform starts, up to a deadline that ends before the pod's.
+    expect(envValue(container, 'SMOKE_TEST_DEADLINE_SECONDS')).toBe('240');
+    expect(pod.spec.activeDeadlineSeconds).toBe(300);
   });
 
   it('When the recovery and mail values are set, then the auth service and the courier get them, and the CA file is mounted where SMTP_CA_FILE points', () => {
@@ -787,7 +827,7 @@ describe('Chart options', () => {
       ],
     });
     for (const name of ['auth', 'courier']) {
-      const [container] = containersOf(named(docs, 'Deployment', `${FULLNAME}-${name}`));
+      const [container] = podSpecOf(named(docs, 'Deployment', `${FULLNAME}-${name}`))!.containers;
       expect(envVar(container!, 'SMTP_URL')!.valueFrom.secretKeyRef, name).toEqual({
         name: 'smtp-credentials',
         key: 'url',
@@ -795,7 +835,7 @@ describe('Chart options', () => {
     }
     expect(docs.find((d) => d.kind === 'Secret')!.stringData).not.toHaveProperty('SMTP_URL');
     // The migration needs the database alone.
-    const [migrate] = containersOf(named(docs, 'Job', `${FULLNAME}-migrate-auth`));
+    const [migrate] = podSpecOf(named(docs, 'Job', `${FULLNAME}-migrate-auth`))!.containers;
     expect(envVar(migrate!, 'SMTP_URL')).toBeUndefined();
   });
 
@@ -825,7 +865,7 @@ describe('Chart options', () => {
     expect(docs.flatMap(validateManifest)).toEqual([]);
     const url = `smtp://${FULLNAME}-mailpit:1025`;
     for (const name of ['auth', 'courier']) {
-      const [container] = containersOf(named(docs, 'Deployment', `${FULLNAME}-${name}`));
+      const [container] = podSpecOf(named(docs, 'Deployment', `${FULLNAME}-${name}`))!.containers;
       expect(envValue(container!, 'SMTP_URL'), name).toBe(url);
     }
     const service = named(docs, 'Service', `${FULLNAME}-mailpit`);

@@ -399,3 +399,28 @@ database URL.
   emptyDir:
     sizeLimit: 64Mi
 {{- end -}}
+
+{{/*
+An init container that waits, from the service's image, until its database answers ("database") or
+its schema has every migration applied ("schema"): files/wait-for-database.mjs. Call with
+(dict "root" $ "component" "auth" "mode" "schema").
+*/}}
+{{- define "aup.waitForDatabase" -}}
+{{- $v := .root.Values -}}
+{{- $svc := index $v .component -}}
+{{- $module := ternary "/app/services/auth/dist/data/data-source.js" "/app/services/user/dist/data/store.js" (eq .component "auth") -}}
+{{- $factory := ternary "authDataSource" "userDataSource" (eq .component "auth") -}}
+{{- $key := ternary $v.secretKeys.authDatabaseUrl $v.secretKeys.userDatabaseUrl (eq .component "auth") -}}
+- name: wait-for-{{ .mode }}
+  image: {{ include "aup.image" (dict "root" .root "image" $svc.image) }}
+  imagePullPolicy: {{ $svc.image.pullPolicy }}
+  args: ["node", "--input-type=module", "-e", {{ .root.Files.Get "files/wait-for-database.mjs" | quote }}, {{ .mode | quote }}, {{ $module | quote }}, {{ $factory | quote }}]
+  env:
+    {{- include "aup.databaseEnv" (dict "root" .root "key" $key) | nindent 4 }}
+  resources:
+    {{- toYaml $v.migrations.resources | nindent 4 }}
+  securityContext:
+    {{- include "aup.containerSecurityContext" (dict "root" .root) | nindent 4 }}
+  volumeMounts:
+    {{- include "aup.volumeMounts" .root | nindent 4 }}
+{{- end -}}
