@@ -926,6 +926,44 @@ describe('Chart options', () => {
     },
   );
 
+  it('When the gateway is exposed by a load balancer, then it keeps the client addresses (externalTrafficPolicy Local)', () => {
+    const service = (docs: Manifest[]) => named(docs, 'Service', `${FULLNAME}-gateway`).spec;
+    // The production values: a LoadBalancer that must not rewrite every client into one address.
+    expect(service(RENDERS.production!)).toMatchObject({
+      type: 'LoadBalancer',
+      externalTrafficPolicy: 'Local',
+    });
+    // A ClusterIP Service has no external traffic to keep.
+    expect(service(RENDERS.default!).externalTrafficPolicy).toBeUndefined();
+    const nodePort = renderChart({
+      set: [
+        ...REQUIRED_VALUES,
+        'gateway.service.type=NodePort',
+        'gateway.service.externalTrafficPolicy=Cluster',
+        'gateway.service.loadBalancerSourceRanges[0]=203.0.113.0/24',
+      ],
+    });
+    expect(service(nodePort).externalTrafficPolicy).toBe('Cluster');
+    expect(
+      failedRender([...REQUIRED_ARGS, '--set', 'gateway.service.externalTrafficPolicy=local']),
+    ).toContain('externalTrafficPolicy');
+    const lb = renderChart({
+      values: [PRODUCTION_VALUES],
+      set: ['gateway.service.loadBalancerSourceRanges[0]=203.0.113.0/24'],
+    });
+    expect(service(lb).loadBalancerSourceRanges).toEqual(['203.0.113.0/24']);
+  });
+
+  it('When the production values are used, then the gateway believes X-Forwarded-For only from the load balancer network', () => {
+    const config = JSON.parse(
+      named(RENDERS.production!, 'ConfigMap', `${FULLNAME}-gateway`).data['krakend.json'],
+    );
+    expect(config.extra_config.router).toMatchObject({
+      forwarded_by_client_ip: true,
+      trusted_proxies: ['10.0.0.0/8'],
+    });
+  });
+
   it('When the production values name an existing Secret, then the chart renders no Secret of its own', () => {
     expect(RENDERS.production!.filter((d) => d.kind === 'Secret')).toEqual([]);
   });
