@@ -416,6 +416,27 @@ describe('Tiltfile', () => {
     );
   });
 
+  it('When tilt up runs on a host, then the deployment doc names every tool the Tiltfile needs there', () => {
+    const doc = read('docs/deployment.md');
+    const tilt = doc.slice(
+      doc.indexOf('\n## Tilt'),
+      doc.indexOf('\n## ', doc.indexOf('\n## Tilt') + 1),
+    );
+    const prerequisites = tilt.slice(tilt.indexOf('Prerequisites'), tilt.indexOf('tilt up'));
+    // What the Tiltfile runs on the host, and what the doc must say for it.
+    const needs: [RegExp, RegExp][] = [
+      [/\bhelm\(/, /`helm`/], // Tilt's helm() runs the helm binary on PATH
+      [/npm run/, /Node(\.js)? 24/], // keygen and generate run on the host's Node
+      [/npm run/, /`npm (ci|install)`/], // ... from the repository's node_modules
+      [/docker_build\(/, /Docker/], // the images are built on the host
+      [/k8s_yaml\(/, /`kubectl`/],
+    ];
+    for (const [used, named] of needs) {
+      expect(tiltfile).toMatch(used);
+      expect(prerequisites, String(named)).toMatch(named);
+    }
+  });
+
   it('When the chart is deployed by Tilt, then every resource it names exists and the ports are forwarded', () => {
     expect(tiltfile).toContain("values=['charts/auth-user-platform/ci/development-values.yaml'");
     const docs = renderChart({
