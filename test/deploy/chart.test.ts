@@ -14,9 +14,12 @@ import {
   renderChart,
   REQUIRED_ARGS,
   REQUIRED_VALUES,
+  SIGNING_KEYS_VALUE,
   type Manifest,
 } from './helm.js';
 import { validateManifest } from './k8s-validate.js';
+
+const REPO_ROOT = path.resolve(CHART, '../..') + '/';
 import { SERVICE_DEFAULTS, SERVICE_ENV } from './service-env.js';
 
 const FULLNAME = 'rel-auth-user-platform';
@@ -76,7 +79,8 @@ const RENDERS: Record<string, Manifest[]> = {
 };
 /** The renders every invariant must hold for (development values relax the read-only root). */
 const CHECKED = ['default', 'everything', 'production'] as const;
-const development = renderChart({ values: [DEVELOPMENT_VALUES] });
+// Tilt adds the signing keys to the development values (.tilt/secret-values.yaml).
+const development = renderChart({ values: [DEVELOPMENT_VALUES], set: [SIGNING_KEYS_VALUE] });
 
 type Container = Record<string, any>;
 const containersOf = (doc: Manifest): Container[] => {
@@ -101,7 +105,7 @@ describe('The Helm chart, linted and rendered offline', () => {
   it.each([
     ['default values and the required ones', REQUIRED_ARGS],
     ['the production values', ['--values', PRODUCTION_VALUES]],
-    ['the development values', ['--values', DEVELOPMENT_VALUES]],
+    ['the development values', ['--values', DEVELOPMENT_VALUES, '--set', SIGNING_KEYS_VALUE]],
   ])('When linted strictly with %s, then helm reports no failure', (_name, args) => {
     const { status, output } = helm(['lint', '--strict', CHART, ...args]);
     expect(output).toContain('0 chart(s) failed');
@@ -109,18 +113,14 @@ describe('The Helm chart, linted and rendered offline', () => {
   });
 
   it.each([
-    ['default values and the required ones', REQUIRED_ARGS, true],
-    ['the production values', ['--values', PRODUCTION_VALUES], false],
-  ])(
-    'When installed (client-side dry run) with %s, then the notes render',
-    (_name, args, warns) => {
-      const { status, output } = helm(['install', 'rel', CHART, '--dry-run=client', ...args]);
-      expect(status, output).toBe(0);
-      const notes = output.slice(output.indexOf('NOTES:'));
-      expect(notes).toContain('helm test rel');
-      expect(notes.includes('WARNING: no signing keys')).toBe(warns);
-    },
-  );
+    ['default values and the required ones', REQUIRED_ARGS],
+    ['the production values', ['--values', PRODUCTION_VALUES]],
+  ])('When installed (client-side dry run) with %s, then the notes render', (_name, args) => {
+    const { status, output } = helm(['install', 'rel', CHART, '--dry-run=client', ...args]);
+    expect(status, output).toBe(0);
+    const notes = output.slice(output.indexOf('NOTES:'));
+    expect(notes).toContain('helm test rel');
+  });
 
   it('When a value is misspelt, then values.schema.json rejects it', () => {
     const { status, output } = helm(['template', 'rel', CHART, '--set', 'auth.securityContxt=x']);
@@ -137,6 +137,10 @@ describe('The Helm chart, linted and rendered offline', () => {
     ['auth.recovery.appBaseUrl', 'auth.recovery.appBaseUrl is required: the public origin'],
     ['mail.from', 'mail.from is required when config.nodeEnv is production'],
     ['mail.smtp.url', 'mail.smtp.url is required when config.nodeEnv is production'],
+    [
+      'secrets.jwtPrivateKeys',
+      'secrets.jwtPrivateKeys is required when config.nodeEnv is production',
+    ],
   ])('When %s is left empty, then rendering fails and says what it is for', (value, message) => {
     const args = REQUIRED_VALUES.filter((v) => !v.startsWith(`${value}=`)).flatMap((v) => [
       '--set',
@@ -154,6 +158,88 @@ describe('The Helm chart, linted and rendered offline', () => {
       'mail.smtp.url=smtp://smtp.example.com:587',
     ]);
     expect(output).toContain('put SMTP_URL into that Secret, or name a Secret of its own');
+  });
+
+  it('When a cron schedule, a quantity or a CIDR is malformed, then values.schema.json rejects it', () => {
+    for (const bad of [
+      'auth.cleanup.schedule=every hour',
+      'auth.cleanup.schedule=0 * * *',
+      'auth.cleanup.schedule=61 * * * *',
+      'auth.cleanup.schedule=0 24 * * *',
+      'auth.resources.requests.memory=128MB',
+      'user.resources.limits.cpu=-1',
+      'migrations.resources.requests.cpu=lots',
+      'postgresql.persistence.size=2 GB',
+      'gateway.trustedProxies[0]=10.0.0.0/33',
+      'gateway.trustedProxies[0]=proxy.example.com',
+      'gateway.trustedProxies[0]=300.1.2.3',
+      'networkPolicy.courierEgress.smtpTo[0].ipBlock.cidr=10.30.0.10',
+    ]) {
+      const output = failedRender([...REQUIRED_ARGS, '--set', bad]);
+      expect(output, bad).toContain(
+        bad
+          .split('=')[0]!
+          .split('.')
+          .at(-1)!
+          .replace(/\[\d+\]$/, ''),
+      );
+    }
+    // What they must accept.
+    renderChart({
+      set: [
+        ...REQUIRED_VALUES,
+        'auth.cleanup.schedule=*/15 2-5\\,7 1 jan-jun mon-fri',
+        'user.resources.requests.cpu=0.5',
+        'user.resources.requests.memory=1e9',
+        'gateway.resources.limits.memory=1Gi',
+        'gateway.trustedProxies[0]=10.0.0.0/8',
+        'gateway.trustedProxies[1]=192.168.1.7',
+        'gateway.trustedProxies[2]=fd00::/8',
+      ],
+    });
+    renderChart({ set: [...REQUIRED_VALUES, 'auth.cleanup.schedule=@hourly'] });
+  });
+
+  it.each(['auth', 'user', 'gateway'])(
+    'When %s.autoscaling.minReplicas is above maxReplicas, then rendering fails and says so',
+    (component) => {
+      const output = failedRender([
+        ...REQUIRED_ARGS,
+        '--set',
+        `${component}.autoscaling.minReplicas=7`,
+        '--set',
+        `${component}.autoscaling.maxReplicas=3`,
+      ]);
+      expect(output).toContain(
+        `${component}.autoscaling.minReplicas (7) is above ${component}.autoscaling.maxReplicas (3)`,
+      );
+    },
+  );
+
+  it.each([
+    ['not JSON', 'secrets.jwtPrivateKeys=not-json', 'secrets.jwtPrivateKeys is not JSON'],
+    [
+      'JSON but no private key',
+      'secrets.jwtPrivateKeys=[{"kty":"OKP"\\,"crv":"Ed25519"\\,"kid":"k1"\\,"x":"xxxx"}]',
+      'secrets.jwtPrivateKeys must be a JSON array of private Ed25519 JWKs, each with a kid',
+    ],
+    ['an empty array', 'secrets.jwtPrivateKeys=[]', 'secrets.jwtPrivateKeys must be a JSON array'],
+  ])(
+    'When the signing keys are %s, then rendering fails and says what they must be',
+    (_n, keys, message) => {
+      const args = REQUIRED_VALUES.filter((v) => v !== SIGNING_KEYS_VALUE).flatMap((v) => [
+        '--set',
+        v,
+      ]);
+      expect(failedRender([...args, '--set', keys])).toContain(message);
+    },
+  );
+
+  it('When auth.signingKid names no configured key, then rendering fails and names the kids', () => {
+    const output = failedRender([...REQUIRED_ARGS, '--set', 'auth.signingKid=other-key']);
+    expect(output).toContain(
+      'auth.signingKid "other-key" is not the kid of any key in secrets.jwtPrivateKeys (test-key)',
+    );
   });
 
   it('When the mail values are out of range, then values.schema.json rejects them', () => {
@@ -222,21 +308,32 @@ describe.each(CHECKED)('Chart invariants with the %s values', (name) => {
   const deployment = (component: string) => named(docs, 'Deployment', `${FULLNAME}-${component}`);
 
   it.each(['auth', 'user'] as const)(
-    'When the %s service runs, then its probes hit /healthz and /readyz on its container port',
+    'When the %s service runs, then its probes hit /healthz and /readyz on its management port, apart from the API port',
     (service) => {
       const [container, ...others] = deployment(service).spec.template.spec.containers;
       expect(others).toEqual([]);
       const port = container.ports.find((p: { name: string }) => p.name === 'http');
       expect(port.containerPort).toBe(SERVICE_DEFAULTS[service].port);
       expect(envValue(container, 'PORT')).toBe(String(port.containerPort));
+      // /metrics and the probes are served on a listener of their own (MANAGEMENT_PORT).
+      const management = container.ports.find((p: { name: string }) => p.name === 'management');
+      expect(management.containerPort).toBe(9000);
+      expect(management.containerPort).not.toBe(port.containerPort);
+      expect(envValue(container, 'MANAGEMENT_PORT')).toBe(String(management.containerPort));
       for (const [probe, path] of [
         ['livenessProbe', '/healthz'],
         ['readinessProbe', '/readyz'],
         ['startupProbe', '/healthz'],
       ] as const) {
         expect(container[probe].httpGet.path, probe).toBe(path);
-        expect([port.name, port.containerPort], probe).toContain(container[probe].httpGet.port);
+        expect(container[probe].httpGet.port, probe).toBe('management');
       }
+      const svc = named(docs, 'Service', `${FULLNAME}-${service}`);
+      expect(
+        svc.spec.ports.map(
+          (p: { name: string; targetPort: string }) => `${p.name}:${p.targetPort}`,
+        ),
+      ).toEqual(['http:http', 'management:management']);
       // The image's entrypoint (tini) and command run: nothing overrides them.
       expect(container.command).toBeUndefined();
       expect(container.args).toBeUndefined();
@@ -300,7 +397,7 @@ describe.each(CHECKED)('Chart invariants with the %s values', (name) => {
       const job = named(docs, 'Job', `${FULLNAME}-migrate-${service}`);
       const hooks = job.metadata.annotations['helm.sh/hook'].split(',');
       expect(hooks).toEqual([inCluster ? 'post-install' : 'pre-install', 'pre-upgrade']);
-      const container = containersOf(job)[0]!;
+      const container = podSpecOf(job)!.containers[0];
       expect(commandOf(container)).toBe(`node services/${service}/dist/cli/migrate.js`);
       // The database and nothing else: no signing keys, no SMTP, no broker.
       expect(envNames(container)).toContain('DATABASE_URL');
@@ -322,6 +419,41 @@ describe.each(CHECKED)('Chart invariants with the %s values', (name) => {
       );
     }
   });
+
+  it.each([
+    ['auth', 'services/auth/src/data/data-source.ts', 'authDataSource'],
+    ['user', 'services/user/src/data/store.ts', 'userDataSource'],
+  ])(
+    'When the %s service starts before its migrations ran, then an init container waits for the schema instead of a crash loop',
+    (service, source, factory) => {
+      const pod = deployment(service).spec.template.spec;
+      const [wait, ...others] = pod.initContainers;
+      expect(others).toEqual([]);
+      expect(wait.name).toBe('wait-for-schema');
+      expect(wait.image).toBe(pod.containers[0].image);
+      const script = readFileSync(`${CHART}/files/wait-for-database.mjs`, 'utf8');
+      const module = source.replace('/src/', '/dist/').replace(/\.ts$/, '.js');
+      expect(wait.args).toEqual([
+        'node',
+        '--input-type=module',
+        '-e',
+        script,
+        'schema',
+        `/app/${module}`,
+        factory,
+      ]);
+      // The image holds that module, and it exports that factory.
+      expect(readFileSync(`${REPO_ROOT}${source}`, 'utf8')).toContain(
+        `export function ${factory}(`,
+      );
+      expect(envVar(wait, 'DATABASE_URL')).toEqual(envVar(pod.containers[0], 'DATABASE_URL'));
+      // The migration Job waits for the database the same way, then migrates.
+      const job = podSpecOf(named(docs, 'Job', `${FULLNAME}-migrate-${service}`))!;
+      expect(job.initContainers.map((c: Container) => c.args.slice(4))).toEqual([
+        ['database', `/app/${module}`, factory],
+      ]);
+    },
+  );
 
   it('When a Secret holds a value, then no ConfigMap and no plain env value contains it', () => {
     const secretValues = docs
@@ -458,6 +590,12 @@ describe.each(CHECKED)('Chart invariants with the %s values', (name) => {
       const endpoint = monitor.spec.endpoints[0];
       expect(svc!.spec.ports.map((p: { name: string }) => p.name)).toContain(endpoint.port);
       expect(endpoint.path).toBe('/metrics');
+      // The services' metrics are on their management port, never on the API port.
+      const component = monitor.spec.selector.matchLabels['app.kubernetes.io/component'];
+      const expected = { auth: 'management', user: 'management', courier: 'http' }[
+        component as string
+      ];
+      expect(endpoint.port, monitor.metadata.name).toBe(expected ?? 'metrics');
     }
   });
 
@@ -475,11 +613,31 @@ describe.each(CHECKED)('Chart invariants with the %s values', (name) => {
     );
     expect(open).toEqual([`${FULLNAME}-gateway`]);
     for (const component of ['auth', 'user']) {
-      const [fromPods] = policy(component).spec.ingress;
+      const [fromPods, fromScrapers, ...others] = policy(component).spec.ingress;
+      expect(others).toEqual([]);
       const sources = fromPods.from.map(
         (f: any) => f.podSelector.matchLabels['app.kubernetes.io/component'],
       );
       expect(sources).toEqual(component === 'auth' ? ['gateway', 'user'] : ['gateway']);
+      // The API port for the gateway (and the user service), the management port for the scrapers.
+      expect(fromPods.ports).toEqual([{ port: 'http', protocol: 'TCP' }]);
+      expect(fromScrapers.ports).toEqual([{ port: 'management', protocol: 'TCP' }]);
+      expect(fromScrapers.from).toEqual(
+        name === 'production'
+          ? [
+              {
+                namespaceSelector: {
+                  matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' },
+                },
+                podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+              },
+            ]
+          : [
+              {
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+              },
+            ],
+      );
     }
     if (name !== 'production') {
       const clients = (label: string) =>
@@ -563,9 +721,11 @@ describe('Chart options', () => {
     expect(expr('AuthLoginFailureSpike')).toMatch(/auth_logins_total\{[^}]*result="failure"/);
     expect(expr('AuthOutboxBacklog')).toContain('auth_outbox_pending_events{');
     expect(expr('UserDeadLetterQueueGrowing')).toContain('user_events_dead_lettered_total{');
-    expect(expr('CleanupJobFailing')).toContain(
-      `kube_job_status_failed{namespace="platform", job_name=~"${FULLNAME}-cleanup-.*"}`,
-    );
+    // The newest Job that failed for good against the newest complete one (promtool tests it).
+    for (const series of ['kube_job_status_start_time', 'kube_job_failed', 'kube_job_complete'])
+      expect(expr('CleanupJobFailing')).toContain(
+        `${series}{namespace="platform", job_name=~"${FULLNAME}-cleanup-.*"`,
+      );
     // The mail queue, whether the courier or the auth service itself delivers it.
     expect(expr('MailsStuck')).toBe(
       `max(auth_mail_queue_oldest_age_seconds{namespace="platform", job=~"${FULLNAME}-(auth|courier)"}) > 600`,
@@ -590,6 +750,9 @@ describe('Chart options', () => {
     expect(script).toBe(readFileSync(`${CHART}/files/smoke-test.mjs`, 'utf8'));
     expect(script).toContain("'/register'");
     expect(script).toContain("'/login'");
+    // It retries while the platform starts, up to a deadline that ends before the pod's.
+    expect(envValue(container, 'SMOKE_TEST_DEADLINE_SECONDS')).toBe('240');
+    expect(pod.spec.activeDeadlineSeconds).toBe(300);
   });
 
   it('When the recovery and mail values are set, then the auth service and the courier get them, and the CA file is mounted where SMTP_CA_FILE points', () => {
@@ -661,7 +824,7 @@ describe('Chart options', () => {
       ],
     });
     for (const name of ['auth', 'courier']) {
-      const [container] = containersOf(named(docs, 'Deployment', `${FULLNAME}-${name}`));
+      const [container] = podSpecOf(named(docs, 'Deployment', `${FULLNAME}-${name}`))!.containers;
       expect(envVar(container!, 'SMTP_URL')!.valueFrom.secretKeyRef, name).toEqual({
         name: 'smtp-credentials',
         key: 'url',
@@ -669,7 +832,7 @@ describe('Chart options', () => {
     }
     expect(docs.find((d) => d.kind === 'Secret')!.stringData).not.toHaveProperty('SMTP_URL');
     // The migration needs the database alone.
-    const [migrate] = containersOf(named(docs, 'Job', `${FULLNAME}-migrate-auth`));
+    const [migrate] = podSpecOf(named(docs, 'Job', `${FULLNAME}-migrate-auth`))!.containers;
     expect(envVar(migrate!, 'SMTP_URL')).toBeUndefined();
   });
 
@@ -699,7 +862,7 @@ describe('Chart options', () => {
     expect(docs.flatMap(validateManifest)).toEqual([]);
     const url = `smtp://${FULLNAME}-mailpit:1025`;
     for (const name of ['auth', 'courier']) {
-      const [container] = containersOf(named(docs, 'Deployment', `${FULLNAME}-${name}`));
+      const [container] = podSpecOf(named(docs, 'Deployment', `${FULLNAME}-${name}`))!.containers;
       expect(envValue(container!, 'SMTP_URL'), name).toBe(url);
     }
     const service = named(docs, 'Service', `${FULLNAME}-mailpit`);
@@ -730,6 +893,72 @@ describe('Chart options', () => {
       'app.kubernetes.io/component',
       'mailpit',
     );
+  });
+
+  it.each(['registry.example.com/mirror', 'registry.example.com/mirror/'])(
+    'When imageRegistry is %s, then every image of the chart comes from it, named once',
+    (registry) => {
+      const docs = renderChart({
+        set: [...REQUIRED_VALUES, `imageRegistry=${registry}`, 'mailpit.enabled=true'],
+      });
+      const images = new Map(
+        workloads(docs).flatMap((doc) =>
+          containersOf(doc).map((c) => [`${doc.metadata.name}/${c.name}`, c.image as string]),
+        ),
+      );
+      expect(images.get(`${FULLNAME}-auth/auth`)).toBe(
+        'registry.example.com/mirror/auth-user-platform/auth:0.1.0',
+      );
+      expect(images.get(`${FULLNAME}-gateway/krakend`)).toBe(
+        'registry.example.com/mirror/devopsfaith/krakend:2.13',
+      );
+      expect(images.get(`${FULLNAME}-postgresql/postgresql`)).toBe(
+        'registry.example.com/mirror/postgres:16-bookworm',
+      );
+      for (const [where, image] of images) {
+        expect(image, where).toMatch(/^registry\.example\.com\/mirror\/[a-z]/);
+        expect(image, where).not.toContain('//');
+      }
+      expect(images.size).toBeGreaterThan(8);
+    },
+  );
+
+  it('When the gateway is exposed by a load balancer, then it keeps the client addresses (externalTrafficPolicy Local)', () => {
+    const service = (docs: Manifest[]) => named(docs, 'Service', `${FULLNAME}-gateway`).spec;
+    // The production values: a LoadBalancer that must not rewrite every client into one address.
+    expect(service(RENDERS.production!)).toMatchObject({
+      type: 'LoadBalancer',
+      externalTrafficPolicy: 'Local',
+    });
+    // A ClusterIP Service has no external traffic to keep.
+    expect(service(RENDERS.default!).externalTrafficPolicy).toBeUndefined();
+    const nodePort = renderChart({
+      set: [
+        ...REQUIRED_VALUES,
+        'gateway.service.type=NodePort',
+        'gateway.service.externalTrafficPolicy=Cluster',
+        'gateway.service.loadBalancerSourceRanges[0]=203.0.113.0/24',
+      ],
+    });
+    expect(service(nodePort).externalTrafficPolicy).toBe('Cluster');
+    expect(
+      failedRender([...REQUIRED_ARGS, '--set', 'gateway.service.externalTrafficPolicy=local']),
+    ).toContain('externalTrafficPolicy');
+    const lb = renderChart({
+      values: [PRODUCTION_VALUES],
+      set: ['gateway.service.loadBalancerSourceRanges[0]=203.0.113.0/24'],
+    });
+    expect(service(lb).loadBalancerSourceRanges).toEqual(['203.0.113.0/24']);
+  });
+
+  it('When the production values are used, then the gateway believes X-Forwarded-For only from the load balancer network', () => {
+    const config = JSON.parse(
+      named(RENDERS.production!, 'ConfigMap', `${FULLNAME}-gateway`).data['krakend.json'],
+    );
+    expect(config.extra_config.router).toMatchObject({
+      forwarded_by_client_ip: true,
+      trusted_proxies: ['10.0.0.0/8'],
+    });
   });
 
   it('When the production values name an existing Secret, then the chart renders no Secret of its own', () => {

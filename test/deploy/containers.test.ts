@@ -3,7 +3,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { envPairs, execForm, parseDockerfile, type Stage } from './dockerfile.js';
-import { CHART, DEVELOPMENT_VALUES, REPO, renderChart, podSpecOf } from './helm.js';
+import {
+  CHART,
+  DEVELOPMENT_VALUES,
+  REPO,
+  renderChart,
+  podSpecOf,
+  SIGNING_KEYS_VALUE,
+} from './helm.js';
 // @ts-expect-error: plain ESM of the benchmark, without type declarations
 import { RUNTIME_ENV } from '../../bench/lib/runtime-env.mjs';
 import { SERVICE_DEFAULTS, SERVICE_ENV, type ServiceName } from './service-env.js';
@@ -410,18 +417,48 @@ describe('Tiltfile', () => {
     );
   });
 
+  it('When tilt up runs on a host, then the deployment doc names every tool the Tiltfile needs there', () => {
+    const doc = read('docs/deployment.md');
+    const tilt = doc.slice(
+      doc.indexOf('\n## Tilt'),
+      doc.indexOf('\n## ', doc.indexOf('\n## Tilt') + 1),
+    );
+    const prerequisites = tilt.slice(tilt.indexOf('Prerequisites'), tilt.indexOf('tilt up'));
+    // What the Tiltfile runs on the host, and what the doc must say for it.
+    const needs: [RegExp, RegExp][] = [
+      [/\bhelm\(/, /`helm`/], // Tilt's helm() runs the helm binary on PATH
+      [/npm run/, /Node(\.js)? 24/], // keygen and generate run on the host's Node
+      [/npm run/, /`npm (ci|install)`/], // ... from the repository's node_modules
+      [/docker_build\(/, /Docker/], // the images are built on the host
+      [/k8s_yaml\(/, /`kubectl`/],
+    ];
+    for (const [used, named] of needs) {
+      expect(tiltfile).toMatch(used);
+      expect(prerequisites, String(named)).toMatch(named);
+    }
+  });
+
   it('When the chart is deployed by Tilt, then every resource it names exists and the ports are forwarded', () => {
     expect(tiltfile).toContain("values=['charts/auth-user-platform/ci/development-values.yaml'");
     const docs = renderChart({
       release: 'dev',
       values: [DEVELOPMENT_VALUES],
-      set: ['fullnameOverride=platform', 'tests.enabled=false'],
+      // The signing keys come from .tilt/secret-values.yaml.
+      set: ['fullnameOverride=platform', 'tests.enabled=false', SIGNING_KEYS_VALUE],
     });
     const workloads = docs.filter((d) => podSpecOf(d) !== undefined).map((d) => d.metadata.name);
     const named = [...tiltfile.matchAll(/k8s_resource\(\s*'([^']+)'/g)].map((m) => m[1]);
     expect(named.length).toBeGreaterThan(5);
     expect(named.filter((name) => !workloads.includes(name!))).toEqual([]);
-    for (const forward of ['8080:8080', '8000:8000', '8001:8001', '8002:8002', '8025:8025'])
+    for (const forward of [
+      '8080:8080',
+      '8000:8000',
+      '8001:8001',
+      '9000:9000',
+      '9001:9000',
+      '8002:8002',
+      '8025:8025',
+    ])
       expect(tiltfile).toContain(`'${forward}'`);
     // The courier and Mailpit run under Tilt as they do in the chart.
     expect(named).toEqual(expect.arrayContaining(['platform-courier', 'platform-mailpit']));

@@ -7,14 +7,21 @@ export const CHART = `${REPO}charts/auth-user-platform`;
 export const PRODUCTION_VALUES = `${CHART}/ci/production-values.yaml`;
 export const DEVELOPMENT_VALUES = `${CHART}/ci/development-values.yaml`;
 
+/** A signing key set as `--set` takes it (its commas escaped); the chart checks its shape only. */
+export const SIGNING_KEYS_VALUE = `secrets.jwtPrivateKeys=${JSON.stringify([
+  { kty: 'OKP', crv: 'Ed25519', kid: 'test-key', x: 'xxxxxxxx', d: 'dddddddd' },
+]).replaceAll(',', '\\,')}`;
+
 /**
  * The values the chart cannot default (the application's public origin, the From of its mails and
- * the SMTP server, with production's NODE_ENV): with them the default values render.
+ * the SMTP server, and with production's NODE_ENV the signing keys): with them the default values
+ * render.
  */
 export const REQUIRED_VALUES = [
   'auth.recovery.appBaseUrl=https://app.example.com',
   'mail.from=Example <no-reply@example.com>',
   'mail.smtp.url=smtps://mailer:smtp-password-123@smtp.example.com:465',
+  SIGNING_KEYS_VALUE,
 ];
 /** REQUIRED_VALUES as helm arguments. */
 export const REQUIRED_ARGS = REQUIRED_VALUES.flatMap((value) => ['--set', value]);

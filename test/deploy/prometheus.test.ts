@@ -81,6 +81,64 @@ describe.skipIf(!promtool)('Prometheus files checked by promtool', () => {
     expect(run.status).toBe(0);
   });
 
+  it('When a cleanup Job fails and a later run succeeds, then CleanupJobFailing fires and then clears', () => {
+    const job = (name: string) => `namespace="platform", job_name="${FULLNAME}-cleanup-${name}"`;
+    const fired = [
+      {
+        exp_labels: { severity: 'warning' },
+        exp_annotations: alert('CleanupJobFailing').annotations,
+      },
+    ];
+    const tests = {
+      rule_files: [rulesFile],
+      evaluation_interval: '1m',
+      tests: [
+        {
+          interval: '1m',
+          // kube-state-metrics' series of the CronJob's Jobs; the failed Job stays in the history
+          // (failedJobsHistoryLimit) after the later run succeeds.
+          input_series: [
+            // Run 1 starts at minute 1 and succeeds.
+            { series: `kube_job_status_start_time{${job('1')}}`, values: '_ 60x80' },
+            { series: `kube_job_complete{${job('1')}, condition="true"}`, values: '_x2 1x78' },
+            // Run 2 starts at minute 10 and fails for good at minute 12.
+            { series: `kube_job_status_start_time{${job('2')}}`, values: '_x10 600x70' },
+            { series: `kube_job_status_failed{${job('2')}}`, values: '_x10 1x70' },
+            { series: `kube_job_failed{${job('2')}, condition="true"}`, values: '_x12 1x68' },
+            // Run 3 starts at minute 40, a pod of it fails, its retry succeeds at minute 42.
+            { series: `kube_job_status_start_time{${job('3')}}`, values: '_x40 2400x40' },
+            { series: `kube_job_status_failed{${job('3')}}`, values: '_x41 1x39' },
+            { series: `kube_job_complete{${job('3')}, condition="true"}`, values: '_x42 1x38' },
+          ],
+          alert_rule_test: [
+            { eval_time: '11m', alertname: 'CleanupJobFailing', exp_alerts: [] },
+            { eval_time: '20m', alertname: 'CleanupJobFailing', exp_alerts: fired },
+            { eval_time: '41m', alertname: 'CleanupJobFailing', exp_alerts: fired },
+            { eval_time: '45m', alertname: 'CleanupJobFailing', exp_alerts: [] },
+            { eval_time: '75m', alertname: 'CleanupJobFailing', exp_alerts: [] },
+          ],
+        },
+        {
+          interval: '1m',
+          // The very first run fails: there is no success to compare with.
+          input_series: [
+            { series: `kube_job_status_start_time{${job('1')}}`, values: '60x30' },
+            { series: `kube_job_failed{${job('1')}, condition="true"}`, values: '_x2 1x28' },
+          ],
+          alert_rule_test: [
+            { eval_time: '4m', alertname: 'CleanupJobFailing', exp_alerts: [] },
+            { eval_time: '10m', alertname: 'CleanupJobFailing', exp_alerts: fired },
+          ],
+        },
+      ],
+    };
+    const file = path.join(tmp, 'cleanup-alert.test.yaml');
+    writeFileSync(file, stringify(tests));
+    const run = spawnSync('promtool', ['test', 'rules', file], { encoding: 'utf8' });
+    expect(`${run.stdout}${run.stderr}`).toContain('SUCCESS');
+    expect(run.status).toBe(0);
+  });
+
   it("When compose's Prometheus configuration is checked, then promtool accepts it", () => {
     const { status, output } = check([
       'config',

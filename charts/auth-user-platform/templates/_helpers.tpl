@@ -43,9 +43,15 @@ auth-user-platform/broker-client: "true"
 auth-user-platform/mail-client: "true"
 {{- end -}}
 
-{{/* Image of a service; call with (dict "root" $ "image" .Values.auth.image) */}}
+{{/*
+Image reference of any container of the chart: imageRegistry (with or without its trailing slash),
+the repository and the tag (the chart's appVersion when empty). Call with
+(dict "root" $ "image" .Values.auth.image).
+*/}}
 {{- define "aup.image" -}}
-{{- printf "%s%s:%s" .root.Values.imageRegistry .image.repository (.image.tag | default .root.Chart.AppVersion | toString) -}}
+{{- $registry := .root.Values.imageRegistry | trimSuffix "/" -}}
+{{- $ref := printf "%s:%s" .image.repository (.image.tag | default .root.Chart.AppVersion | toString) -}}
+{{- if $registry }}{{ printf "%s/%s" $registry $ref }}{{ else }}{{ $ref }}{{ end -}}
 {{- end -}}
 
 {{- define "aup.secretName" -}}
@@ -142,13 +148,58 @@ a margin before the kubelet's SIGKILL.
 {{ include "aup.secretEnv" (dict "root" .root "name" "AMQP_URL" "key" $v.secretKeys.amqpUrl) }}
 {{- end -}}
 
+{{/*
+Fails the render when the signing keys cannot work: none in production without a Secret of one's
+own, a value that is not JSON or not private Ed25519 JWKs each with a kid (what the auth service
+accepts), or an auth.signingKid that is none of their kids. Renders nothing.
+*/}}
+{{- define "aup.checkSigningKeys" -}}
+{{- $v := .Values -}}
+{{- $raw := $v.secrets.jwtPrivateKeys | toString | trim -}}
+{{- $shape := "secrets.jwtPrivateKeys must be a JSON array of private Ed25519 JWKs, each with a kid (`npm run keygen`; pass the file with --set-file secrets.jwtPrivateKeys=keys.json)" -}}
+{{- if $raw -}}
+{{- $keys := list -}}
+{{- if hasPrefix "[" $raw -}}
+{{- $keys = fromJsonArray $raw -}}
+{{- if and (eq (len $keys) 1) (kindIs "string" (first $keys)) -}}
+{{- fail (printf "secrets.jwtPrivateKeys is not JSON (%s): %s" (first $keys) $shape) -}}
+{{- end -}}
+{{- else -}}
+{{- $key := fromJson $raw -}}
+{{- if hasKey $key "Error" -}}
+{{- fail (printf "secrets.jwtPrivateKeys is not JSON (%s): %s" (get $key "Error") $shape) -}}
+{{- end -}}
+{{- $keys = list $key -}}
+{{- end -}}
+{{- if not $keys -}}
+{{- fail (printf "%s; it is empty" $shape) -}}
+{{- end -}}
+{{- $kids := list -}}
+{{- range $keys -}}
+{{- if not (and (kindIs "map" .) (eq (get . "kty" | toString) "OKP") (eq (get . "crv" | toString) "Ed25519") (hasKey . "d") (kindIs "string" (get . "d")) (hasKey . "x") (kindIs "string" (get . "x")) (kindIs "string" (get . "kid")) (get . "kid")) -}}
+{{- fail $shape -}}
+{{- end -}}
+{{- $kids = append $kids (get . "kid") -}}
+{{- end -}}
+{{- if and $v.auth.signingKid (not (has $v.auth.signingKid $kids)) -}}
+{{- fail (printf "auth.signingKid %q is not the kid of any key in secrets.jwtPrivateKeys (%s)" $v.auth.signingKid (join ", " $kids)) -}}
+{{- end -}}
+{{- else if and (eq $v.config.nodeEnv "production") (not $v.secrets.existingSecret) -}}
+{{- fail "secrets.jwtPrivateKeys is required when config.nodeEnv is production: the auth service signs its tokens with them (`npm run keygen`; pass the file with --set-file secrets.jwtPrivateKeys=keys.json), or name a Secret holding them in secrets.existingSecret" -}}
+{{- end -}}
+{{- end -}}
+
 {{/* The auth service's environment (the service and its migrations). */}}
 {{- define "aup.authEnv" -}}
 {{- $v := .Values -}}
+{{- include "aup.checkSigningKeys" . -}}
 {{ include "aup.sharedEnv" (dict "root" . "service" "auth") }}
 - name: PORT
   value: {{ $v.auth.port | quote }}
-{{ include "aup.secretEnv" (dict "root" . "name" "JWT_PRIVATE_KEYS" "key" $v.secretKeys.jwtPrivateKeys "optional" true) }}
+- name: MANAGEMENT_PORT
+  value: {{ $v.auth.managementPort | quote }}
+{{- /* Required in production: a Secret of one's own without the key stops the pod from starting. */}}
+{{ include "aup.secretEnv" (dict "root" . "name" "JWT_PRIVATE_KEYS" "key" $v.secretKeys.jwtPrivateKeys "optional" (ne $v.config.nodeEnv "production")) }}
 {{- /* The CronJob cleans up; without it the service runs the cleanup itself every hour. */}}
 - name: CLEANUP_INTERVAL_MINUTES
   value: {{ ternary "0" "60" $v.auth.cleanup.enabled | quote }}
@@ -323,6 +374,8 @@ database URL.
 {{ include "aup.sharedEnv" (dict "root" . "service" "user") }}
 - name: PORT
   value: {{ $v.user.port | quote }}
+- name: MANAGEMENT_PORT
+  value: {{ $v.user.managementPort | quote }}
 - name: AUTH_JWKS_URL
   value: {{ printf "http://%s-auth:%v/.well-known/jwks.json" (include "aup.fullname" .) $v.auth.port | quote }}
 {{- range $name, $value := $v.user.env }}
@@ -345,4 +398,29 @@ database URL.
 - name: data
   emptyDir:
     sizeLimit: 64Mi
+{{- end -}}
+
+{{/*
+An init container that waits, from the service's image, until its database answers ("database") or
+its schema has every migration applied ("schema"): files/wait-for-database.mjs. Call with
+(dict "root" $ "component" "auth" "mode" "schema").
+*/}}
+{{- define "aup.waitForDatabase" -}}
+{{- $v := .root.Values -}}
+{{- $svc := index $v .component -}}
+{{- $module := ternary "/app/services/auth/dist/data/data-source.js" "/app/services/user/dist/data/store.js" (eq .component "auth") -}}
+{{- $factory := ternary "authDataSource" "userDataSource" (eq .component "auth") -}}
+{{- $key := ternary $v.secretKeys.authDatabaseUrl $v.secretKeys.userDatabaseUrl (eq .component "auth") -}}
+- name: wait-for-{{ .mode }}
+  image: {{ include "aup.image" (dict "root" .root "image" $svc.image) }}
+  imagePullPolicy: {{ $svc.image.pullPolicy }}
+  args: ["node", "--input-type=module", "-e", {{ .root.Files.Get "files/wait-for-database.mjs" | quote }}, {{ .mode | quote }}, {{ $module | quote }}, {{ $factory | quote }}]
+  env:
+    {{- include "aup.databaseEnv" (dict "root" .root "key" $key) | nindent 4 }}
+  resources:
+    {{- toYaml $v.migrations.resources | nindent 4 }}
+  securityContext:
+    {{- include "aup.containerSecurityContext" (dict "root" .root) | nindent 4 }}
+  volumeMounts:
+    {{- include "aup.volumeMounts" .root | nindent 4 }}
 {{- end -}}
