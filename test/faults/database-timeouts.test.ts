@@ -29,10 +29,9 @@ beforeAll(async () => {
       LOGIN_MAX_FAILURES_PER_ACCOUNT_IP: '5',
     },
     authDatabaseUrl: async (url) => {
-      const target = new URL(url);
-      proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-      target.port = String(await proxy.listen());
-      return target.toString();
+      const proxied = await TcpProxy.before(url);
+      proxy = proxied.proxy;
+      return proxied.url;
     },
   });
   api = client(stack.auth!.url);

@@ -13,10 +13,9 @@ beforeAll(async () => {
     env: { DATABASE_TIMEOUT_MS: '1500' },
     // The auth service reaches Postgres only through a proxy this test can break.
     authDatabaseUrl: async (url) => {
-      const target = new URL(url);
-      proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-      target.port = String(await proxy.listen());
-      return target.toString();
+      const proxied = await TcpProxy.before(url);
+      proxy = proxied.proxy;
+      return proxied.url;
     },
   });
 });

@@ -27,6 +27,14 @@ export class TcpProxy {
     this.server = net.createServer((client) => this.accept(client));
   }
 
+  /** A listening proxy in front of the database of `url`, and the URL that goes through it. */
+  static async before(url: string): Promise<{ proxy: TcpProxy; url: string }> {
+    const target = new URL(url);
+    const proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    target.port = String(await proxy.listen());
+    return { proxy, url: target.toString() };
+  }
+
   async listen(): Promise<number> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.address() as net.AddressInfo).port;

@@ -3,6 +3,7 @@ import {
   createLogger,
   createMetricsRegistry,
   listenService,
+  serviceHttpOptions,
   PollLoop,
   prepareSchema,
   type EventBus,
@@ -179,11 +180,7 @@ export async function startAuthService(
   cleanupTimer?.start();
   let draining = false;
   const readiness = { draining: () => draining, busHealthy: () => bus.healthy() };
-  const app = createAuthApp(deps, jwks, readiness, registry, {
-    trustProxyHops: config.trustProxyHops,
-    databaseTimeoutMs: config.databaseTimeoutMs,
-    serveMetrics: config.managementPort === undefined,
-  });
+  const app = createAuthApp(deps, jwks, readiness, registry, serviceHttpOptions(config));
   const servers = await listenService(app, config, {
     ...readiness,
     ping: () => deps.store.ping(),

@@ -2,6 +2,7 @@ import {
   createBus,
   createLogger,
   listenService,
+  serviceHttpOptions,
   prepareSchema,
   type EventBus,
   type Logger,
@@ -69,11 +70,7 @@ export async function startUserService(
   await bus.subscribe(new UserInfoConsumer(store, logger, metrics.consumer));
   let draining = false;
   const readiness = { draining: () => draining, busHealthy: () => bus.healthy() };
-  const app = createUserApp(deps, readiness, metrics.registry, {
-    trustProxyHops: config.trustProxyHops,
-    databaseTimeoutMs: config.databaseTimeoutMs,
-    serveMetrics: config.managementPort === undefined,
-  });
+  const app = createUserApp(deps, readiness, metrics.registry, serviceHttpOptions(config));
   const servers = await listenService(app, config, {
     ...readiness,
     ping: () => deps.store.ping(),

@@ -1,6 +1,7 @@
 import type Koa from 'koa';
 import type { SharedConfig } from '../config/shared-config.js';
 import { createManagementApp, type ManagementAppOptions } from '../http/management-app.js';
+import type { ServiceHttpOptions } from '../http/openapi-app.js';
 import { listen, type RunningServer } from './http-server.js';
 
 /** A service's listeners: the API on PORT and, with MANAGEMENT_PORT, probes and metrics apart. */
@@ -10,6 +11,17 @@ export interface ServiceServers {
   /** Where /metrics is served. */
   metricsUrl: string;
   close(): Promise<void>;
+}
+
+/** What a service's settings decide about its API's HTTP stack; /metrics moves with MANAGEMENT_PORT. */
+export function serviceHttpOptions(
+  config: Pick<SharedConfig, 'trustProxyHops' | 'databaseTimeoutMs' | 'managementPort'>,
+): ServiceHttpOptions {
+  return {
+    trustProxyHops: config.trustProxyHops,
+    databaseTimeoutMs: config.databaseTimeoutMs,
+    serveMetrics: config.managementPort === undefined,
+  };
 }
 
 /** Starts the service's public listener and, when MANAGEMENT_PORT is set, its management one. */
