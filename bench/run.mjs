@@ -4,13 +4,15 @@
 // services itself, drives load at them from this process, measures the baselines that bound each
 // scenario in the same run, prints a table and writes bench-results/<timestamp>.json; everything it
 // started is stopped again, also on failure or Ctrl+C. It exits non-zero on errors (failed requests,
-// a crashed service), never on a timing.
+// a crashed service) and when a scenario's ratio to its bound falls more than a third below the one
+// committed in bench/ratios.json; never on a timing.
 import path from 'node:path';
 import { runBenchmark } from './lib/benchmark.mjs';
 import { parseCommandLine } from './lib/cli.mjs';
 import { configure } from './lib/config.mjs';
 import { createLifecycle } from './lib/lifecycle.mjs';
 import { renderReport } from './lib/report.mjs';
+import { readCommittedRatios } from './lib/regression.mjs';
 import { createResults, finishResults, saveResults } from './lib/results.mjs';
 
 const config = configure(parseCommandLine(process.argv.slice(2)), process.env);
@@ -20,7 +22,7 @@ const log = (line) => console.error(`[bench] ${line}`);
 
 const code = await life.run(() => runBenchmark({ config, results, life, log }), results.failures);
 results.failures.push(...(await life.close()));
-finishResults(results);
+finishResults(results, readCommittedRatios(path.join(config.root, 'bench', 'ratios.json')));
 
 console.log(`\n${renderReport(results).join('\n')}`);
 const file = saveResults(results, path.resolve(config.root, config.args.out));

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { applyBounds } from './bounds.mjs';
+import { findRegressions } from './regression.mjs';
 import { evaluateTargets } from './targets.mjs';
 
 /** The results before anything has run: the run's description and empty sections. */
@@ -35,12 +36,18 @@ export function createResults(config, startedAt) {
   };
 }
 
-/** Completes the results once everything has stopped: each scenario's bound, and the targets. */
-export function finishResults(results) {
+/**
+ * Completes the results once everything has stopped: each scenario's bound, the targets, and the
+ * scenarios that fell more than a third below their committed ratios (`committed`, from
+ * bench/ratios.json), which are failures of the run.
+ */
+export function finishResults(results, committed) {
   results.run.loadAverage.end = os.loadavg();
   results.run.finishedAt = new Date().toISOString();
   applyBounds(results);
   results.targets = evaluateTargets(results);
+  results.regressions = committed ? findRegressions(results, committed) : [];
+  results.failures.push(...results.regressions.map((r) => r.message));
 }
 
 /** Writes the results to `<outDir>/<start time>.json`; returns the file's path. */
