@@ -20,9 +20,13 @@ const results = createResults(config, new Date());
 const life = createLifecycle({ watchdogMs: config.settings.watchdogMs });
 const log = (line) => console.error(`[bench] ${line}`);
 
-const code = await life.run(() => runBenchmark({ config, results, life, log }), results.failures);
+const committed = readCommittedRatios(path.resolve(config.root, config.args.ratios));
+const code = await life.run(
+  () => runBenchmark({ config, results, life, log, committed }),
+  results.failures,
+);
 results.failures.push(...(await life.close()));
-finishResults(results, readCommittedRatios(path.join(config.root, 'bench', 'ratios.json')));
+finishResults(results, committed);
 
 console.log(`\n${renderReport(results).join('\n')}`);
 const file = saveResults(results, path.resolve(config.root, config.args.out));

@@ -30,6 +30,16 @@ export async function measureBaselines(run, when) {
   }
 }
 
+/**
+ * One more run of the baseline `key`, kept out of the run's baselines: the regression guard's second
+ * look measures a scenario's bound right beside it (bench/lib/second-look.mjs). Its req/s.
+ */
+export async function measureBaselineOnce(run, key, when) {
+  const baseline = BASELINES.find((b) => b.key === key);
+  const measure = baseline.operation ? measureArgon2 : measureServer;
+  return (await measure(run, baseline, when)).rps;
+}
+
 async function measureArgon2({ config, life, log }, { operation }, when) {
   const { argon2, settings } = config;
   log(

@@ -1,6 +1,7 @@
 // A run's measurements in their order: the baselines; the SMTP sink and the services started and
 // seeded; each row of the scenario table; the mixed workload's later rounds; propagation; mail; the
-// memory figures; and the baselines again, the services idle. Figures and errors go into `results`.
+// memory figures; the baselines again, the services idle; and a second look at any scenario that
+// fell more than a third below its committed ratio. Figures and errors go into `results`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,10 +13,12 @@ import { afterMixed, measureMixedRounds, memorySummary, rssOf } from './memory.m
 import { describeExit } from './processes.mjs';
 import { measurePropagation } from './propagation.mjs';
 import { SCENARIOS } from './scenarios.mjs';
+import { takeSecondLook } from './second-look.mjs';
 import { startSmtpSink } from './smtp-sink.mjs';
 import { checkInfra, startStack } from './stack.mjs';
 
-export async function runBenchmark({ config, results, life, log }) {
+/** `committed`: the ratios of bench/ratios.json, which the second look at a slow scenario needs. */
+export async function runBenchmark({ config, results, life, log, committed }) {
   const { args } = config;
   // Before anything runs: the baselines alone take a while, and a missing broker is a typo to fix.
   if (args.infra) await checkInfra(config.postgresUrl, config.amqpUrl);
@@ -40,6 +43,7 @@ export async function runBenchmark({ config, results, life, log }) {
   if (config.selected('mail')) results.mail = await measureMail(run);
   results.memory = memorySummary(stack, idleRss, mixed);
   await measureBaselines(base, 'end');
+  if (committed) await takeSecondLook(run, committed);
 }
 
 /** The SMTP sink, then the services, which deliver their mail to it (stopped in reverse order). */

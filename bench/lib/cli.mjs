@@ -17,6 +17,7 @@ const HELP = `Usage: npm run bench -- [options]
   --samples N        propagation samples (default 1000, quick 100)
   --log-level L      the services' LOG_LEVEL (default info, as they ship; logs go to a file)
   --out DIR          where the JSON goes (default bench-results)
+  --ratios FILE      the committed ratios the regression guard judges by (default bench/ratios.json)
   --keep             keep the temporary folder (services' logs, SQLite files)
   --env KEY=VALUE    an extra environment variable for the services (repeatable; for experiments)
 
@@ -35,6 +36,7 @@ export function parseCommandLine(argv) {
     only: null,
     logLevel: 'info',
     out: 'bench-results',
+    ratios: 'bench/ratios.json',
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -51,6 +53,7 @@ export function parseCommandLine(argv) {
     else if (a === '--samples') args.samples = positive(a, value());
     else if (a === '--log-level') args.logLevel = value();
     else if (a === '--out') args.out = value();
+    else if (a === '--ratios') args.ratios = value();
     else if (a === '--env') {
       const [k, ...v] = value().split('=');
       if (!k || v.length === 0) usage('--env needs KEY=VALUE');

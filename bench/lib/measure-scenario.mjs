@@ -11,7 +11,11 @@ import { cpuMeter, memoryOf } from './usage.mjs';
 export const connectionsOf = (scenario, settings) =>
   scenario.connections === 'argon2' ? settings.argon2Connections : settings.connections;
 
-export async function measureScenario(run, scenario) {
+/**
+ * Measures `scenario` and adds its row to `into` (the run's scenario table unless told otherwise:
+ * the regression guard's second look keeps its rows apart, bench/lib/regression.mjs).
+ */
+export async function measureScenario(run, scenario, into = run.results.scenarios) {
   const { config, life, results, state, stack, log } = run;
   const { settings } = config;
   const connections = connectionsOf(scenario, settings);
@@ -36,7 +40,7 @@ export async function measureScenario(run, scenario) {
   const { clientCores, processCores, machineCores } = cpu(r.seconds);
   const memory = stack.processes.map((p) => ({ process: p.name, ...memoryOf(p.pid) }));
   const after = await adjacent?.rate();
-  results.scenarios.push({
+  into.push({
     key: scenario.key,
     name: scenario.name,
     ...r,

@@ -83,6 +83,20 @@ function loadTable({ baselines, scenarios }) {
     'cpu columns: cores used by the benchmark process, the service processes and the whole machine (other',
     "people's processes included); RSS/peak: each service process's VmRSS/VmHWM after the scenario;",
     'autocannon reports whole milliseconds; the mixed workload runs on its own client (bench/README.md).',
+    ...secondLooks(scenarios),
+  ];
+}
+
+/** The regression guard's second looks (bench/lib/second-look.mjs), one line each. */
+function secondLooks(scenarios) {
+  const looked = scenarios.filter((s) => s.secondLook);
+  if (looked.length === 0) return [];
+  return [
+    'second look (measured again at the end beside its bound, after falling more than a third below bench/ratios.json):',
+    ...looked.map(
+      ({ name, ratio, secondLook: l }) =>
+        `  ${name}: ${fmt(l.rps)} req/s, p99 ${fmt(l.p99, 2)} ms, ${l.bound?.name ?? '-'} ${fmt(l.bound?.rps)}: ratio ${fmt(l.ratio, 2)} (first ${fmt(ratio, 2)})`,
+    ),
   ];
 }
 
