@@ -36,6 +36,7 @@ COPY services/common/package.json services/common/
 COPY services/auth/package.json services/auth/
 COPY services/user/package.json services/user/
 COPY services/embedded/package.json services/embedded/
+COPY client/package.json client/
 RUN npm ci --workspace=@platform/common --workspace=@platform/${SERVICE} --include-workspace-root \
   --omit=peer --no-audit --no-fund
 COPY openapi/ openapi/

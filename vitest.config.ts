@@ -6,7 +6,11 @@ const src = (service: string) =>
   fileURLToPath(new URL(`./services/${service}/src/index.ts`, import.meta.url));
 
 /** Tests that run a stack: both services, their databases and the bus between them. */
-const STACK_TESTS = ['services/*/test/**/*.test.ts', 'test/e2e/**/*.test.ts'];
+const STACK_TESTS = [
+  'services/*/test/**/*.test.ts',
+  'client/test/**/*.test.ts',
+  'test/e2e/**/*.test.ts',
+];
 /** Fault injection against the production shape only (Postgres, RabbitMQ, separate processes). */
 const FAULT_TESTS = ['test/faults/**/*.test.ts'];
 

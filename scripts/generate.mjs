@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Generates the TypeScript types of every contract in openapi/ into services/common/src/generated/.
+// Generates the TypeScript types of every contract in openapi/ into services/common/src/generated/,
+// and the client package's types and route table into client/src/generated/.
 // `--check` regenerates in memory and fails if the committed files differ.
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,7 @@ import prettier from 'prettier';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const outDir = path.join(root, 'services/common/src/generated');
+const clientDir = path.join(root, 'client/src/generated');
 const check = process.argv.includes('--check');
 
 const header = (source) =>
@@ -65,21 +67,86 @@ async function eventTypes(source) {
   return header(source) + out;
 }
 
+/**
+ * The client's route table: each operation of both contracts with its service, method, path pattern,
+ * whether it needs the bearer token, and what it does to the caller's tokens (`issues`: its success
+ * answers a token pair, as AuthResponseSchema or TokenResponseSchema; `ends`: it ends the caller's
+ * own session, as the logout operations and the account's own deactivation do).
+ */
+async function clientRoutes() {
+  const ENDS = new Set(['logout', 'logoutAll', 'deactivateOwnAccount']);
+  const TOKEN_SCHEMAS = new Set(['AuthResponseSchema', 'TokenResponseSchema']);
+  const routes = [];
+  for (const service of ['auth', 'user']) {
+    const doc = parse(await readFile(path.join(root, `openapi/${service}.yaml`), 'utf8'));
+    for (const [template, item] of Object.entries(doc.paths ?? {})) {
+      for (const [method, operation] of Object.entries(item)) {
+        if (!['get', 'put', 'post', 'delete', 'patch'].includes(method)) continue;
+        const security = operation.security ?? doc.security ?? [];
+        const success = Object.entries(operation.responses ?? {}).filter(([code]) =>
+          code.startsWith('2'),
+        );
+        const refs = success.map(
+          ([, r]) => r.content?.['application/json']?.schema?.$ref?.split('/').pop() ?? '',
+        );
+        routes.push({
+          operationId: operation.operationId,
+          service,
+          method: method.toUpperCase(),
+          path: template,
+          pattern: `^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`,
+          secured: security.length > 0 && security.every((r) => Object.keys(r).length > 0),
+          tokens: refs.some((r) => TOKEN_SCHEMAS.has(r))
+            ? 'issues'
+            : ENDS.has(operation.operationId)
+              ? 'ends'
+              : null,
+        });
+      }
+    }
+  }
+  return (
+    header('openapi/auth.yaml and openapi/user.yaml') +
+    `/** One operation of the services' contracts, as the client routes it. */
+` +
+    `export interface Route {
+  operationId: string;
+  service: 'auth' | 'user';
+  method: string;
+  path: string;
+  /** Matches the operation's paths (parameters as one segment each). */
+  pattern: string;
+  /** Its requests carry the bearer token. */
+  secured: boolean;
+  /** What its success does to the caller's tokens. */
+  tokens: 'issues' | 'ends' | null;
+}
+
+` +
+    `export const ROUTES: readonly Route[] = ${JSON.stringify(routes)};
+`
+  );
+}
+
 const targets = [
   ['auth-api.ts', () => openapiTypes('openapi/auth.yaml')],
   ['user-api.ts', () => openapiTypes('openapi/user.yaml')],
   ['events.ts', () => eventTypes('openapi/events.yaml')],
+  [path.join(clientDir, 'auth-api.ts'), () => openapiTypes('openapi/auth.yaml')],
+  [path.join(clientDir, 'user-api.ts'), () => openapiTypes('openapi/user.yaml')],
+  [path.join(clientDir, 'routes.ts'), clientRoutes],
 ];
 
 const config = (await prettier.resolveConfig(path.join(outDir, 'x.ts'))) ?? {};
 let stale = [];
 await mkdir(outDir, { recursive: true });
+await mkdir(clientDir, { recursive: true });
 for (const [file, make] of targets) {
-  const target = path.join(outDir, file);
+  const target = path.resolve(outDir, file);
   const text = await prettier.format(await make(), { ...config, filepath: target });
   const current = await readFile(target, 'utf8').catch(() => '');
   if (current === text) continue;
-  if (check) stale.push(file);
+  if (check) stale.push(path.relative(root, target));
   else await writeFile(target, text);
 }
 if (stale.length > 0) {
@@ -89,5 +156,7 @@ if (stale.length > 0) {
   process.exit(1);
 }
 console.log(
-  check ? 'Generated types are up to date.' : `Generated types in ${path.relative(root, outDir)}`,
+  check
+    ? 'Generated types are up to date.'
+    : `Generated types in ${path.relative(root, outDir)} and ${path.relative(root, clientDir)}`,
 );
