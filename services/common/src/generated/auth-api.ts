@@ -73,7 +73,10 @@ export interface paths {
     /**
      * Rotate a refresh token into a new token pair
      * @description The presented refresh token is blacklisted and a new pair is issued in the same session.
-     *     Presenting an already rotated refresh token again revokes the whole session. With
+     *     Presenting an already rotated refresh token again revokes the whole session, except within
+     *     the reuse interval (`REFRESH_REUSE_INTERVAL_SECONDS`, 10 by default): for that long after a
+     *     rotation, the token it replaced gets the same pair the rotation issued (two tabs, a retried
+     *     request), until the new refresh token has been used itself. With
      *     `EMAIL_VERIFICATION=required`, an account whose address is not proven gets 403.
      */
     post: operations['refresh'];
