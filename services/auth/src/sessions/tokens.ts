@@ -61,6 +61,11 @@ export class TokenService {
     return this.settings.refreshTtlSeconds;
   }
 
+  /** Sessions started before this have reached their absolute lifetime by `now`. */
+  sessionStartCutoff(now: Date): Date {
+    return new Date(now.getTime() - this.settings.sessionMaxLifetimeSeconds * 1000);
+  }
+
   /** When a session started at `createdAt` must end, refreshed or not. */
   sessionEnd(createdAt: Date): Date {
     return new Date(createdAt.getTime() + this.settings.sessionMaxLifetimeSeconds * 1000);
