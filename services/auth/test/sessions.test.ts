@@ -98,6 +98,11 @@ describe('GET /sessions', () => {
       current: false,
     });
     expect(Date.parse(desktop.created_at)).toBeGreaterThanOrEqual(Date.parse(phone.created_at));
+    // NEW_SIGN_IN_NOTICE is off by default: a second device mails nothing.
+    const { rows } = await stack.authDb.query<{ n: unknown }>(
+      "SELECT COUNT(*) AS n FROM mail_queue WHERE template = 'new_sign_in'",
+    );
+    expect(Number(rows[0]!.n)).toBe(0);
     // Nothing of a token is shown: the ids are the sessions', never a jti or a token.
     const text = JSON.stringify(res.body);
     for (const token of [account.desktop, account.phone].flatMap((p) => [p.access, p.refresh])) {

@@ -93,7 +93,7 @@ export async function login(deps: AuthDeps, input: LoginInput): Promise<SignedIn
   }
   const { hashedPassword: _secret, ...account } = credentials;
   const success = { action: 'login', outcome: 'success', userId, ip, requestId } as const;
-  const client = { ip, userAgent: input.userAgent };
+  const client = { ip, userAgent: input.userAgent, signIn: true };
   const tokens = await startSession(deps, deps.store.repos, account, success, client);
   deps.metrics.login('ok');
   deps.metrics.tokenPairIssued();

@@ -157,6 +157,17 @@ export abstract class SessionRepository {
     };
   }
 
+  /** The User-Agents of the account's latest sessions, ended ones included, newest first. */
+  async userAgentsOf(userId: number, limit: number): Promise<(string | null)[]> {
+    const rows = await this.db.find(SessionEntity, {
+      select: { user_agent: true },
+      where: { user_id: userId },
+      order: { created_at: 'DESC' },
+      take: limit,
+    });
+    return rows.map((row) => row.user_agent);
+  }
+
   /** Whether `id` is a live session of the account (see listLive). */
   async isLive(userId: number, id: string, now: Date, startedAfter: Date): Promise<boolean> {
     return this.db.exists(SessionEntity, {

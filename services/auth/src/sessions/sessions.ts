@@ -6,6 +6,7 @@ import type { AuditEntry } from '../audit/audit-trail.js';
 import { authErrors } from '../auth-errors.js';
 import type { AuthDeps, RequestContext } from '../deps.js';
 import type { RefreshOutcome } from '../metrics/metrics.js';
+import { queueNewSignInNotice } from './new-sign-in.js';
 import { endSessions } from './revocation.js';
 import type { Session } from './session-repository.js';
 import type { TokenPair } from './tokens.js';
@@ -14,6 +15,8 @@ import type { TokenPair } from './tokens.js';
 export interface SessionClient {
   ip?: string | undefined;
   userAgent?: string | undefined;
+  /** A login: mail the owner if it comes from a new device (NEW_SIGN_IN_NOTICE). */
+  signIn?: boolean | undefined;
 }
 
 /** The longest User-Agent kept with a session; the rest is cut off. */
@@ -39,19 +42,31 @@ export async function startSession(
     emailVerified: account.emailVerified,
     notAfter: deps.tokens.sessionEnd(createdAt),
   });
-  await repos.sessions.createSession(
-    {
-      id: sessionId,
-      userId: account.id,
-      refreshJti: pair.refresh.jti,
-      accessJti: pair.access.jti,
-      createdAt,
-      expiresAt: pair.refresh.expiresAt,
-      ip: client.ip?.slice(0, 64) ?? null,
-      userAgent: client.userAgent?.slice(0, USER_AGENT_MAX) || null,
-    },
-    audit,
-  );
+  const create = (into: Repositories) =>
+    into.sessions.createSession(
+      {
+        id: sessionId,
+        userId: account.id,
+        refreshJti: pair.refresh.jti,
+        accessJti: pair.access.jti,
+        createdAt,
+        expiresAt: pair.refresh.expiresAt,
+        ip: client.ip?.slice(0, 64) ?? null,
+        userAgent: client.userAgent?.slice(0, USER_AGENT_MAX) || null,
+      },
+      audit,
+    );
+  if (client.signIn && deps.sessions.newSignInNotice) {
+    // The notice is queued with the session it tells of, in one transaction (see Courier).
+    const queued = await deps.store.transaction(async (tx) => {
+      const notice = await queueNewSignInNotice(tx, account, client, audit?.requestId);
+      await create(tx);
+      return notice;
+    });
+    if (queued) deps.mailsWritten();
+  } else {
+    await create(repos);
+  }
   if (audit) deps.audit.log(audit);
   return pair;
 }
