@@ -210,8 +210,13 @@ describe('gateway/krakend.json against the OpenAPI contracts', () => {
 
   it('When an operation reads a request header, then the gateway forwards it and CORS lets a browser send it', () => {
     const declared = operations.filter((op) => op.headers.length > 0);
-    // The language of the account's mails comes with the registration.
-    expect(declared.find((op) => op.id === 'register')?.headers).toEqual(['Accept-Language']);
+    // The language of the account's mails comes with the registration; the client's User-Agent is
+    // kept with the session a registration or a login starts (GET /sessions).
+    expect(declared.find((op) => op.id === 'register')?.headers).toEqual([
+      'Accept-Language',
+      'User-Agent',
+    ]);
+    expect(declared.find((op) => op.id === 'login')?.headers).toEqual(['User-Agent']);
     const cors = GATEWAY.extra_config['security/cors'];
     for (const endpoint of endpoints) {
       const op = operationOf(endpoint)!;

@@ -55,6 +55,20 @@ const TRIGGERS: [string, (account: Account) => Promise<void>, number][] = [
     401,
   ],
   [
+    'it ends its own session from the list of its sessions',
+    async ({ access }) => {
+      const listed = await stack.authApi.get('/sessions', { token: access });
+      auth.check('listSessions', listed);
+      const [session] = listed.body.sessions;
+      const res = await stack.authApi.send('DELETE', `/sessions/${session.id}`, undefined, {
+        token: access,
+      });
+      auth.check('endSession', res);
+      expect(res.status).toBe(204);
+    },
+    401,
+  ],
+  [
     'it logs out everywhere',
     async ({ access }) => {
       const res = await stack.authApi.post('/logout-all', undefined, { token: access });

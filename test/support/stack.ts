@@ -86,6 +86,11 @@ export const TEST_ENV = {
   REGISTER_RATE_PER_IP: '1000000',
   REFRESH_RATE_PER_IP: '1000000',
   CHALLENGE_AFTER_FAILURES: '0',
+  /**
+   * A rotated refresh token presented again is reuse at once: the tests that replay one mean a copy.
+   * The reuse interval's own tests (refresh-reuse-interval.test.ts) set it.
+   */
+  REFRESH_REUSE_INTERVAL_SECONDS: '0',
   FORGOT_PASSWORD_RATE_PER_IP: '1000000',
   MAIL_TOKEN_RATE_PER_IP: '1000000',
   MAIL_RATE_PER_ADDRESS: '1000000',

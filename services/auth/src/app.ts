@@ -13,6 +13,7 @@ import { authenticate, type Principal } from './sessions/principal.js';
 import { accountHandlers } from './http/handlers/account-handlers.js';
 import { challengeHandlers } from './http/handlers/challenge-handlers.js';
 import { operationsHandlers } from './http/handlers/operations-handlers.js';
+import { mySessionsHandlers } from './http/handlers/my-sessions-handlers.js';
 import { recoveryHandlers } from './http/handlers/recovery-handlers.js';
 import { sessionHandlers } from './http/handlers/session-handlers.js';
 
@@ -26,6 +27,7 @@ export function createAuthApp(
 ): Koa {
   const handlers = {
     ...sessionHandlers(deps),
+    ...mySessionsHandlers(deps),
     ...accountHandlers(deps),
     ...challengeHandlers(deps),
     ...recoveryHandlers(deps),

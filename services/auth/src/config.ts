@@ -6,6 +6,7 @@ import type { ThrottleSettings } from './throttle/throttle-policy.js';
 import { readMailSettings, type MailSettings } from './mail/mail-config.js';
 import { readThrottleSettings } from './throttle/throttle-config.js';
 import { readRecoverySettings, type RecoverySettings } from './recovery/recovery-config.js';
+import { readSessionSettings, type SessionSettings } from './sessions/session-config.js';
 import {
   MIN_LENGTH_RANGE,
   NIST_MIN_LENGTH,
@@ -24,6 +25,8 @@ export interface AuthConfig extends SharedConfig {
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
   sessionMaxLifetimeSeconds: number;
+  /** The refresh reuse interval. */
+  sessions: SessionSettings;
   argon2: Argon2Params;
   passwordPolicy: PasswordPolicySettings;
   /** Brute-force locks, per-IP rate limits and the login challenge. */
@@ -77,6 +80,7 @@ export function loadAuthConfig(source: EnvSource): Readonly<AuthConfig> {
       env.int('ACCESS_TOKEN_EXPIRE_MINUTES', { default: 30, min: 1, max: 24 * 60 }) * 60,
     refreshTtlSeconds: refreshDays * 86_400,
     sessionMaxLifetimeSeconds: sessionDays * 86_400,
+    sessions: readSessionSettings(env),
     argon2: {
       memoryKiB: env.int('ARGON2_MEMORY_KIB', { default: 19_456, min: 1024, max: 4_194_304 }),
       timeCost: env.int('ARGON2_TIME_COST', { default: 2, min: 1, max: 100 }),

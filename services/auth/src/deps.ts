@@ -7,6 +7,7 @@ import type { PasswordHasher } from './accounts/passwords.js';
 import type { Throttle } from './throttle/throttle.js';
 import type { TokenService } from './sessions/tokens.js';
 import type { RecoverySettings } from './recovery/recovery-config.js';
+import type { SessionSettings } from './sessions/session-config.js';
 
 /** What the use cases need, built once in the composition root and passed in. */
 export interface AuthDeps {
@@ -21,6 +22,8 @@ export interface AuthDeps {
   mailsWritten: () => void;
   /** Mailed links and address verification (EMAIL_VERIFICATION, APP_BASE_URL, lifetimes). */
   recovery: RecoverySettings;
+  /** The refresh reuse interval (REFRESH_REUSE_INTERVAL_SECONDS). */
+  sessions: SessionSettings;
   logger: Logger;
   metrics: AuthMetrics;
   audit: AuditTrail;

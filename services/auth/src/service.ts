@@ -99,6 +99,7 @@ export async function buildAuthService(
     eventsWritten: () => relay.wake(),
     mailsWritten: () => wake.mails(),
     recovery: config.recovery,
+    sessions: config.sessions,
     logger,
     metrics,
     audit: auditTrail(store.repos.audit, logger),

@@ -66,8 +66,11 @@ async function session(id: string, expiresAt: Date, revoked = false) {
     id,
     userId,
     refreshJti: `${id}-refresh`,
+    accessJti: `${id}-access`,
     createdAt: now,
     expiresAt,
+    ip: null,
+    userAgent: null,
   });
   if (revoked) await store.repos.sessions.revokeSessions(userId, 'logout', [id]);
 }

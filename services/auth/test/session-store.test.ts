@@ -47,8 +47,11 @@ const newSession = (id: string) => ({
   id,
   userId,
   refreshJti: randomUUID(),
+  accessJti: randomUUID(),
   createdAt: new Date(),
   expiresAt: new Date(Date.now() + 60_000),
+  ip: '192.0.2.7',
+  userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
 });
 const auditRows = async (requestId: string) =>
   (await dataSource.query(
@@ -113,7 +116,11 @@ describe(`a refresh's session statements (${STACK_MODE === 'infra' ? 'Postgres' 
     };
     await store.repos.sessions.createSession(session);
     const state = await store.repos.sessions.tokenState(session.refreshJti, session.id);
-    expect(state).toEqual({ blacklisted: false, session: { ...session, revokedAt: null } });
+    const { ip: _ip, userAgent: _userAgent, ...stored } = session;
+    expect(state).toEqual({
+      blacklisted: false,
+      session: { ...stored, revokedAt: null, previousRefreshJti: null, refreshedAt: null },
+    });
     expect(await store.repos.sessions.tokenState(session.refreshJti, randomUUID())).toEqual({
       blacklisted: false,
       session: null,
@@ -124,14 +131,54 @@ describe(`a refresh's session statements (${STACK_MODE === 'infra' ? 'Postgres' 
     const session = newSession(randomUUID());
     await store.repos.sessions.createSession(session);
     const from = { jti: session.refreshJti, userId, expiresAt: session.expiresAt };
-    const to = { jti: randomUUID(), expiresAt: new Date(Date.now() + 120_000) };
+    const to = {
+      jti: randomUUID(),
+      accessJti: randomUUID(),
+      expiresAt: new Date(Date.now() + 120_000),
+      issuedAt: new Date('2026-01-02T03:04:05.678Z'),
+      ip: '198.51.100.4',
+    };
     expect(await store.repos.sessions.rotate(session.id, from, to)).toBe(true);
     expect(await store.repos.sessions.rotate(session.id, from, { ...to, jti: randomUUID() })).toBe(
       false,
     );
     const state = await store.repos.sessions.tokenState(from.jti, session.id);
     expect(state.blacklisted).toBe(true);
-    expect(state.session).toMatchObject({ refreshJti: to.jti, expiresAt: to.expiresAt });
+    // What answers the replaced token again within the reuse interval: ids and a time, no token.
+    expect(state.session).toMatchObject({
+      refreshJti: to.jti,
+      expiresAt: to.expiresAt,
+      accessJti: to.accessJti,
+      previousRefreshJti: from.jti,
+      refreshedAt: to.issuedAt,
+    });
+    const listed = await store.repos.sessions.listLive(userId, new Date(), new Date(0), 100);
+    expect(listed.sessions.find((s) => s.id === session.id)).toEqual({
+      id: session.id,
+      createdAt: session.createdAt,
+      refreshedAt: to.issuedAt,
+      ip: '198.51.100.4',
+      userAgent: session.userAgent,
+    });
+  });
+
+  it('When sessions end or expire, then they are no longer live, and only the owner’s are', async () => {
+    const live = newSession(randomUUID());
+    const ended = newSession(randomUUID());
+    const expired = { ...newSession(randomUUID()), expiresAt: new Date(Date.now() - 1000) };
+    const old = { ...newSession(randomUUID()), createdAt: new Date('2020-01-01T00:00:00.000Z') };
+    for (const s of [live, ended, expired, old]) await store.repos.sessions.createSession(s);
+    await store.repos.sessions.revokeSessions(userId, 'logout', [ended.id]);
+    const now = new Date();
+    const ids = (
+      await store.repos.sessions.listLive(userId, now, new Date('2021-01-01'), 1000)
+    ).sessions.map((s) => s.id);
+    expect(ids).toContain(live.id);
+    for (const gone of [ended, expired, old]) expect(ids).not.toContain(gone.id);
+    const cutoff = new Date('2021-01-01');
+    expect(await store.repos.sessions.isLive(userId, live.id, now, cutoff)).toBe(true);
+    expect(await store.repos.sessions.isLive(userId + 1, live.id, now, cutoff)).toBe(false);
+    expect(await store.repos.sessions.isLive(userId, ended.id, now, cutoff)).toBe(false);
   });
 });
 

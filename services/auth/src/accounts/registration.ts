@@ -20,6 +20,8 @@ export interface Registration {
   correlationId?: string | undefined;
   /** The client's address (per-IP registration limit); absent for the command line. */
   ip?: string | undefined;
+  /** The client's User-Agent, kept with the session it starts. */
+  userAgent?: string | undefined;
 }
 
 export interface SignedIn {
@@ -136,7 +138,11 @@ async function createAccount(
       await queueVerification(deps, repos, account, input.correlationId);
     }
     const session = usable && opts.session !== false;
-    return { account, tokens: session ? await startSession(deps, repos, account) : undefined };
+    const client = { ip: input.ip, userAgent: input.userAgent };
+    const tokens = session
+      ? await startSession(deps, repos, account, undefined, client)
+      : undefined;
+    return { account, tokens };
   });
   deps.eventsWritten();
   deps.mailsWritten();

@@ -94,6 +94,11 @@ export interface SessionRow {
   expires_at: Date;
   revoked_at: Date | null;
   revoked_reason: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  refreshed_at: Date | null;
+  previous_refresh_jti: string | null;
+  access_jti: string | null;
 }
 
 export const SessionEntity = new EntitySchema<SessionRow>({
@@ -107,6 +112,11 @@ export const SessionEntity = new EntitySchema<SessionRow>({
     expires_at: { type: Date },
     revoked_at: { type: Date, nullable: true },
     revoked_reason: { type: String, length: 64, nullable: true },
+    ip: { type: String, length: 64, nullable: true },
+    user_agent: { type: String, length: 512, nullable: true },
+    refreshed_at: { type: Date, nullable: true },
+    previous_refresh_jti: { type: String, length: 64, nullable: true },
+    access_jti: { type: String, length: 64, nullable: true },
   },
 });
 

@@ -23,6 +23,7 @@ const TEMPLATES: Record<keyof MailTemplateParams, true> = {
   password_reset: true,
   password_reset_done: true,
   password_changed: true,
+  new_sign_in: true,
 };
 
 /** How long a scrape waits for the queue's gauges before it answers without them. */

@@ -22,6 +22,17 @@ export interface MailTemplateParams {
   /** Notices after the fact. */
   password_reset_done: { login: string };
   password_changed: { login: string };
+  /**
+   * A sign-in from a browser and system none of the account's sessions had (NEW_SIGN_IN_NOTICE):
+   * what its User-Agent names (null: it names none), its address, and when (ISO 8601, UTC).
+   */
+  new_sign_in: {
+    login: string;
+    browser: string | null;
+    os: string | null;
+    ip: string | null;
+    at: string;
+  };
 }
 export type MailTemplate = keyof MailTemplateParams;
 

@@ -15,6 +15,16 @@ const SAMPLES: { [T in MailTemplate]: MailTemplateParams[T][] } = {
   password_reset: [{ login: 'john_doe', link: LINK, expiresInMinutes: 30 }],
   password_reset_done: [{ login: 'john_doe' }],
   password_changed: [{ login: 'john_doe' }],
+  new_sign_in: [
+    {
+      login: 'john_doe',
+      browser: 'Firefox 128.0',
+      os: 'Linux',
+      ip: '203.0.113.7',
+      at: '2026-12-03T12:00:00.000Z',
+    },
+    { login: 'john_doe', browser: null, os: null, ip: null, at: '2026-12-03T12:00:00.000Z' },
+  ],
 };
 
 const cases = MAIL_LOCALES.flatMap((locale) =>

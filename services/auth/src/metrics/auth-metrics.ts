@@ -108,7 +108,7 @@ export function authMetrics(registry: Registry): AuthMetrics {
   for (const reason of LOGIN_REASONS) logins.inc(loginLabels(reason), 0);
   for (const result of ['created', 'conflict', 'invalid']) registrations.inc({ result }, 0);
   for (const type of ['access', 'refresh']) tokens.inc({ type }, 0);
-  for (const outcome of ['rotated', 'reuse_detected', 'expired', 'revoked', 'invalid'])
+  for (const outcome of ['rotated', 'reissued', 'reuse_detected', 'expired', 'revoked', 'invalid'])
     refreshes.inc({ outcome }, 0);
   for (const reason of REVOCATION_REASONS) revocations.inc({ reason }, 0);
   for (const type of [...ACCOUNT_EVENT_TYPES, ...SESSION_EVENT_TYPES]) published.inc({ type }, 0);

@@ -12,7 +12,9 @@ export type RecoveryFlow =
  */
 export type RecoveryOutcome = 'requested' | 'completed' | 'invalid_token' | 'wrong_password';
 export type RegistrationResult = 'created' | 'conflict' | 'invalid';
-export type RefreshOutcome = 'rotated' | 'reuse_detected' | 'expired' | 'revoked' | 'invalid';
+/** reissued: a rotated token presented again within the reuse interval got its successor again. */
+export type RefreshOutcome =
+  'rotated' | 'reissued' | 'reuse_detected' | 'expired' | 'revoked' | 'invalid';
 export type { RevocationReason } from '../sessions/session-events.js';
 export type PasswordOperation = 'hash' | 'verify';
 export type ThrottledOperation =

@@ -14,6 +14,8 @@ export interface LoginInput {
   altcha?: string | undefined;
   requestId?: string | undefined;
   ip?: string | undefined;
+  /** The client's User-Agent, kept with the session. */
+  userAgent?: string | undefined;
 }
 
 /**
@@ -91,7 +93,8 @@ export async function login(deps: AuthDeps, input: LoginInput): Promise<SignedIn
   }
   const { hashedPassword: _secret, ...account } = credentials;
   const success = { action: 'login', outcome: 'success', userId, ip, requestId } as const;
-  const tokens = await startSession(deps, deps.store.repos, account, success);
+  const client = { ip, userAgent: input.userAgent, signIn: true };
+  const tokens = await startSession(deps, deps.store.repos, account, success, client);
   deps.metrics.login('ok');
   deps.metrics.tokenPairIssued();
   return { account, tokens };

@@ -1,15 +1,20 @@
 import { statement } from '@platform/common';
 import { auditInsert, auditParams } from '../audit/audit-repository.js';
 import type { AuditEntry } from '../audit/audit-trail.js';
-import { SessionRepository, type NewSession, type RevokedToken } from './session-repository.js';
+import {
+  SessionRepository,
+  type NewSession,
+  type RevokedToken,
+  type Rotation,
+} from './session-repository.js';
 
 const insertSession = (p: (n: number) => string) =>
-  `INSERT INTO sessions (id, user_id, refresh_jti, created_at, expires_at)
-   VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)})`;
+  `INSERT INTO sessions (id, user_id, refresh_jti, created_at, expires_at, access_jti, ip, user_agent)
+   VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)})`;
 const CREATE_SESSION = statement(insertSession);
 /** The audit record as a data-modifying WITH of the session's INSERT: one statement, atomic. */
 const CREATE_SESSION_WITH_AUDIT = statement(
-  (p) => `WITH audit AS (${auditInsert(6)(p)}) ${insertSession(p)}`,
+  (p) => `WITH audit AS (${auditInsert(9)(p)}) ${insertSession(p)}`,
 );
 
 /**
@@ -18,7 +23,9 @@ const CREATE_SESSION_WITH_AUDIT = statement(
  */
 const ROTATE_AND_BLACKLIST = `
   WITH rotated AS (
-    UPDATE sessions SET refresh_jti = $3::varchar, expires_at = $4::timestamptz
+    UPDATE sessions SET refresh_jti = $3::varchar, expires_at = $4::timestamptz,
+           previous_refresh_jti = $2::varchar, access_jti = $8::varchar,
+           refreshed_at = $9::timestamptz, ip = COALESCE($10::varchar, ip)
      WHERE id = $1::varchar AND refresh_jti = $2::varchar AND revoked_at IS NULL
     RETURNING id),
   listed AS (
@@ -36,6 +43,9 @@ export class PostgresSessionRepository extends SessionRepository {
       session.refreshJti,
       session.createdAt,
       session.expiresAt,
+      session.accessJti,
+      session.ip,
+      session.userAgent,
     ];
     if (!audit) await this.sql.query(this.db, CREATE_SESSION, params);
     else
@@ -45,11 +55,7 @@ export class PostgresSessionRepository extends SessionRepository {
       ]);
   }
 
-  async rotate(
-    sessionId: string,
-    from: RevokedToken,
-    to: { jti: string; expiresAt: Date },
-  ): Promise<boolean> {
+  async rotate(sessionId: string, from: RevokedToken, to: Rotation): Promise<boolean> {
     const rows = await this.sql.query(this.db, ROTATE_AND_BLACKLIST, [
       sessionId,
       from.jti,
@@ -58,6 +64,9 @@ export class PostgresSessionRepository extends SessionRepository {
       from.userId,
       from.expiresAt,
       new Date(),
+      to.accessJti,
+      to.issuedAt,
+      to.ip,
     ]);
     return rows.length === 1;
   }

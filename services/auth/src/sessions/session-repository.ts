@@ -1,5 +1,5 @@
 import { statement, type SqlDialect } from '@platform/common';
-import { In, IsNull, type EntityManager } from 'typeorm';
+import { In, IsNull, MoreThan, type EntityManager } from 'typeorm';
 import type { AuditEntry } from '../audit/audit-trail.js';
 import { deleteBatch } from '../data/delete-batch.js';
 import { BlacklistEntity, SessionEntity, type SessionRow } from '../data/entities.js';
@@ -12,6 +12,30 @@ export interface Session {
   /** When the current refresh token expires; no token of the session outlives it. */
   expiresAt: Date;
   revokedAt: Date | null;
+  /** The access token issued with the current refresh token (null for sessions older than this). */
+  accessJti: string | null;
+  /** The refresh token the current one replaced; null before the first refresh. */
+  previousRefreshJti: string | null;
+  /** The last rotation, which issued the current pair; null before the first refresh. */
+  refreshedAt: Date | null;
+}
+
+/** A live session as its owner is shown it. */
+export interface ListedSession {
+  id: string;
+  createdAt: Date;
+  refreshedAt: Date | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** The pair a rotation moves a session to, and the client that asked for it. */
+export interface Rotation {
+  jti: string;
+  accessJti: string;
+  expiresAt: Date;
+  issuedAt: Date;
+  ip: string | null;
 }
 
 export interface RevokedToken {
@@ -24,13 +48,17 @@ export interface NewSession {
   id: string;
   userId: number;
   refreshJti: string;
+  accessJti: string;
   createdAt: Date;
   expiresAt: Date;
+  ip: string | null;
+  userAgent: string | null;
 }
 
 const TOKEN_STATE = statement(
   (p) => `SELECT EXISTS (SELECT 1 FROM token_blacklist WHERE jti = ${p(1)}) AS blacklisted,
-                 s.id, s.user_id, s.refresh_jti, s.created_at, s.expires_at, s.revoked_at
+                 s.id, s.user_id, s.refresh_jti, s.created_at, s.expires_at, s.revoked_at,
+                 s.access_jti, s.previous_refresh_jti, s.refreshed_at
             FROM (SELECT 1 AS one) AS presented
             LEFT JOIN sessions s ON s.id = ${p(2)}`,
 );
@@ -47,6 +75,9 @@ interface TokenStateRow {
   created_at: Date | string | null;
   expires_at: Date | string | null;
   revoked_at: Date | string | null;
+  access_jti: string | null;
+  previous_refresh_jti: string | null;
+  refreshed_at: Date | string | null;
 }
 
 /**
@@ -69,11 +100,7 @@ export abstract class SessionRepository {
    * blacklist, atomically: succeeds for exactly one caller that presents the current one, however
    * many race.
    */
-  abstract rotate(
-    sessionId: string,
-    from: RevokedToken,
-    to: { jti: string; expiresAt: Date },
-  ): Promise<boolean>;
+  abstract rotate(sessionId: string, from: RevokedToken, to: Rotation): Promise<boolean>;
 
   /**
    * On every refresh and every authenticated request, one round trip: the token's session
@@ -95,8 +122,57 @@ export abstract class SessionRepository {
         createdAt: this.sql.fromTimestamp(row.created_at!),
         expiresAt: this.sql.fromTimestamp(row.expires_at!),
         revokedAt: row.revoked_at === null ? null : this.sql.fromTimestamp(row.revoked_at),
+        accessJti: row.access_jti,
+        previousRefreshJti: row.previous_refresh_jti,
+        refreshedAt: row.refreshed_at === null ? null : this.sql.fromTimestamp(row.refreshed_at),
       },
     };
+  }
+
+  /**
+   * The account's live sessions (not ended, their refresh token unexpired, started after
+   * `startedAfter`, the absolute lifetime's cut-off), newest sign-in first, at most `limit`, and how
+   * many there are in all.
+   */
+  async listLive(
+    userId: number,
+    now: Date,
+    startedAfter: Date,
+    limit: number,
+  ): Promise<{ sessions: ListedSession[]; total: number }> {
+    const [rows, total] = await this.db.findAndCount(SessionEntity, {
+      where: liveWhere(userId, now, startedAfter),
+      order: { created_at: 'DESC', id: 'ASC' },
+      take: limit,
+    });
+    return {
+      total,
+      sessions: rows.map((row) => ({
+        id: row.id,
+        createdAt: row.created_at,
+        refreshedAt: row.refreshed_at,
+        ip: row.ip,
+        userAgent: row.user_agent,
+      })),
+    };
+  }
+
+  /** The User-Agents of the account's latest sessions, ended ones included, newest first. */
+  async userAgentsOf(userId: number, limit: number): Promise<(string | null)[]> {
+    const rows = await this.db.find(SessionEntity, {
+      select: { user_agent: true },
+      where: { user_id: userId },
+      order: { created_at: 'DESC' },
+      take: limit,
+    });
+    return rows.map((row) => row.user_agent);
+  }
+
+  /** Whether `id` is a live session of the account (see listLive). */
+  async isLive(userId: number, id: string, now: Date, startedAfter: Date): Promise<boolean> {
+    return this.db.exists(SessionEntity, {
+      where: { ...liveWhere(userId, now, startedAfter), id },
+    });
   }
 
   /**
@@ -204,6 +280,15 @@ export abstract class SessionRepository {
   }
 }
 
+function liveWhere(userId: number, now: Date, startedAfter: Date) {
+  return {
+    user_id: userId,
+    revoked_at: IsNull(),
+    expires_at: MoreThan(now),
+    created_at: MoreThan(startedAfter),
+  };
+}
+
 function toSession(row: SessionRow): Session {
   return {
     id: row.id,
@@ -212,5 +297,8 @@ function toSession(row: SessionRow): Session {
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
+    accessJti: row.access_jti,
+    previousRefreshJti: row.previous_refresh_jti,
+    refreshedAt: row.refreshed_at,
   };
 }

@@ -6,8 +6,21 @@ import type { AuditEntry } from '../audit/audit-trail.js';
 import { authErrors } from '../auth-errors.js';
 import type { AuthDeps, RequestContext } from '../deps.js';
 import type { RefreshOutcome } from '../metrics/metrics.js';
+import { queueNewSignInNotice } from './new-sign-in.js';
 import { endSessions } from './revocation.js';
+import type { Session } from './session-repository.js';
 import type { TokenPair } from './tokens.js';
+
+/** The client that starts or refreshes a session, as its owner is shown it. */
+export interface SessionClient {
+  ip?: string | undefined;
+  userAgent?: string | undefined;
+  /** A login: mail the owner if it comes from a new device (NEW_SIGN_IN_NOTICE). */
+  signIn?: boolean | undefined;
+}
+
+/** The longest User-Agent kept with a session; the rest is cut off. */
+const USER_AGENT_MAX = 512;
 
 /**
  * Starts a session for the account (inside the caller's transaction, if any) and returns its first
@@ -18,6 +31,7 @@ export async function startSession(
   repos: Repositories,
   account: Account,
   audit?: AuditEntry,
+  client: SessionClient = {},
 ): Promise<TokenPair> {
   const sessionId = randomUUID();
   const createdAt = new Date();
@@ -28,16 +42,31 @@ export async function startSession(
     emailVerified: account.emailVerified,
     notAfter: deps.tokens.sessionEnd(createdAt),
   });
-  await repos.sessions.createSession(
-    {
-      id: sessionId,
-      userId: account.id,
-      refreshJti: pair.refresh.jti,
-      createdAt,
-      expiresAt: pair.refresh.expiresAt,
-    },
-    audit,
-  );
+  const create = (into: Repositories) =>
+    into.sessions.createSession(
+      {
+        id: sessionId,
+        userId: account.id,
+        refreshJti: pair.refresh.jti,
+        accessJti: pair.access.jti,
+        createdAt,
+        expiresAt: pair.refresh.expiresAt,
+        ip: client.ip?.slice(0, 64) ?? null,
+        userAgent: client.userAgent?.slice(0, USER_AGENT_MAX) || null,
+      },
+      audit,
+    );
+  if (client.signIn && deps.sessions.newSignInNotice) {
+    // The notice is queued with the session it tells of, in one transaction (see Courier).
+    const queued = await deps.store.transaction(async (tx) => {
+      const notice = await queueNewSignInNotice(tx, account, client, audit?.requestId);
+      await create(tx);
+      return notice;
+    });
+    if (queued) deps.mailsWritten();
+  } else {
+    await create(repos);
+  }
   if (audit) deps.audit.log(audit);
   return pair;
 }
@@ -49,9 +78,11 @@ export function mustVerifyEmail(deps: AuthDeps, account: Account): boolean {
 
 /**
  * Rotates a refresh token: the presented one is blacklisted and the session moves to the new one in a
- * single compare-and-swap, so of any number of concurrent refreshes with one token exactly one wins.
- * A refresh token that was already rotated means it was copied: the whole session is revoked
- * (RFC 9700 §4.14.2). No token of a session outlives its absolute lifetime.
+ * single compare-and-swap, so of any number of concurrent refreshes with one token exactly one
+ * rotates. A refresh token that was already rotated means it was copied: the whole session is revoked
+ * (RFC 9700 §4.14.2), unless it is the token the session's current one replaced and the rotation
+ * is younger than the reuse interval: then it gets the pair that rotation issued, signed again
+ * (see reissue). No token of a session outlives its absolute lifetime.
  */
 export async function refreshSession(
   deps: AuthDeps,
@@ -70,18 +101,18 @@ export async function refreshSession(
     throw err;
   });
   const { store } = deps;
-  const reused = () =>
-    refused(
+  const reused = async () => {
+    await revokeForReuse(deps, claims, request);
+    return refused(
       'reuse_detected',
       errors.invalidToken('The refresh token has already been used; the session has been ended.'),
     );
+  };
+  const ended = () => refused('revoked', errors.invalidToken('The session has ended.'));
   const { session, blacklisted } = await store.repos.sessions.tokenState(claims.jti, claims.sid);
-  if (!session || session.revokedAt)
-    throw refused('revoked', errors.invalidToken('The session has ended.'));
-  if (session.refreshJti !== claims.jti || blacklisted) {
-    await revokeForReuse(deps, claims, request);
-    throw reused();
-  }
+  if (!session || session.revokedAt) throw ended();
+  const current = session.refreshJti === claims.jti && !blacklisted;
+  if (!current && !withinReuseInterval(deps, session, claims.jti)) throw await reused();
   const endsAt = deps.tokens.sessionEnd(session.createdAt);
   if (endsAt.getTime() <= Date.now()) {
     throw refused(
@@ -93,26 +124,80 @@ export async function refreshSession(
   if (!account) throw refused('invalid', errors.invalidToken('The account no longer exists.'));
   if (!account.isActive) throw refused('revoked', errors.accountInactive());
   if (mustVerifyEmail(deps, account)) throw refused('revoked', authErrors.emailNotVerified());
+  if (!current) return reissue(deps, account, session);
 
-  const pair = await deps.tokens.issuePair({
-    userId: account.id,
-    roles: account.roles,
-    sessionId: session.id,
-    emailVerified: account.emailVerified,
-    notAfter: endsAt,
-  });
+  const identity = deps.tokens.newIdentity();
+  const pair = await deps.tokens.issuePair(
+    {
+      userId: account.id,
+      roles: account.roles,
+      sessionId: session.id,
+      emailVerified: account.emailVerified,
+      notAfter: endsAt,
+    },
+    identity,
+  );
   const rotated = await store.repos.sessions.rotate(
     session.id,
     { jti: claims.jti, userId: account.id, expiresAt: new Date(claims.exp * 1000) },
-    pair.refresh,
+    {
+      jti: identity.refreshJti,
+      accessJti: identity.accessJti,
+      expiresAt: pair.refresh.expiresAt,
+      issuedAt: identity.issuedAt,
+      ip: request?.ip?.slice(0, 64) || null,
+    },
   );
   if (!rotated) {
-    // Another request rotated this token first: to the server a copy and a retry look the same.
-    await revokeForReuse(deps, claims, request);
-    throw reused();
+    // Another request rotated this token first: a retry or a second tab within the reuse interval
+    // gets what that one got; otherwise, to the server, a copy and a retry look the same.
+    const latest = (await store.repos.sessions.tokenState(claims.jti, claims.sid)).session;
+    if (!latest || latest.revokedAt) throw ended();
+    if (withinReuseInterval(deps, latest, claims.jti)) return reissue(deps, account, latest);
+    throw await reused();
   }
   deps.metrics.refresh('rotated');
   deps.metrics.tokenPairIssued();
+  return pair;
+}
+
+/**
+ * Whether `jti` is the refresh token the session's current one replaced, less than the reuse
+ * interval ago. A token two rotations back is not: once the successor has been used itself, the
+ * old one is a copy whatever the time.
+ */
+function withinReuseInterval(deps: AuthDeps, session: Session, jti: string): boolean {
+  const interval = deps.sessions.refreshReuseIntervalMs;
+  return (
+    interval > 0 &&
+    session.previousRefreshJti === jti &&
+    session.accessJti !== null &&
+    session.refreshedAt !== null &&
+    Date.now() - session.refreshedAt.getTime() < interval
+  );
+}
+
+/**
+ * The pair of the session's last rotation, signed again from its jtis and issue time: the same
+ * tokens the rotation answered (Ed25519 is deterministic), so nothing usable is ever stored and no
+ * new credential comes into being.
+ */
+async function reissue(deps: AuthDeps, account: Account, session: Session): Promise<TokenPair> {
+  const pair = await deps.tokens.issuePair(
+    {
+      userId: account.id,
+      roles: account.roles,
+      sessionId: session.id,
+      emailVerified: account.emailVerified,
+      notAfter: deps.tokens.sessionEnd(session.createdAt),
+    },
+    {
+      accessJti: session.accessJti!,
+      refreshJti: session.refreshJti,
+      issuedAt: session.refreshedAt!,
+    },
+  );
+  deps.metrics.refresh('reissued');
   return pair;
 }
 

@@ -1,11 +1,18 @@
 import type { EntityManager } from 'typeorm';
 import { APPEND_AUDIT, auditParams } from '../audit/audit-repository.js';
 import type { AuditEntry } from '../audit/audit-trail.js';
-import { SessionRepository, type NewSession, type RevokedToken } from './session-repository.js';
+import {
+  SessionRepository,
+  type NewSession,
+  type RevokedToken,
+  type Rotation,
+} from './session-repository.js';
 
-const CREATE_SESSION = `INSERT INTO sessions (id, user_id, refresh_jti, created_at, expires_at)
-  VALUES (?, ?, ?, ?, ?)`;
-const ROTATE = `UPDATE sessions SET refresh_jti = ?, expires_at = ?
+const CREATE_SESSION = `INSERT INTO sessions
+  (id, user_id, refresh_jti, created_at, expires_at, access_jti, ip, user_agent)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
+const ROTATE = `UPDATE sessions SET refresh_jti = ?, expires_at = ?, previous_refresh_jti = ?,
+  access_jti = ?, refreshed_at = ?, ip = COALESCE(?, ip)
   WHERE id = ? AND refresh_jti = ? AND revoked_at IS NULL RETURNING id`;
 const BLACKLIST_ONE = `INSERT INTO token_blacklist (jti, user_id, expires_at, blacklisted_at)
   VALUES (?, ?, ?, ?) ON CONFLICT (jti) DO NOTHING`;
@@ -23,6 +30,9 @@ export class SqliteSessionRepository extends SessionRepository {
       session.refreshJti,
       sql.toTimestamp(session.createdAt),
       sql.toTimestamp(session.expiresAt),
+      session.accessJti,
+      session.ip,
+      session.userAgent,
     ];
     if (!audit) {
       await sql.query(this.db, CREATE_SESSION, params);
@@ -34,17 +44,17 @@ export class SqliteSessionRepository extends SessionRepository {
     });
   }
 
-  async rotate(
-    sessionId: string,
-    from: RevokedToken,
-    to: { jti: string; expiresAt: Date },
-  ): Promise<boolean> {
+  async rotate(sessionId: string, from: RevokedToken, to: Rotation): Promise<boolean> {
     const { sql } = this;
     let rotated = false;
     await inTransaction(this.db, async (db) => {
       const rows = await sql.query(db, ROTATE, [
         to.jti,
         sql.toTimestamp(to.expiresAt),
+        from.jti,
+        to.accessJti,
+        sql.toTimestamp(to.issuedAt),
+        to.ip,
         sessionId,
         from.jti,
       ]);

@@ -54,6 +54,18 @@ describe('TokenService', () => {
     expect(pair.access.jti).not.toBe(pair.refresh.jti);
   });
 
+  it('When a pair is issued again from the same identity, then it is the same pair, token for token', async () => {
+    const tokens = await service();
+    const identity = tokens.newIdentity();
+    const first = await tokens.issuePair(subject, identity);
+    const again = await tokens.issuePair(subject, identity);
+    expect(again).toEqual(first);
+    expect(first.refresh.jti).toBe(identity.refreshJti);
+    expect(decodeJwt(first.access.token).iat).toBe(Math.floor(identity.issuedAt.getTime() / 1000));
+    const other = await tokens.issuePair(subject);
+    expect(other.refresh.token).not.toBe(first.refresh.token);
+  });
+
   it('When the address is proven, then the tokens say so in email_verified', async () => {
     const pair = await (await service()).issuePair({ ...subject, emailVerified: true });
     expect(decodeJwt(pair.access.token).email_verified).toBe(true);

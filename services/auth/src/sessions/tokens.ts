@@ -32,6 +32,17 @@ export interface TokenSubject {
   notAfter?: Date | undefined;
 }
 
+/**
+ * What makes a pair one pair: its two jtis and its issue time. Signed again from the same identity
+ * and subject, a pair comes out the same (Ed25519 signatures are deterministic), so a refresh within
+ * the reuse interval can answer with the pair it answered before without any token being stored.
+ */
+export interface PairIdentity {
+  accessJti: string;
+  refreshJti: string;
+  issuedAt: Date;
+}
+
 /** The seed's clients read a single `role`: the most privileged one the account holds. */
 export function primaryRole(roles: readonly string[]): string {
   return roles.includes('admin') ? 'admin' : (roles[0] ?? 'user');
@@ -50,15 +61,34 @@ export class TokenService {
     return this.settings.refreshTtlSeconds;
   }
 
+  /** Sessions started before this have reached their absolute lifetime by `now`. */
+  sessionStartCutoff(now: Date): Date {
+    return new Date(now.getTime() - this.settings.sessionMaxLifetimeSeconds * 1000);
+  }
+
   /** When a session started at `createdAt` must end, refreshed or not. */
   sessionEnd(createdAt: Date): Date {
     return new Date(createdAt.getTime() + this.settings.sessionMaxLifetimeSeconds * 1000);
   }
 
-  async issuePair(subject: TokenSubject): Promise<TokenPair> {
+  /** Fresh jtis, issued now. */
+  newIdentity(): PairIdentity {
+    return { accessJti: randomUUID(), refreshJti: randomUUID(), issuedAt: new Date(this.now()) };
+  }
+
+  async issuePair(
+    subject: TokenSubject,
+    identity: PairIdentity = this.newIdentity(),
+  ): Promise<TokenPair> {
     const [access, refresh] = await Promise.all([
-      this.issue('access', subject, this.settings.accessTtlSeconds),
-      this.issue('refresh', subject, this.settings.refreshTtlSeconds),
+      this.issue('access', subject, this.settings.accessTtlSeconds, identity.accessJti, identity),
+      this.issue(
+        'refresh',
+        subject,
+        this.settings.refreshTtlSeconds,
+        identity.refreshJti,
+        identity,
+      ),
     ]);
     return { access, refresh };
   }
@@ -67,9 +97,10 @@ export class TokenService {
     type: TokenType,
     subject: TokenSubject,
     ttlSeconds: number,
+    jti: string,
+    identity: PairIdentity,
   ): Promise<IssuedToken> {
-    const jti = randomUUID();
-    const iat = Math.floor(this.now() / 1000);
+    const iat = Math.floor(identity.issuedAt.getTime() / 1000);
     const cap = subject.notAfter ? Math.floor(subject.notAfter.getTime() / 1000) : Infinity;
     const exp = Math.min(iat + ttlSeconds, cap);
     const token = await new SignJWT({

@@ -73,7 +73,10 @@ export interface paths {
     /**
      * Rotate a refresh token into a new token pair
      * @description The presented refresh token is blacklisted and a new pair is issued in the same session.
-     *     Presenting an already rotated refresh token again revokes the whole session. With
+     *     Presenting an already rotated refresh token again revokes the whole session, except within
+     *     the reuse interval (`REFRESH_REUSE_INTERVAL_SECONDS`, 10 by default): for that long after a
+     *     rotation, the token it replaced gets the same pair the rotation issued (two tabs, a retried
+     *     request), until the new refresh token has been used itself. With
      *     `EMAIL_VERIFICATION=required`, an account whose address is not proven gets 403.
      */
     post: operations['refresh'];
@@ -189,6 +192,52 @@ export interface paths {
      */
     post: operations['logoutAll'];
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The caller's live sessions
+     * @description Every session of the account that has not ended: its id (the `sid` claim of its tokens),
+     *     when it started and was last refreshed, the client address of its last sign-in or refresh,
+     *     and the browser, system and device its sign-in's `User-Agent` names (null where it names
+     *     none). `current` marks the session of the calling token. Newest sign-in first, at most 100;
+     *     `total` counts them all.
+     */
+    get: operations['listSessions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{session_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * End one of the caller's sessions
+     * @description Ends the session (the caller's own current one too): its access and refresh tokens stop
+     *     working here at once and, through a `Sessions Revoked` event, in the user service. An id
+     *     that is no live session of the caller's, another account's included, gets the same 404.
+     */
+    delete: operations['endSession'];
     options?: never;
     head?: never;
     patch?: never;
@@ -616,6 +665,48 @@ export interface components {
       /** @description Sessions that were active and are now ended */
       sessions_revoked: number;
     };
+    SessionSchema: {
+      /**
+       * Format: uuid
+       * @description The session's id (the `sid` claim)
+       */
+      id: string;
+      /**
+       * Format: date-time
+       * @description The sign-in
+       */
+      created_at: string;
+      /**
+       * Format: date-time
+       * @description The last refresh; null before the first
+       */
+      last_refreshed_at: string | null;
+      /** @description The client address of the last sign-in or refresh */
+      ip: string | null;
+      /** @description The sign-in's `User-Agent`, as sent (at most 512 characters) */
+      user_agent: string | null;
+      browser: {
+        name: string | null;
+        version: string | null;
+      };
+      os: {
+        name: string | null;
+        version: string | null;
+      };
+      device: {
+        /** @description mobile, tablet, smarttv, wearable, console, embedded; null for a desktop */
+        type: string | null;
+        vendor: string | null;
+        model: string | null;
+      };
+      /** @description Whether the calling access token belongs to this session */
+      current: boolean;
+    };
+    SessionListSchema: {
+      sessions: components['schemas']['SessionSchema'][];
+      /** @description The live sessions in all (the list shows the newest 100) */
+      total: number;
+    };
     AuthResponseSchema: {
       user: components['schemas']['UserSchema'];
       token_pair: components['schemas']['TokenResponseSchema'];
@@ -775,6 +866,15 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
+    /** @description No live session of the caller's has this id (whether or not another account has it) */
+    SessionNotFound: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
     /**
      * @description The login or email is taken, or the account is deactivated where the operation needs an
      *     active one
@@ -835,6 +935,16 @@ export interface components {
   parameters: {
     /** @description The account's id */
     UserId: number;
+    /**
+     * @description A session's id as `GET /sessions` lists it: a UUID in lower case with hyphens, its one
+     *     spelling (any other is 422)
+     */
+    SessionId: string;
+    /**
+     * @description The client's browser and system: kept with the session it starts (its first 512
+     *     characters), for `GET /sessions`
+     */
+    UserAgent: string;
     /** @description The language of the account's mails (`en` or `ru`; anything else is `en`) */
     AcceptLanguage: string;
     /** @description A role (see `ROLE_PERMISSIONS` for what each grants) */
@@ -857,6 +967,11 @@ export interface operations {
       header?: {
         /** @description The language of the account's mails (`en` or `ru`; anything else is `en`) */
         'Accept-Language'?: components['parameters']['AcceptLanguage'];
+        /**
+         * @description The client's browser and system: kept with the session it starts (its first 512
+         *     characters), for `GET /sessions`
+         */
+        'User-Agent'?: components['parameters']['UserAgent'];
       };
       path?: never;
       cookie?: never;
@@ -908,7 +1023,13 @@ export interface operations {
   login: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /**
+         * @description The client's browser and system: kept with the session it starts (its first 512
+         *     characters), for `GET /sessions`
+         */
+        'User-Agent'?: components['parameters']['UserAgent'];
+      };
       path?: never;
       cookie?: never;
     };
@@ -1096,6 +1217,60 @@ export interface operations {
       };
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  listSessions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The live sessions */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionListSchema'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  endSession: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description A session's id as `GET /sessions` lists it: a UUID in lower case with hyphens, its one
+         *     spelling (any other is 422)
+         */
+        session_id: components['parameters']['SessionId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The session has ended */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['SessionNotFound'];
+      422: components['responses']['ValidationFailed'];
       500: components['responses']['InternalError'];
       503: components['responses']['Unavailable'];
     };
@@ -1542,6 +1717,8 @@ export type SecuredOperations =
   | 'deactivateOwnAccount'
   | 'deactivateAccount'
   | 'logoutAll'
+  | 'listSessions'
+  | 'endSession'
   | 'logoutAllOfUser'
   | 'listUserRoles'
   | 'grantRole'

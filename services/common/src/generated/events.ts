@@ -59,7 +59,8 @@ export interface SessionsRevokedEvent {
     | 'logout_all'
     | 'admin_logout_all'
     | 'password_reset'
-    | 'password_change';
+    | 'password_change'
+    | 'logout_session';
   /**
    * No token of these sessions is valid after this moment; the record of the revocation
    * can be dropped then.

@@ -22,6 +22,7 @@ export function sessionHandlers(deps: AuthDeps) {
       locale: localeOf(header('accept-language')),
       correlationId: requestId,
       ip,
+      userAgent: header('user-agent'),
     });
     if (result.kind === 'accepted') {
       return accepted(
@@ -31,9 +32,11 @@ export function sessionHandlers(deps: AuthDeps) {
     return { status: 201, body: authResponse(result) };
   };
 
-  const loginHandler: AuthHandler<'login'> = async ({ body, requestId, ip }) => ({
+  const loginHandler: AuthHandler<'login'> = async ({ body, requestId, ip, header }) => ({
     status: 200,
-    body: authResponse(await login(deps, { ...body, requestId, ip })),
+    body: authResponse(
+      await login(deps, { ...body, requestId, ip, userAgent: header('user-agent') }),
+    ),
   });
 
   const refresh: AuthHandler<'refresh'> = async ({ body, requestId, ip }) => ({

@@ -89,5 +89,13 @@ export const en: MailCatalogue = {
         'If this was not you, reset your password right away.',
       ],
     }),
+    new_sign_in: ({ login, browser, os, ip, at }) => ({
+      subject: 'New sign-in to your account',
+      body: [
+        `Hello, ${login}.`,
+        `Your account was just signed in to from a device it was not used on recently: ${browser ?? 'an unknown browser'} on ${os ?? 'an unknown system'}, from the address ${ip ?? 'unknown'}, at ${at.replace('T', ' ').slice(0, 16)} UTC.`,
+        'If this was you, there is nothing to do. If it was not you, change your password right away and end that session in the list of your sessions.',
+      ],
+    }),
   },
 };
