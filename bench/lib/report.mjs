@@ -13,6 +13,7 @@ export function renderReport(results) {
     ...mixTable(results.scenarios.find((s) => s.perKind)),
     ...propagationTable(results.propagation),
     ...mailTable(results.mail),
+    ...clientTable(results.client),
     '',
     'Peak RSS (VmHWM) of each service process:',
     ...results.memory.flatMap(memoryLines),
@@ -158,6 +159,29 @@ function mailTable(mail) {
     `    (the first mail after ${fmt(t.firstMailMs, 0)} ms); all ${t.mails} queued after ${fmt(t.allQueuedMs, 0)} ms (the resolver's pace; at most ${t.maxPending ?? '?'} waiting),`,
     `    from then on the courier alone: ${fmt(t.drainMailsPerSecond)} mails/s; courier's auth_mails_total: +${c.sent} sent, +${c.retried} retried, +${c.failed} failed`,
     `  before: ${q.mails ?? '?'} mails in the queue (verification mails of earlier registrations), drained in ${fmt(q.seconds, 1)} s`,
+  ];
+}
+
+function clientTable(c) {
+  if (!c) return [];
+  const columns = ['', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/request', 'failures'];
+  const rows = [
+    ['fetch alone', c.raw],
+    ['@auth-user-platform/client', c.client],
+  ].map(([name, r]) => [
+    name,
+    r.requests,
+    fmt(r.rps),
+    fmt(r.p50, 2),
+    fmt(r.p99, 2),
+    fmt(r.cpuUsPerRequest, 1),
+    r.failures,
+  ]);
+  return [
+    '',
+    `The typed client against fetch alone (GET /profile, ${c.loops} loops, alternating rounds):`,
+    ...indent(table(columns, rows)),
+    `  the client adds ${fmt(c.addedCpuUs, 1)} µs of CPU and ${fmt(c.addedP50Ms, 2)} ms at p50 per request; ${fmt(c.rpsRatio, 2)} x the requests per second of fetch alone`,
   ];
 }
 
