@@ -68,6 +68,7 @@ async function session(id: string, expiresAt: Date, revoked = false) {
     refreshJti: `${id}-refresh`,
     createdAt: now,
     expiresAt,
+    proof: { amr: ['pwd'], aal: 1 },
   });
   if (revoked) await store.repos.sessions.revokeSessions(userId, 'logout', [id]);
 }
@@ -99,6 +100,7 @@ const none: CleanupCounts = {
   login_throttle: 0,
   mail_tokens: 0,
   mail_queue: 0,
+  mfa_tokens: 0,
 };
 
 describe('cleanup', () => {

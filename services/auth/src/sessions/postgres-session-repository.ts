@@ -1,15 +1,20 @@
 import { statement } from '@platform/common';
 import { auditInsert, auditParams } from '../audit/audit-repository.js';
 import type { AuditEntry } from '../audit/audit-trail.js';
-import { SessionRepository, type NewSession, type RevokedToken } from './session-repository.js';
+import {
+  proofParams,
+  SessionRepository,
+  type NewSession,
+  type RevokedToken,
+} from './session-repository.js';
 
 const insertSession = (p: (n: number) => string) =>
-  `INSERT INTO sessions (id, user_id, refresh_jti, created_at, expires_at)
-   VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)})`;
+  `INSERT INTO sessions (id, user_id, refresh_jti, created_at, expires_at, amr, aal)
+   VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)})`;
 const CREATE_SESSION = statement(insertSession);
 /** The audit record as a data-modifying WITH of the session's INSERT: one statement, atomic. */
 const CREATE_SESSION_WITH_AUDIT = statement(
-  (p) => `WITH audit AS (${auditInsert(6)(p)}) ${insertSession(p)}`,
+  (p) => `WITH audit AS (${auditInsert(8)(p)}) ${insertSession(p)}`,
 );
 
 /**
@@ -36,6 +41,7 @@ export class PostgresSessionRepository extends SessionRepository {
       session.refreshJti,
       session.createdAt,
       session.expiresAt,
+      ...proofParams(session.proof),
     ];
     if (!audit) await this.sql.query(this.db, CREATE_SESSION, params);
     else

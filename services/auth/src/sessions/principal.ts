@@ -7,6 +7,8 @@ export interface Principal extends PrincipalBase {
   jti: string;
   sid: string;
   exp: number;
+  /** The session's assurance level (1 a password, 2 a second factor too). */
+  aal: 1 | 2;
 }
 
 /**
@@ -31,5 +33,6 @@ export async function authenticate(
     jti: claims.jti,
     sid: claims.sid,
     exp: claims.exp,
+    aal: session.proof.aal,
   };
 }

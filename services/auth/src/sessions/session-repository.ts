@@ -12,6 +12,14 @@ export interface Session {
   /** When the current refresh token expires; no token of the session outlives it. */
   expiresAt: Date;
   revokedAt: Date | null;
+  /** How its login was proven: the tokens of every refresh carry it on. */
+  proof: SessionProof;
+}
+
+/** How a session's login was proven (RFC 8176 `amr` values) and the assurance level that gives. */
+export interface SessionProof {
+  amr: readonly string[];
+  aal: 1 | 2;
 }
 
 export interface RevokedToken {
@@ -26,11 +34,13 @@ export interface NewSession {
   refreshJti: string;
   createdAt: Date;
   expiresAt: Date;
+  proof: SessionProof;
 }
 
 const TOKEN_STATE = statement(
   (p) => `SELECT EXISTS (SELECT 1 FROM token_blacklist WHERE jti = ${p(1)}) AS blacklisted,
-                 s.id, s.user_id, s.refresh_jti, s.created_at, s.expires_at, s.revoked_at
+                 s.id, s.user_id, s.refresh_jti, s.created_at, s.expires_at, s.revoked_at,
+                 s.amr, s.aal
             FROM (SELECT 1 AS one) AS presented
             LEFT JOIN sessions s ON s.id = ${p(2)}`,
 );
@@ -47,6 +57,8 @@ interface TokenStateRow {
   created_at: Date | string | null;
   expires_at: Date | string | null;
   revoked_at: Date | string | null;
+  amr: string | null;
+  aal: number | null;
 }
 
 /**
@@ -95,6 +107,7 @@ export abstract class SessionRepository {
         createdAt: this.sql.fromTimestamp(row.created_at!),
         expiresAt: this.sql.fromTimestamp(row.expires_at!),
         revokedAt: row.revoked_at === null ? null : this.sql.fromTimestamp(row.revoked_at),
+        proof: readProof(row.amr, row.aal),
       },
     };
   }
@@ -212,5 +225,15 @@ function toSession(row: SessionRow): Session {
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
+    proof: readProof(row.amr, row.aal),
   };
+}
+
+export function readProof(amr: string | null, aal: number | null): SessionProof {
+  return { amr: (amr ?? 'pwd').split(','), aal: Number(aal) === 2 ? 2 : 1 };
+}
+
+/** The columns a new session's proof is stored in. */
+export function proofParams(proof: SessionProof): [string, number] {
+  return [proof.amr.join(','), proof.aal];
 }

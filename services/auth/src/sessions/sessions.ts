@@ -7,7 +7,11 @@ import { authErrors } from '../auth-errors.js';
 import type { AuthDeps, RequestContext } from '../deps.js';
 import type { RefreshOutcome } from '../metrics/metrics.js';
 import { endSessions } from './revocation.js';
+import type { SessionProof } from './session-repository.js';
 import type { TokenPair } from './tokens.js';
+
+/** A login proven by its password alone. */
+export const PASSWORD_PROOF: SessionProof = { amr: ['pwd'], aal: 1 };
 
 /**
  * Starts a session for the account (inside the caller's transaction, if any) and returns its first
@@ -18,6 +22,7 @@ export async function startSession(
   repos: Repositories,
   account: Account,
   audit?: AuditEntry,
+  proof: SessionProof = PASSWORD_PROOF,
 ): Promise<TokenPair> {
   const sessionId = randomUUID();
   const createdAt = new Date();
@@ -27,6 +32,7 @@ export async function startSession(
     sessionId,
     emailVerified: account.emailVerified,
     notAfter: deps.tokens.sessionEnd(createdAt),
+    proof,
   });
   await repos.sessions.createSession(
     {
@@ -35,6 +41,7 @@ export async function startSession(
       refreshJti: pair.refresh.jti,
       createdAt,
       expiresAt: pair.refresh.expiresAt,
+      proof,
     },
     audit,
   );
@@ -100,6 +107,7 @@ export async function refreshSession(
     sessionId: session.id,
     emailVerified: account.emailVerified,
     notAfter: endsAt,
+    proof: session.proof,
   });
   const rotated = await store.repos.sessions.rotate(
     session.id,

@@ -1,10 +1,15 @@
 import type { EntityManager } from 'typeorm';
 import { APPEND_AUDIT, auditParams } from '../audit/audit-repository.js';
 import type { AuditEntry } from '../audit/audit-trail.js';
-import { SessionRepository, type NewSession, type RevokedToken } from './session-repository.js';
+import {
+  proofParams,
+  SessionRepository,
+  type NewSession,
+  type RevokedToken,
+} from './session-repository.js';
 
-const CREATE_SESSION = `INSERT INTO sessions (id, user_id, refresh_jti, created_at, expires_at)
-  VALUES (?, ?, ?, ?, ?)`;
+const CREATE_SESSION = `INSERT INTO sessions (id, user_id, refresh_jti, created_at, expires_at, amr, aal)
+  VALUES (?, ?, ?, ?, ?, ?, ?)`;
 const ROTATE = `UPDATE sessions SET refresh_jti = ?, expires_at = ?
   WHERE id = ? AND refresh_jti = ? AND revoked_at IS NULL RETURNING id`;
 const BLACKLIST_ONE = `INSERT INTO token_blacklist (jti, user_id, expires_at, blacklisted_at)
@@ -23,6 +28,7 @@ export class SqliteSessionRepository extends SessionRepository {
       session.refreshJti,
       sql.toTimestamp(session.createdAt),
       sql.toTimestamp(session.expiresAt),
+      ...proofParams(session.proof),
     ];
     if (!audit) {
       await sql.query(this.db, CREATE_SESSION, params);
