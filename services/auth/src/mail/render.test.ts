@@ -15,6 +15,16 @@ const SAMPLES: { [T in MailTemplate]: MailTemplateParams[T][] } = {
   password_reset: [{ login: 'john_doe', link: LINK, expiresInMinutes: 30 }],
   password_reset_done: [{ login: 'john_doe' }],
   password_changed: [{ login: 'john_doe' }],
+  totp_enrolled: [{ login: 'john_doe' }],
+  totp_removed: [
+    { login: 'john_doe', by: 'owner' },
+    { login: 'john_doe', by: 'administrator' },
+  ],
+  recovery_code_used: [
+    { login: 'john_doe', remaining: 1 },
+    { login: 'john_doe', remaining: 9 },
+  ],
+  recovery_codes_regenerated: [{ login: 'john_doe' }],
 };
 
 const cases = MAIL_LOCALES.flatMap((locale) =>

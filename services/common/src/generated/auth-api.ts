@@ -53,8 +53,159 @@ export interface paths {
      *
      *     With `EMAIL_VERIFICATION=required`, an account whose address is not proven gets 403
      *     `email-not-verified` once its password is proven.
+     *
+     *     A 200 is always a full session. An account with a second factor gets, once its password is
+     *     proven, 401 `mfa-required` with a single-use `mfa_token` (good for `MFA_TOKEN_TTL_SECONDS`,
+     *     5 minutes by default) and the `methods` it can use; the login goes on at `POST /login/mfa`.
      */
     post: operations['login'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/login/mfa': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Finish a login with its second factor
+     * @description The second step of a login that answered 401 `mfa-required`: its `mfa_token` and a second
+     *     factor of the account, one of the `methods` that answer named. `totp`: a code of the
+     *     authenticator app (the current one, or the one before or after it); each code is accepted
+     *     once, and no code older than the last one accepted. `recovery_code`: one of the account's
+     *     recovery codes, which then stops working (a notice is mailed).
+     *
+     *     A wrong code gets 401 `invalid-mfa-code` and the token stays good until it expires; a right
+     *     one spends the token and starts the session (its tokens carry `amr` and `aal: 2`). Of two
+     *     uses of one token exactly one wins; a used, expired or unknown token gets 401
+     *     `invalid-mfa-token`. Wrong codes are counted per account, apart from wrong passwords:
+     *     `MFA_MAX_FAILURES` of them lock the account's second factor (not its password) for
+     *     `MFA_LOCK_MINUTES` (429).
+     */
+    post: operations['loginMfa'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/mfa': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The caller's second factors
+     * @description The methods the account can prove a login with (empty: none, logins need the password
+     *     only), whether an authenticator app is enrolled or waits for its first code, and how many
+     *     recovery codes are left.
+     */
+    get: operations['getMfaStatus'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/mfa/totp': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start enrolling an authenticator app
+     * @description Needs the current password (a recent authentication; a wrong one counts as a failed login,
+     *     with the same locks and challenge as `/login`, and gets 403 `wrong-password`). Answers a new
+     *     secret, its `otpauth://` URI and the URI as a QR code (SVG); nothing changes for the login
+     *     until `POST /mfa/totp/confirm` gets a code of it. Starting again replaces an unconfirmed
+     *     enrolment; an account with an authenticator app gets 409 `totp-already-enrolled`.
+     */
+    post: operations['startTotpEnrolment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/mfa/totp/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Confirm the authenticator app with its first code
+     * @description A code of the secret from `POST /mfa/totp` turns the authenticator app on; that code counts
+     *     as used. The answer holds the account's ten recovery codes, shown this once (only their
+     *     hashes are kept). The account's other sessions end and a notice is mailed; this session
+     *     stays (it was proven by the password alone: `aal` 1). A wrong code gets 403
+     *     `invalid-mfa-code` and counts like a wrong code at a login.
+     */
+    post: operations['confirmTotpEnrolment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/mfa/totp/disable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Remove the authenticator app
+     * @description Needs a session proven with the second factor (`aal` 2; otherwise 403 `insufficient-aal`)
+     *     and the current password. Removes the authenticator app and the recovery codes: logins need
+     *     the password only again. The account's other sessions end and a notice is mailed. An account
+     *     whose role requires a second factor (`MFA_REQUIRED_ROLES`) keeps its last one (409
+     *     `second-factor-required`).
+     */
+    post: operations['removeTotp'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/mfa/recovery-codes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Replace the recovery codes
+     * @description Needs a session proven with the second factor (`aal` 2) and the current password. Ten new
+     *     recovery codes, shown this once; the old ones, used or not, stop working. A notice is
+     *     mailed. An account without an authenticator app gets 409 `no-second-factor`.
+     */
+    post: operations['regenerateRecoveryCodes'];
     delete?: never;
     options?: never;
     head?: never;
@@ -545,6 +696,81 @@ export interface components {
        */
       altcha?: string;
     };
+    ReauthenticationSchema: {
+      /** @description The current password (a recent authentication) */
+      password: string;
+      /** @description A solved challenge, after failed attempts (as for `/login`) */
+      altcha?: string;
+    };
+    /** @description Six digits from the authenticator app */
+    TotpCode: string;
+    TotpCodeSchema: {
+      code: components['schemas']['TotpCode'];
+    };
+    /** @description The `mfa_token` of the 401 `mfa-required` answer */
+    MfaToken: string;
+    /**
+     * @description The mfa_token and one second factor, told apart by `method` (one of the `methods` of the
+     *     `mfa-required` answer).
+     */
+    LoginMfaSchema:
+      | components['schemas']['LoginMfaTotpSchema']
+      | components['schemas']['LoginMfaRecoveryCodeSchema'];
+    LoginMfaTotpSchema: {
+      mfa_token: components['schemas']['MfaToken'];
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      method: 'totp';
+      code: components['schemas']['TotpCode'];
+    };
+    LoginMfaRecoveryCodeSchema: {
+      mfa_token: components['schemas']['MfaToken'];
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      method: 'recovery_code';
+      /** @description A recovery code, `XXXXX-XXXXX` (case, spaces and dashes do not matter) */
+      code: string;
+    };
+    /**
+     * @description A second factor: `totp` an authenticator app's code, `recovery_code` one of the
+     *     account's recovery codes
+     * @enum {string}
+     */
+    FactorMethod: 'totp' | 'recovery_code';
+    MfaStatusSchema: {
+      /** @description What a login of the account can be proven with; empty without a second factor */
+      methods: components['schemas']['FactorMethod'][];
+      /**
+       * @description `pending`: started, waiting for its first code
+       * @enum {string}
+       */
+      totp: 'none' | 'pending' | 'enrolled';
+      recovery_codes_remaining: number;
+    };
+    TotpEnrolmentSchema: {
+      /** @description The secret in base32, for entering it by hand (SHA-1, 6 digits, 30 s) */
+      secret: string;
+      /** @description The `otpauth://totp/...` URI of the secret */
+      otpauth_uri: string;
+      /** @description The URI as a QR code */
+      qr_svg: string;
+    };
+    RecoveryCodesSchema: {
+      /** @description Each works once, in place of an authenticator code; shown this once */
+      recovery_codes: string[];
+    };
+    /** @description The 401 `mfa-required` answer: a problem document with the second step */
+    MfaRequiredProblem: components['schemas']['Problem'] & {
+      /** @description Single use, for this login only; send it to `POST /login/mfa` */
+      mfa_token: string;
+      methods: components['schemas']['FactorMethod'][];
+      /** @description Seconds the token stays good */
+      expires_in: number;
+    };
     RefreshTokenSchema: {
       refresh_token: string;
     };
@@ -735,6 +961,56 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
+    /**
+     * @description Wrong login or password (`invalid-credentials`, one answer for both), or the password is
+     *     right and the account has a second factor (`mfa-required`, with the `mfa_token` and the
+     *     `methods` for `POST /login/mfa`)
+     */
+    BadCredentialsOrMfaRequired: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json':
+          components['schemas']['Problem'] | components['schemas']['MfaRequiredProblem'];
+      };
+    };
+    /**
+     * @description The mfa_token is unknown, used or expired (`invalid-mfa-token`: log in again), or the code
+     *     is wrong or used already (`invalid-mfa-code`; the token stays good)
+     */
+    InvalidSecondFactor: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /**
+     * @description The current password is wrong (`wrong-password`; counted as a failed login), the session was
+     *     not proven with a second factor (`insufficient-aal`), or the account is deactivated
+     */
+    WrongPasswordOrInsufficientAal: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /**
+     * @description The account's factors do not allow it: `totp-already-enrolled`, `no-pending-enrolment`,
+     *     `no-second-factor`, or `second-factor-required` (its role requires one)
+     */
+    FactorConflict: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
     /** @description Missing, malformed, expired, revoked or wrong-type token */
     Unauthorized: {
       headers: {
@@ -918,6 +1194,39 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Logged in (the account has no second factor) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuthResponseSchema'];
+        };
+      };
+      400: components['responses']['MalformedBody'];
+      401: components['responses']['BadCredentialsOrMfaRequired'];
+      403: components['responses']['Forbidden'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['ValidationFailed'];
+      428: components['responses']['ChallengeRequired'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  loginMfa: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['LoginMfaSchema'];
+      };
+    };
+    responses: {
       /** @description Logged in */
       200: {
         headers: {
@@ -928,8 +1237,167 @@ export interface operations {
         };
       };
       400: components['responses']['MalformedBody'];
-      401: components['responses']['BadCredentials'];
+      401: components['responses']['InvalidSecondFactor'];
       403: components['responses']['Forbidden'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['ValidationFailed'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  getMfaStatus: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The account's second factors */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MfaStatusSchema'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  startTotpEnrolment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReauthenticationSchema'];
+      };
+    };
+    responses: {
+      /** @description The secret to enter into the app */
+      201: {
+        headers: {
+          'Cache-Control'?: 'no-store';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TotpEnrolmentSchema'];
+        };
+      };
+      400: components['responses']['MalformedBody'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['WrongPassword'];
+      409: components['responses']['FactorConflict'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['ValidationFailed'];
+      428: components['responses']['ChallengeRequired'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  confirmTotpEnrolment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TotpCodeSchema'];
+      };
+    };
+    responses: {
+      /** @description The authenticator app is on; the recovery codes */
+      200: {
+        headers: {
+          'Cache-Control'?: 'no-store';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RecoveryCodesSchema'];
+        };
+      };
+      400: components['responses']['MalformedBody'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      409: components['responses']['FactorConflict'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['ValidationFailed'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  removeTotp: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReauthenticationSchema'];
+      };
+    };
+    responses: {
+      /** @description The authenticator app is removed */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['MalformedBody'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['WrongPasswordOrInsufficientAal'];
+      409: components['responses']['FactorConflict'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['ValidationFailed'];
+      428: components['responses']['ChallengeRequired'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  regenerateRecoveryCodes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReauthenticationSchema'];
+      };
+    };
+    responses: {
+      /** @description The new recovery codes */
+      200: {
+        headers: {
+          'Cache-Control'?: 'no-store';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RecoveryCodesSchema'];
+        };
+      };
+      400: components['responses']['MalformedBody'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['WrongPasswordOrInsufficientAal'];
+      409: components['responses']['FactorConflict'];
       415: components['responses']['UnsupportedMediaType'];
       422: components['responses']['ValidationFailed'];
       428: components['responses']['ChallengeRequired'];
@@ -1538,6 +2006,11 @@ export interface operations {
 
 /** Operations whose requests always carry verified credentials. */
 export type SecuredOperations =
+  | 'getMfaStatus'
+  | 'startTotpEnrolment'
+  | 'confirmTotpEnrolment'
+  | 'removeTotp'
+  | 'regenerateRecoveryCodes'
   | 'logout'
   | 'deactivateOwnAccount'
   | 'deactivateAccount'

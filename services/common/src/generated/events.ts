@@ -59,7 +59,9 @@ export interface SessionsRevokedEvent {
     | 'logout_all'
     | 'admin_logout_all'
     | 'password_reset'
-    | 'password_change';
+    | 'password_change'
+    | 'mfa_change'
+    | 'mfa_reset';
   /**
    * No token of these sessions is valid after this moment; the record of the revocation
    * can be dropped then.

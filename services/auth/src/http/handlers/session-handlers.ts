@@ -2,12 +2,13 @@ import { registerAccount, type SignedIn } from '../../accounts/registration.js';
 import type { AuthDeps } from '../../deps.js';
 import type { AuthHandler } from './auth-handler.js';
 import { login } from '../../sessions/login.js';
+import { completeMfaLogin } from '../../sessions/mfa-login.js';
 import { logoutEverywhere } from '../../sessions/revocation.js';
 import { logout, refreshSession } from '../../sessions/sessions.js';
 import { localeOf } from '../../accounts/locale.js';
 import { accepted, tokenPairBody, userBody } from './bodies.js';
 
-const authResponse = (signedIn: SignedIn) => ({
+export const authResponse = (signedIn: SignedIn) => ({
   user: userBody(signedIn.account),
   token_pair: tokenPairBody(signedIn.tokens),
 });
@@ -36,6 +37,16 @@ export function sessionHandlers(deps: AuthDeps) {
     body: authResponse(await login(deps, { ...body, requestId, ip })),
   });
 
+  const loginMfa: AuthHandler<'loginMfa'> = async ({ body, requestId, ip }) => {
+    const { mfa_token: mfaToken, ...factor } = body;
+    return {
+      status: 200,
+      body: authResponse(
+        await completeMfaLogin(deps, { mfaToken, factor, request: { ip, requestId } }),
+      ),
+    };
+  };
+
   const refresh: AuthHandler<'refresh'> = async ({ body, requestId, ip }) => ({
     status: 200,
     body: tokenPairBody(await refreshSession(deps, body.refresh_token, { ip, requestId })),
@@ -61,5 +72,5 @@ export function sessionHandlers(deps: AuthDeps) {
     },
   });
 
-  return { register, login: loginHandler, refresh, logout: logoutHandler, logoutAll };
+  return { register, login: loginHandler, loginMfa, refresh, logout: logoutHandler, logoutAll };
 }
