@@ -238,6 +238,7 @@ describe('the cleanup timer', () => {
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://db/auth',
       JWT_PRIVATE_KEYS: JSON.stringify([await generatePrivateJwk('k1')]),
+      MFA_ENCRYPTION_KEYS: JSON.stringify({ current: 'k1', keys: { k1: 'A'.repeat(43) + '=' } }),
       SMTP_URL: 'smtp://mail.example.com:587',
       MAIL_FROM: 'Example <no-reply@example.com>',
       APP_BASE_URL: 'https://app.example.com',

@@ -6,6 +6,7 @@ import { reauthenticate } from '../recovery/confirm-password.js';
 import { queueMail } from '../recovery/mailer.js';
 import { endSessions } from '../sessions/revocation.js';
 import { factorMethods } from './factor-methods.js';
+import { requiresSecondFactor } from './mfa-policy.js';
 import { issueRecoveryCodes } from './recovery-code-factor.js';
 import { beginTotpEnrolment, confirmed, confirmTotp } from './totp-enrolment.js';
 import type { TotpEnrolment } from './totp.js';
@@ -153,11 +154,6 @@ export async function regenerateRecoveryCodes(
   deps.mailsWritten();
   deps.metrics.mfaChange('recovery_code', 'regenerated');
   return codes;
-}
-
-/** MFA_REQUIRED_ROLES names one of the account's roles. */
-export function requiresSecondFactor(deps: AuthDeps, account: Account): boolean {
-  return account.roles.some((role) => deps.mfa.settings.requiredRoles.includes(role));
 }
 
 async function activeAccount(deps: AuthDeps, userId: number): Promise<Account> {

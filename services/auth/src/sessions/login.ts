@@ -6,6 +6,8 @@ import type { SignedIn } from '../accounts/registration.js';
 import type { AuthDeps, RequestContext } from '../deps.js';
 import { untilVerdict } from '../throttle/throttle.js';
 import { factorMethods } from '../factors/factor-methods.js';
+import { requiresSecondFactor } from '../factors/mfa-policy.js';
+import { enrolmentChallenge } from './enrolment-login.js';
 import { mfaChallenge } from './mfa-login.js';
 import { mustVerifyEmail, startSession } from './sessions.js';
 
@@ -95,9 +97,9 @@ export async function login(deps: AuthDeps, input: LoginInput): Promise<SignedIn
   }
   const { hashedPassword: _secret, ...account } = credentials;
   const methods = await factorMethods(deps.store.repos, userId);
-  if (methods.length > 0) {
-    throw await mfaChallenge(deps, account, methods, { ip: ip ?? '', requestId: requestId ?? '' });
-  }
+  const request = { ip: ip ?? '', requestId: requestId ?? '' };
+  if (methods.length > 0) throw await mfaChallenge(deps, account, methods, request);
+  if (requiresSecondFactor(deps, account)) throw await enrolmentChallenge(deps, account, request);
   const success = { action: 'login', outcome: 'success', userId, ip, requestId } as const;
   const tokens = await startSession(deps, deps.store.repos, account, success);
   deps.metrics.login('ok');

@@ -1,5 +1,6 @@
 import { bearerToken, errors, type PrincipalBase } from '@platform/common';
 import type { AuthDeps } from '../deps.js';
+import { assertSessionMeetsPolicy } from '../factors/mfa-policy.js';
 
 /** The verified caller of a protected operation. */
 export interface Principal extends PrincipalBase {
@@ -27,6 +28,7 @@ export async function authenticate(
   const account = await accounts.findById(Number(claims.sub));
   if (!account) throw errors.invalidToken('The account no longer exists.');
   if (!account.isActive) throw errors.accountInactive();
+  assertSessionMeetsPolicy(deps, account, session.proof);
   return {
     userId: account.id,
     roles: account.roles,

@@ -6,6 +6,7 @@ import type { AuditEntry } from '../audit/audit-trail.js';
 import { authErrors } from '../auth-errors.js';
 import type { AuthDeps, RequestContext } from '../deps.js';
 import type { RefreshOutcome } from '../metrics/metrics.js';
+import { assertSessionMeetsPolicy } from '../factors/mfa-policy.js';
 import { endSessions } from './revocation.js';
 import type { SessionProof } from './session-repository.js';
 import type { TokenPair } from './tokens.js';
@@ -100,6 +101,11 @@ export async function refreshSession(
   if (!account) throw refused('invalid', errors.invalidToken('The account no longer exists.'));
   if (!account.isActive) throw refused('revoked', errors.accountInactive());
   if (mustVerifyEmail(deps, account)) throw refused('revoked', authErrors.emailNotVerified());
+  try {
+    assertSessionMeetsPolicy(deps, account, session.proof);
+  } catch (err) {
+    throw refused('revoked', err as AppError);
+  }
 
   const pair = await deps.tokens.issuePair({
     userId: account.id,

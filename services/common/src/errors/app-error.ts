@@ -122,12 +122,15 @@ export const errors = {
   forbidden: (detail: string) =>
     new AppError({ status: 403, code: 'forbidden', title: 'Forbidden', detail }),
   /** The operation's `x-required-aal` is above the caller's session's (a login without a second factor). */
-  insufficientAal: (required: number) =>
+  insufficientAal: (
+    required: number,
+    detail = `This operation needs a session proven with a second factor (aal ${required}); log in again with your second factor.`,
+  ) =>
     new AppError({
       status: 403,
       code: 'insufficient-aal',
       title: 'Second factor required',
-      detail: `This operation needs a session proven with a second factor (aal ${required}); log in again with your second factor.`,
+      detail,
       extensions: { required_aal: required },
     }),
   notFound: (detail: string) =>

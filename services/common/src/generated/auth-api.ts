@@ -57,6 +57,9 @@ export interface paths {
      *     A 200 is always a full session. An account with a second factor gets, once its password is
      *     proven, 401 `mfa-required` with a single-use `mfa_token` (good for `MFA_TOKEN_TTL_SECONDS`,
      *     5 minutes by default) and the `methods` it can use; the login goes on at `POST /login/mfa`.
+     *     An account whose role requires a second factor (`MFA_REQUIRED_ROLES`) and has none gets 403
+     *     `mfa-enrolment-required` with an `enrolment_token` that can only enrol one
+     *     (`POST /login/mfa/enrol`, then `POST /login/mfa/enrol/confirm`, which starts the session).
      */
     post: operations['login'];
     delete?: never;
@@ -90,6 +93,52 @@ export interface paths {
      *     `MFA_LOCK_MINUTES` (429).
      */
     post: operations['loginMfa'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/login/mfa/enrol': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Enrol an authenticator app during a login that requires one
+     * @description With the `enrolment_token` of a 403 `mfa-enrolment-required` login answer (the password is
+     *     proven already): a new secret, its `otpauth://` URI and QR code, as `POST /mfa/totp`
+     *     answers. The token stays good for the confirmation; it is good for nothing else.
+     */
+    post: operations['startEnrolmentLogin'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/login/mfa/enrol/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Confirm the enrolled authenticator app and finish the login
+     * @description The `enrolment_token` and a code of the secret from `POST /login/mfa/enrol`: the
+     *     authenticator app is on (that code counts as used), the token is spent, and the login's
+     *     session starts, proven by the password and the new factor (`aal` 2). The answer also holds
+     *     the ten recovery codes, shown this once. A wrong code gets 401 `invalid-mfa-code` (the token
+     *     stays good, the failure counts on the account's second-factor lock).
+     */
+    post: operations['confirmEnrolmentLogin'];
     delete?: never;
     options?: never;
     head?: never;
@@ -225,7 +274,9 @@ export interface paths {
      * Rotate a refresh token into a new token pair
      * @description The presented refresh token is blacklisted and a new pair is issued in the same session.
      *     Presenting an already rotated refresh token again revokes the whole session. With
-     *     `EMAIL_VERIFICATION=required`, an account whose address is not proven gets 403.
+     *     `EMAIL_VERIFICATION=required`, an account whose address is not proven gets 403. A session of
+     *     an account whose role requires a second factor (`MFA_REQUIRED_ROLES`) that was proven by the
+     *     password alone gets 403 `insufficient-aal`: the account logs in again.
      */
     post: operations['refresh'];
     delete?: never;
@@ -605,6 +656,29 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/users/{user_id}/mfa': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Reset an account's second factors
+     * @description For an owner who lost their second factors: removes the authenticator app and the recovery
+     *     codes, ends every session of the account (`Sessions Revoked`, reason `mfa_reset`) and its
+     *     logins waiting for a second factor, and mails the account a notice. Audited with the
+     *     administrator. The answer counts the ended sessions.
+     */
+    delete: operations['resetUserMfa'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/.well-known/jwks.json': {
     parameters: {
       query?: never;
@@ -762,6 +836,28 @@ export interface components {
     RecoveryCodesSchema: {
       /** @description Each works once, in place of an authenticator code; shown this once */
       recovery_codes: string[];
+    };
+    /** @description The `enrolment_token` of the 403 `mfa-enrolment-required` answer */
+    EnrolmentToken: string;
+    EnrolmentTokenSchema: {
+      enrolment_token: components['schemas']['EnrolmentToken'];
+    };
+    EnrolmentConfirmationSchema: {
+      enrolment_token: components['schemas']['EnrolmentToken'];
+      code: components['schemas']['TotpCode'];
+    };
+    EnrolledLoginSchema: {
+      user: components['schemas']['UserSchema'];
+      token_pair: components['schemas']['TokenResponseSchema'];
+      /** @description Each works once, in place of an authenticator code; shown this once */
+      recovery_codes: string[];
+    };
+    /** @description The 403 `mfa-enrolment-required` answer: a problem document with the token */
+    EnrolmentRequiredProblem: components['schemas']['Problem'] & {
+      /** @description Single use, for enrolling a factor only; send it to `POST /login/mfa/enrol` */
+      enrolment_token: string;
+      /** @description Seconds the token stays good */
+      expires_in: number;
     };
     /** @description The 401 `mfa-required` answer: a problem document with the second step */
     MfaRequiredProblem: components['schemas']['Problem'] & {
@@ -1022,8 +1118,10 @@ export interface components {
       };
     };
     /**
-     * @description The account is deactivated, lacks the required role, or (`EMAIL_VERIFICATION=required`)
-     *     has not proven its address (`email-not-verified`)
+     * @description The account is deactivated, lacks the required role, (`EMAIL_VERIFICATION=required`) has
+     *     not proven its address (`email-not-verified`), or the session was not proven with a second
+     *     factor where the operation (`x-required-aal`) or the account's role (`MFA_REQUIRED_ROLES`)
+     *     requires one (`insufficient-aal`)
      */
     Forbidden: {
       headers: {
@@ -1031,6 +1129,20 @@ export interface components {
       };
       content: {
         'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /**
+     * @description The account is deactivated, has not proven its address (`email-not-verified`), or its role
+     *     requires a second factor and it has none (`mfa-enrolment-required`, with an
+     *     `enrolment_token` that can only enrol one)
+     */
+    ForbiddenOrEnrolmentRequired: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json':
+          components['schemas']['Problem'] | components['schemas']['EnrolmentRequiredProblem'];
       };
     };
     /** @description The change would leave no active administrator */
@@ -1205,7 +1317,7 @@ export interface operations {
       };
       400: components['responses']['MalformedBody'];
       401: components['responses']['BadCredentialsOrMfaRequired'];
-      403: components['responses']['Forbidden'];
+      403: components['responses']['ForbiddenOrEnrolmentRequired'];
       415: components['responses']['UnsupportedMediaType'];
       422: components['responses']['ValidationFailed'];
       428: components['responses']['ChallengeRequired'];
@@ -1239,6 +1351,73 @@ export interface operations {
       400: components['responses']['MalformedBody'];
       401: components['responses']['InvalidSecondFactor'];
       403: components['responses']['Forbidden'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['ValidationFailed'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  startEnrolmentLogin: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['EnrolmentTokenSchema'];
+      };
+    };
+    responses: {
+      /** @description The secret to enter into the app */
+      201: {
+        headers: {
+          'Cache-Control'?: 'no-store';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TotpEnrolmentSchema'];
+        };
+      };
+      400: components['responses']['MalformedBody'];
+      401: components['responses']['InvalidSecondFactor'];
+      403: components['responses']['Forbidden'];
+      409: components['responses']['FactorConflict'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['ValidationFailed'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  confirmEnrolmentLogin: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['EnrolmentConfirmationSchema'];
+      };
+    };
+    responses: {
+      /** @description Logged in, with the recovery codes */
+      200: {
+        headers: {
+          'Cache-Control'?: 'no-store';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EnrolledLoginSchema'];
+        };
+      };
+      400: components['responses']['MalformedBody'];
+      401: components['responses']['InvalidSecondFactor'];
+      403: components['responses']['Forbidden'];
+      409: components['responses']['FactorConflict'];
       415: components['responses']['UnsupportedMediaType'];
       422: components['responses']['ValidationFailed'];
       429: components['responses']['TooManyRequests'];
@@ -1955,6 +2134,35 @@ export interface operations {
       503: components['responses']['Unavailable'];
     };
   };
+  resetUserMfa: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The account's id */
+        user_id: components['parameters']['UserId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The factors are gone */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionsRevokedSchema'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      422: components['responses']['ValidationFailed'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
   getJwks: {
     parameters: {
       query?: never;
@@ -2024,4 +2232,5 @@ export type SecuredOperations =
   | 'changeEmail'
   | 'setLocale'
   | 'sendPasswordReset'
-  | 'markEmailVerified';
+  | 'markEmailVerified'
+  | 'resetUserMfa';

@@ -6,6 +6,7 @@ import {
   removeTotpOfSession,
   startTotp,
 } from '../../factors/account-factors.js';
+import { resetFactors } from '../../factors/factor-reset.js';
 import type { AuthHandler } from './auth-handler.js';
 
 /** Secrets and recovery codes are shown once: no cache may keep them. */
@@ -88,8 +89,25 @@ export function factorHandlers(deps: AuthDeps) {
     return { status: 200, headers: NO_STORE, body: { recovery_codes: codes } };
   };
 
+  const resetUserMfa: AuthHandler<'resetUserMfa'> = async ({
+    params,
+    principal,
+    ip,
+    requestId,
+  }) => ({
+    status: 200,
+    body: {
+      sessions_revoked: await resetFactors(deps, {
+        userId: params.user_id,
+        actorId: principal.userId,
+        request: { ip, requestId },
+      }),
+    },
+  });
+
   return {
     getMfaStatus,
+    resetUserMfa,
     startTotpEnrolment,
     confirmTotpEnrolment,
     removeTotp,

@@ -3,6 +3,7 @@ import type { AuthDeps } from '../../deps.js';
 import type { AuthHandler } from './auth-handler.js';
 import { login } from '../../sessions/login.js';
 import { completeMfaLogin } from '../../sessions/mfa-login.js';
+import { beginEnrolmentLogin, completeEnrolmentLogin } from '../../sessions/enrolment-login.js';
 import { logoutEverywhere } from '../../sessions/revocation.js';
 import { logout, refreshSession } from '../../sessions/sessions.js';
 import { localeOf } from '../../accounts/locale.js';
@@ -47,6 +48,40 @@ export function sessionHandlers(deps: AuthDeps) {
     };
   };
 
+  const startEnrolmentLogin: AuthHandler<'startEnrolmentLogin'> = async ({
+    body,
+    requestId,
+    ip,
+  }) => {
+    const enrolment = await beginEnrolmentLogin(deps, body.enrolment_token, { ip, requestId });
+    return {
+      status: 201,
+      headers: { 'Cache-Control': 'no-store' },
+      body: {
+        secret: enrolment.secret,
+        otpauth_uri: enrolment.otpauthUri,
+        qr_svg: enrolment.qrSvg,
+      },
+    };
+  };
+
+  const confirmEnrolmentLogin: AuthHandler<'confirmEnrolmentLogin'> = async ({
+    body,
+    requestId,
+    ip,
+  }) => {
+    const signedIn = await completeEnrolmentLogin(deps, {
+      enrolmentToken: body.enrolment_token,
+      code: body.code,
+      request: { ip, requestId },
+    });
+    return {
+      status: 200,
+      headers: { 'Cache-Control': 'no-store' },
+      body: { ...authResponse(signedIn), recovery_codes: signedIn.recoveryCodes },
+    };
+  };
+
   const refresh: AuthHandler<'refresh'> = async ({ body, requestId, ip }) => ({
     status: 200,
     body: tokenPairBody(await refreshSession(deps, body.refresh_token, { ip, requestId })),
@@ -72,5 +107,14 @@ export function sessionHandlers(deps: AuthDeps) {
     },
   });
 
-  return { register, login: loginHandler, loginMfa, refresh, logout: logoutHandler, logoutAll };
+  return {
+    register,
+    login: loginHandler,
+    loginMfa,
+    startEnrolmentLogin,
+    confirmEnrolmentLogin,
+    refresh,
+    logout: logoutHandler,
+    logoutAll,
+  };
 }
