@@ -15,6 +15,7 @@ import {
   REQUIRED_ARGS,
   REQUIRED_VALUES,
   SIGNING_KEYS_VALUE,
+  MFA_KEYS_VALUE,
   type Manifest,
 } from './helm.js';
 import { validateManifest } from './k8s-validate.js';
@@ -34,6 +35,8 @@ writeFileSync(
     secrets: {
       jwtPrivateKeys:
         '[{"kty":"OKP","crv":"Ed25519","kid":"test-key","x":"xxxxxxxx","d":"dddddddd"}]',
+      mfaEncryptionKeys:
+        '{"current":"k1","keys":{"k1":"a2V5LWZvci10aGUtY2hhcnQtdGVzdHMtb25seS0xMjM="}}',
       adminPassword: 'Admin-Password-123!',
       postgresPassword: 'postgres-password-123',
       rabbitmqPassword: 'rabbitmq-password-123',
@@ -79,8 +82,11 @@ const RENDERS: Record<string, Manifest[]> = {
 };
 /** The renders every invariant must hold for (development values relax the read-only root). */
 const CHECKED = ['default', 'everything', 'production'] as const;
-// Tilt adds the signing keys to the development values (.tilt/secret-values.yaml).
-const development = renderChart({ values: [DEVELOPMENT_VALUES], set: [SIGNING_KEYS_VALUE] });
+// Tilt adds the signing keys and the MFA keyring to the development values (.tilt/secret-values.yaml).
+const development = renderChart({
+  values: [DEVELOPMENT_VALUES],
+  set: [SIGNING_KEYS_VALUE, MFA_KEYS_VALUE],
+});
 
 type Container = Record<string, any>;
 const containersOf = (doc: Manifest): Container[] => {
@@ -105,7 +111,10 @@ describe('The Helm chart, linted and rendered offline', () => {
   it.each([
     ['default values and the required ones', REQUIRED_ARGS],
     ['the production values', ['--values', PRODUCTION_VALUES]],
-    ['the development values', ['--values', DEVELOPMENT_VALUES, '--set', SIGNING_KEYS_VALUE]],
+    [
+      'the development values',
+      ['--values', DEVELOPMENT_VALUES, '--set', SIGNING_KEYS_VALUE, '--set', MFA_KEYS_VALUE],
+    ],
   ])('When linted strictly with %s, then helm reports no failure', (_name, args) => {
     const { status, output } = helm(['lint', '--strict', CHART, ...args]);
     expect(output).toContain('0 chart(s) failed');
@@ -140,6 +149,10 @@ describe('The Helm chart, linted and rendered offline', () => {
     [
       'secrets.jwtPrivateKeys',
       'secrets.jwtPrivateKeys is required when config.nodeEnv is production',
+    ],
+    [
+      'secrets.mfaEncryptionKeys',
+      'secrets.mfaEncryptionKeys is required when config.nodeEnv is production',
     ],
   ])('When %s is left empty, then rendering fails and says what it is for', (value, message) => {
     const args = REQUIRED_VALUES.filter((v) => !v.startsWith(`${value}=`)).flatMap((v) => [

@@ -10,6 +10,7 @@ import {
   renderChart,
   podSpecOf,
   SIGNING_KEYS_VALUE,
+  MFA_KEYS_VALUE,
 } from './helm.js';
 // @ts-expect-error: plain ESM of the benchmark, without type declarations
 import { RUNTIME_ENV } from '../../bench/lib/runtime-env.mjs';
@@ -444,7 +445,7 @@ describe('Tiltfile', () => {
       release: 'dev',
       values: [DEVELOPMENT_VALUES],
       // The signing keys come from .tilt/secret-values.yaml.
-      set: ['fullnameOverride=platform', 'tests.enabled=false', SIGNING_KEYS_VALUE],
+      set: ['fullnameOverride=platform', 'tests.enabled=false', SIGNING_KEYS_VALUE, MFA_KEYS_VALUE],
     });
     const workloads = docs.filter((d) => podSpecOf(d) !== undefined).map((d) => d.metadata.name);
     const named = [...tiltfile.matchAll(/k8s_resource\(\s*'([^']+)'/g)].map((m) => m[1]);

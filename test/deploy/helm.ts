@@ -12,9 +12,15 @@ export const SIGNING_KEYS_VALUE = `secrets.jwtPrivateKeys=${JSON.stringify([
   { kty: 'OKP', crv: 'Ed25519', kid: 'test-key', x: 'xxxxxxxx', d: 'dddddddd' },
 ]).replaceAll(',', '\\,')}`;
 
+/** A keyring for MFA_ENCRYPTION_KEYS, as `--set` takes it (braces and commas escaped). */
+export const MFA_KEYS_VALUE = `secrets.mfaEncryptionKeys=${JSON.stringify({
+  current: 'k1',
+  keys: { k1: 'a2V5LWZvci10aGUtY2hhcnQtdGVzdHMtb25seS0xMjM=' },
+}).replace(/[{},]/g, (c) => `\\${c}`)}`;
+
 /**
  * The values the chart cannot default (the application's public origin, the From of its mails and
- * the SMTP server, and with production's NODE_ENV the signing keys): with them the default values
+ * the SMTP server, and with production's NODE_ENV the signing keys and the MFA keyring): with them the default values
  * render.
  */
 export const REQUIRED_VALUES = [
@@ -22,6 +28,7 @@ export const REQUIRED_VALUES = [
   'mail.from=Example <no-reply@example.com>',
   'mail.smtp.url=smtps://mailer:smtp-password-123@smtp.example.com:465',
   SIGNING_KEYS_VALUE,
+  MFA_KEYS_VALUE,
 ];
 /** REQUIRED_VALUES as helm arguments. */
 export const REQUIRED_ARGS = REQUIRED_VALUES.flatMap((value) => ['--set', value]);

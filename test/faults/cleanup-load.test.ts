@@ -159,6 +159,7 @@ const expected: CleanupCounts = {
   login_throttle: 0,
   mail_tokens: 0,
   mail_queue: 0,
+  mfa_tokens: 0,
 };
 
 describe(`the cleanup on Postgres with ${EXPIRED} expired and ${LIVE} live blacklist entries`, () => {
@@ -194,6 +195,7 @@ describe(`the cleanup on Postgres with ${EXPIRED} expired and ${LIVE} live black
       login_throttle: sum('login_throttle'),
       mail_tokens: sum('mail_tokens'),
       mail_queue: sum('mail_queue'),
+      mfa_tokens: sum('mfa_tokens'),
     }).toEqual(expected);
     await expectOnlyLiveRowsLeft('b', added);
   }, 120_000);

@@ -193,6 +193,9 @@ accepts), or an auth.signingKid that is none of their kids. Renders nothing.
 {{- define "aup.authEnv" -}}
 {{- $v := .Values -}}
 {{- include "aup.checkSigningKeys" . -}}
+{{- if and (eq $v.config.nodeEnv "production") (not $v.secrets.existingSecret) (not $v.secrets.mfaEncryptionKeys) -}}
+{{- fail "secrets.mfaEncryptionKeys is required when config.nodeEnv is production: the auth service seals TOTP secrets with it ({\"current\": \"k1\", \"keys\": {\"k1\": \"<32 random bytes in base64>\"}}; see .env.example), or name a Secret holding MFA_ENCRYPTION_KEYS in secrets.existingSecret" -}}
+{{- end -}}
 {{ include "aup.sharedEnv" (dict "root" . "service" "auth") }}
 - name: PORT
   value: {{ $v.auth.port | quote }}
@@ -200,6 +203,7 @@ accepts), or an auth.signingKid that is none of their kids. Renders nothing.
   value: {{ $v.auth.managementPort | quote }}
 {{- /* Required in production: a Secret of one's own without the key stops the pod from starting. */}}
 {{ include "aup.secretEnv" (dict "root" . "name" "JWT_PRIVATE_KEYS" "key" $v.secretKeys.jwtPrivateKeys "optional" (ne $v.config.nodeEnv "production")) }}
+{{ include "aup.secretEnv" (dict "root" . "name" "MFA_ENCRYPTION_KEYS" "key" $v.secretKeys.mfaEncryptionKeys "optional" (ne $v.config.nodeEnv "production")) }}
 {{- /* The CronJob cleans up; without it the service runs the cleanup itself every hour. */}}
 - name: CLEANUP_INTERVAL_MINUTES
   value: {{ ternary "0" "60" $v.auth.cleanup.enabled | quote }}

@@ -53,8 +53,208 @@ export interface paths {
      *
      *     With `EMAIL_VERIFICATION=required`, an account whose address is not proven gets 403
      *     `email-not-verified` once its password is proven.
+     *
+     *     A 200 is always a full session. An account with a second factor gets, once its password is
+     *     proven, 401 `mfa-required` with a single-use `mfa_token` (good for `MFA_TOKEN_TTL_SECONDS`,
+     *     5 minutes by default) and the `methods` it can use; the login goes on at `POST /login/mfa`.
+     *     An account whose role requires a second factor (`MFA_REQUIRED_ROLES`) and has none gets 403
+     *     `mfa-enrolment-required` with an `enrolment_token` that can only enrol one
+     *     (`POST /login/mfa/enrol`, then `POST /login/mfa/enrol/confirm`, which starts the session).
      */
     post: operations['login'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/login/mfa': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Finish a login with its second factor
+     * @description The second step of a login that answered 401 `mfa-required`: its `mfa_token` and a second
+     *     factor of the account, one of the `methods` that answer named. `totp`: a code of the
+     *     authenticator app (the current one, or the one before or after it); each code is accepted
+     *     once, and no code older than the last one accepted. `recovery_code`: one of the account's
+     *     recovery codes, which then stops working (a notice is mailed).
+     *
+     *     A wrong code gets 401 `invalid-mfa-code` and the token stays good until it expires; a right
+     *     one spends the token and starts the session (its tokens carry `amr` and `aal: 2`). Of two
+     *     uses of one token exactly one wins; a used, expired or unknown token gets 401
+     *     `invalid-mfa-token`. Wrong codes are counted per account, apart from wrong passwords:
+     *     `MFA_MAX_FAILURES` of them lock the account's second factor (not its password) for
+     *     `MFA_LOCK_MINUTES` (429).
+     */
+    post: operations['loginMfa'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/login/mfa/enrol': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Enrol an authenticator app during a login that requires one
+     * @description With the `enrolment_token` of a 403 `mfa-enrolment-required` login answer (the password is
+     *     proven already): a new secret, its `otpauth://` URI and QR code, as `POST /mfa/totp`
+     *     answers. The token stays good for the confirmation; it is good for nothing else.
+     */
+    post: operations['startEnrolmentLogin'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/login/mfa/enrol/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Confirm the enrolled authenticator app and finish the login
+     * @description The `enrolment_token` and a code of the secret from `POST /login/mfa/enrol`: the
+     *     authenticator app is on (that code counts as used), the token is spent, and the login's
+     *     session starts, proven by the password and the new factor (`aal` 2). The answer also holds
+     *     the ten recovery codes, shown this once. A wrong code gets 401 `invalid-mfa-code` (the token
+     *     stays good, the failure counts on the account's second-factor lock).
+     */
+    post: operations['confirmEnrolmentLogin'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/mfa': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The caller's second factors
+     * @description The methods the account can prove a login with (empty: none, logins need the password
+     *     only), whether an authenticator app is enrolled or waits for its first code, and how many
+     *     recovery codes are left.
+     */
+    get: operations['getMfaStatus'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/mfa/totp': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start enrolling an authenticator app
+     * @description Needs the current password (a recent authentication; a wrong one counts as a failed login,
+     *     with the same locks and challenge as `/login`, and gets 403 `wrong-password`). Answers a new
+     *     secret, its `otpauth://` URI and the URI as a QR code (SVG); nothing changes for the login
+     *     until `POST /mfa/totp/confirm` gets a code of it. Starting again replaces an unconfirmed
+     *     enrolment; an account with an authenticator app gets 409 `totp-already-enrolled`.
+     */
+    post: operations['startTotpEnrolment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/mfa/totp/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Confirm the authenticator app with its first code
+     * @description A code of the secret from `POST /mfa/totp` turns the authenticator app on; that code counts
+     *     as used. The answer holds the account's ten recovery codes, shown this once (only their
+     *     hashes are kept). The account's other sessions end and a notice is mailed; this session
+     *     stays (it was proven by the password alone: `aal` 1). A wrong code gets 403
+     *     `invalid-mfa-code` and counts like a wrong code at a login.
+     */
+    post: operations['confirmTotpEnrolment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/mfa/totp/disable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Remove the authenticator app
+     * @description Needs a session proven with the second factor (`aal` 2; otherwise 403 `insufficient-aal`)
+     *     and the current password. Removes the authenticator app and the recovery codes: logins need
+     *     the password only again. The account's other sessions end and a notice is mailed. An account
+     *     whose role requires a second factor (`MFA_REQUIRED_ROLES`) keeps its last one (409
+     *     `second-factor-required`).
+     */
+    post: operations['removeTotp'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/mfa/recovery-codes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Replace the recovery codes
+     * @description Needs a session proven with the second factor (`aal` 2) and the current password. Ten new
+     *     recovery codes, shown this once; the old ones, used or not, stop working. A notice is
+     *     mailed. An account without an authenticator app gets 409 `no-second-factor`.
+     */
+    post: operations['regenerateRecoveryCodes'];
     delete?: never;
     options?: never;
     head?: never;
@@ -77,7 +277,9 @@ export interface paths {
      *     the reuse interval (`REFRESH_REUSE_INTERVAL_SECONDS`, 10 by default): for that long after a
      *     rotation, the token it replaced gets the same pair the rotation issued (two tabs, a retried
      *     request), until the new refresh token has been used itself. With
-     *     `EMAIL_VERIFICATION=required`, an account whose address is not proven gets 403.
+     *     `EMAIL_VERIFICATION=required`, an account whose address is not proven gets 403. A session of
+     *     an account whose role requires a second factor (`MFA_REQUIRED_ROLES`) that was proven by the
+     *     password alone gets 403 `insufficient-aal`: the account logs in again.
      */
     post: operations['refresh'];
     delete?: never;
@@ -503,6 +705,29 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/users/{user_id}/mfa': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Reset an account's second factors
+     * @description For an owner who lost their second factors: removes the authenticator app and the recovery
+     *     codes, ends every session of the account (`Sessions Revoked`, reason `mfa_reset`) and its
+     *     logins waiting for a second factor, and mails the account a notice. Audited with the
+     *     administrator. The answer counts the ended sessions.
+     */
+    delete: operations['resetUserMfa'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/.well-known/jwks.json': {
     parameters: {
       query?: never;
@@ -593,6 +818,103 @@ export interface components {
        *     required only after failed logins (428 says so).
        */
       altcha?: string;
+    };
+    ReauthenticationSchema: {
+      /** @description The current password (a recent authentication) */
+      password: string;
+      /** @description A solved challenge, after failed attempts (as for `/login`) */
+      altcha?: string;
+    };
+    /** @description Six digits from the authenticator app */
+    TotpCode: string;
+    TotpCodeSchema: {
+      code: components['schemas']['TotpCode'];
+    };
+    /** @description The `mfa_token` of the 401 `mfa-required` answer */
+    MfaToken: string;
+    /**
+     * @description The mfa_token and one second factor, told apart by `method` (one of the `methods` of the
+     *     `mfa-required` answer).
+     */
+    LoginMfaSchema:
+      | components['schemas']['LoginMfaTotpSchema']
+      | components['schemas']['LoginMfaRecoveryCodeSchema'];
+    LoginMfaTotpSchema: {
+      mfa_token: components['schemas']['MfaToken'];
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      method: 'totp';
+      code: components['schemas']['TotpCode'];
+    };
+    LoginMfaRecoveryCodeSchema: {
+      mfa_token: components['schemas']['MfaToken'];
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      method: 'recovery_code';
+      /** @description A recovery code, `XXXXX-XXXXX` (case, spaces and dashes do not matter) */
+      code: string;
+    };
+    /**
+     * @description A second factor: `totp` an authenticator app's code, `recovery_code` one of the
+     *     account's recovery codes
+     * @enum {string}
+     */
+    FactorMethod: 'totp' | 'recovery_code';
+    MfaStatusSchema: {
+      /** @description What a login of the account can be proven with; empty without a second factor */
+      methods: components['schemas']['FactorMethod'][];
+      /**
+       * @description `pending`: started, waiting for its first code
+       * @enum {string}
+       */
+      totp: 'none' | 'pending' | 'enrolled';
+      recovery_codes_remaining: number;
+    };
+    TotpEnrolmentSchema: {
+      /** @description The secret in base32, for entering it by hand (SHA-1, 6 digits, 30 s) */
+      secret: string;
+      /** @description The `otpauth://totp/...` URI of the secret */
+      otpauth_uri: string;
+      /** @description The URI as a QR code */
+      qr_svg: string;
+    };
+    RecoveryCodesSchema: {
+      /** @description Each works once, in place of an authenticator code; shown this once */
+      recovery_codes: string[];
+    };
+    /** @description The `enrolment_token` of the 403 `mfa-enrolment-required` answer */
+    EnrolmentToken: string;
+    EnrolmentTokenSchema: {
+      enrolment_token: components['schemas']['EnrolmentToken'];
+    };
+    EnrolmentConfirmationSchema: {
+      enrolment_token: components['schemas']['EnrolmentToken'];
+      code: components['schemas']['TotpCode'];
+    };
+    EnrolledLoginSchema: {
+      user: components['schemas']['UserSchema'];
+      token_pair: components['schemas']['TokenResponseSchema'];
+      /** @description Each works once, in place of an authenticator code; shown this once */
+      recovery_codes: string[];
+    };
+    /** @description The 403 `mfa-enrolment-required` answer: a problem document with the token */
+    EnrolmentRequiredProblem: components['schemas']['Problem'] & {
+      /** @description Single use, for enrolling a factor only; send it to `POST /login/mfa/enrol` */
+      enrolment_token: string;
+      /** @description Seconds the token stays good */
+      expires_in: number;
+    };
+    /** @description The 401 `mfa-required` answer: a problem document with the second step */
+    MfaRequiredProblem: components['schemas']['Problem'] & {
+      /** @description Single use, for this login only; send it to `POST /login/mfa` */
+      mfa_token: string;
+      methods: components['schemas']['FactorMethod'][];
+      /** @description Seconds the token stays good */
+      expires_in: number;
     };
     RefreshTokenSchema: {
       refresh_token: string;
@@ -826,6 +1148,56 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
+    /**
+     * @description Wrong login or password (`invalid-credentials`, one answer for both), or the password is
+     *     right and the account has a second factor (`mfa-required`, with the `mfa_token` and the
+     *     `methods` for `POST /login/mfa`)
+     */
+    BadCredentialsOrMfaRequired: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json':
+          components['schemas']['Problem'] | components['schemas']['MfaRequiredProblem'];
+      };
+    };
+    /**
+     * @description The mfa_token is unknown, used or expired (`invalid-mfa-token`: log in again), or the code
+     *     is wrong or used already (`invalid-mfa-code`; the token stays good)
+     */
+    InvalidSecondFactor: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /**
+     * @description The current password is wrong (`wrong-password`; counted as a failed login), the session was
+     *     not proven with a second factor (`insufficient-aal`), or the account is deactivated
+     */
+    WrongPasswordOrInsufficientAal: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /**
+     * @description The account's factors do not allow it: `totp-already-enrolled`, `no-pending-enrolment`,
+     *     `no-second-factor`, or `second-factor-required` (its role requires one)
+     */
+    FactorConflict: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
     /** @description Missing, malformed, expired, revoked or wrong-type token */
     Unauthorized: {
       headers: {
@@ -837,8 +1209,10 @@ export interface components {
       };
     };
     /**
-     * @description The account is deactivated, lacks the required role, or (`EMAIL_VERIFICATION=required`)
-     *     has not proven its address (`email-not-verified`)
+     * @description The account is deactivated, lacks the required role, (`EMAIL_VERIFICATION=required`) has
+     *     not proven its address (`email-not-verified`), or the session was not proven with a second
+     *     factor where the operation (`x-required-aal`) or the account's role (`MFA_REQUIRED_ROLES`)
+     *     requires one (`insufficient-aal`)
      */
     Forbidden: {
       headers: {
@@ -846,6 +1220,20 @@ export interface components {
       };
       content: {
         'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /**
+     * @description The account is deactivated, has not proven its address (`email-not-verified`), or its role
+     *     requires a second factor and it has none (`mfa-enrolment-required`, with an
+     *     `enrolment_token` that can only enrol one)
+     */
+    ForbiddenOrEnrolmentRequired: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json':
+          components['schemas']['Problem'] | components['schemas']['EnrolmentRequiredProblem'];
       };
     };
     /** @description The change would leave no active administrator */
@@ -1039,6 +1427,45 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Logged in (the account has no second factor) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuthResponseSchema'];
+        };
+      };
+      400: components['responses']['MalformedBody'];
+      401: components['responses']['BadCredentialsOrMfaRequired'];
+      403: components['responses']['ForbiddenOrEnrolmentRequired'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['ValidationFailed'];
+      428: components['responses']['ChallengeRequired'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  loginMfa: {
+    parameters: {
+      query?: never;
+      header?: {
+        /**
+         * @description The client's browser and system: kept with the session it starts (its first 512
+         *     characters), for `GET /sessions`
+         */
+        'User-Agent'?: components['parameters']['UserAgent'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['LoginMfaSchema'];
+      };
+    };
+    responses: {
       /** @description Logged in */
       200: {
         headers: {
@@ -1049,8 +1476,240 @@ export interface operations {
         };
       };
       400: components['responses']['MalformedBody'];
-      401: components['responses']['BadCredentials'];
+      401: components['responses']['InvalidSecondFactor'];
       403: components['responses']['Forbidden'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['ValidationFailed'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  startEnrolmentLogin: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['EnrolmentTokenSchema'];
+      };
+    };
+    responses: {
+      /** @description The secret to enter into the app */
+      201: {
+        headers: {
+          'Cache-Control'?: 'no-store';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TotpEnrolmentSchema'];
+        };
+      };
+      400: components['responses']['MalformedBody'];
+      401: components['responses']['InvalidSecondFactor'];
+      403: components['responses']['Forbidden'];
+      409: components['responses']['FactorConflict'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['ValidationFailed'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  confirmEnrolmentLogin: {
+    parameters: {
+      query?: never;
+      header?: {
+        /**
+         * @description The client's browser and system: kept with the session it starts (its first 512
+         *     characters), for `GET /sessions`
+         */
+        'User-Agent'?: components['parameters']['UserAgent'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['EnrolmentConfirmationSchema'];
+      };
+    };
+    responses: {
+      /** @description Logged in, with the recovery codes */
+      200: {
+        headers: {
+          'Cache-Control'?: 'no-store';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EnrolledLoginSchema'];
+        };
+      };
+      400: components['responses']['MalformedBody'];
+      401: components['responses']['InvalidSecondFactor'];
+      403: components['responses']['Forbidden'];
+      409: components['responses']['FactorConflict'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['ValidationFailed'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  getMfaStatus: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The account's second factors */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MfaStatusSchema'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  startTotpEnrolment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReauthenticationSchema'];
+      };
+    };
+    responses: {
+      /** @description The secret to enter into the app */
+      201: {
+        headers: {
+          'Cache-Control'?: 'no-store';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TotpEnrolmentSchema'];
+        };
+      };
+      400: components['responses']['MalformedBody'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['WrongPassword'];
+      409: components['responses']['FactorConflict'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['ValidationFailed'];
+      428: components['responses']['ChallengeRequired'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  confirmTotpEnrolment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TotpCodeSchema'];
+      };
+    };
+    responses: {
+      /** @description The authenticator app is on; the recovery codes */
+      200: {
+        headers: {
+          'Cache-Control'?: 'no-store';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RecoveryCodesSchema'];
+        };
+      };
+      400: components['responses']['MalformedBody'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      409: components['responses']['FactorConflict'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['ValidationFailed'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  removeTotp: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReauthenticationSchema'];
+      };
+    };
+    responses: {
+      /** @description The authenticator app is removed */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['MalformedBody'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['WrongPasswordOrInsufficientAal'];
+      409: components['responses']['FactorConflict'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['ValidationFailed'];
+      428: components['responses']['ChallengeRequired'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  regenerateRecoveryCodes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReauthenticationSchema'];
+      };
+    };
+    responses: {
+      /** @description The new recovery codes */
+      200: {
+        headers: {
+          'Cache-Control'?: 'no-store';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RecoveryCodesSchema'];
+        };
+      };
+      400: components['responses']['MalformedBody'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['WrongPasswordOrInsufficientAal'];
+      409: components['responses']['FactorConflict'];
       415: components['responses']['UnsupportedMediaType'];
       422: components['responses']['ValidationFailed'];
       428: components['responses']['ChallengeRequired'];
@@ -1662,6 +2321,35 @@ export interface operations {
       503: components['responses']['Unavailable'];
     };
   };
+  resetUserMfa: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The account's id */
+        user_id: components['parameters']['UserId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The factors are gone */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionsRevokedSchema'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      422: components['responses']['ValidationFailed'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
   getJwks: {
     parameters: {
       query?: never;
@@ -1713,6 +2401,11 @@ export interface operations {
 
 /** Operations whose requests always carry verified credentials. */
 export type SecuredOperations =
+  | 'getMfaStatus'
+  | 'startTotpEnrolment'
+  | 'confirmTotpEnrolment'
+  | 'removeTotp'
+  | 'regenerateRecoveryCodes'
   | 'logout'
   | 'deactivateOwnAccount'
   | 'deactivateAccount'
@@ -1728,4 +2421,5 @@ export type SecuredOperations =
   | 'changeEmail'
   | 'setLocale'
   | 'sendPasswordReset'
-  | 'markEmailVerified';
+  | 'markEmailVerified'
+  | 'resetUserMfa';

@@ -12,6 +12,7 @@ import type { AuthDeps } from './deps.js';
 import { authenticate, type Principal } from './sessions/principal.js';
 import { accountHandlers } from './http/handlers/account-handlers.js';
 import { challengeHandlers } from './http/handlers/challenge-handlers.js';
+import { factorHandlers } from './http/handlers/factor-handlers.js';
 import { operationsHandlers } from './http/handlers/operations-handlers.js';
 import { mySessionsHandlers } from './http/handlers/my-sessions-handlers.js';
 import { recoveryHandlers } from './http/handlers/recovery-handlers.js';
@@ -31,6 +32,7 @@ export function createAuthApp(
     ...accountHandlers(deps),
     ...challengeHandlers(deps),
     ...recoveryHandlers(deps),
+    ...factorHandlers(deps),
     ...operationsHandlers(deps, jwks, readiness),
   } satisfies HandlerMap<AuthApi.operations, AuthApi.SecuredOperations, Principal>;
 

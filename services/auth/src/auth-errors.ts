@@ -38,6 +38,78 @@ export const authErrors = {
       title: 'Wrong password',
       detail: 'The current password is wrong.',
     }),
+  /**
+   * The password is proven and the account has a second factor: the login goes on at POST /login/mfa
+   * with this single-use token and one of `methods`. Never a session.
+   */
+  mfaRequired: (mfaToken: string, methods: readonly string[], expiresIn: number) =>
+    new AppError({
+      status: 401,
+      code: 'mfa-required',
+      title: 'Second factor required',
+      detail:
+        'The password is right; prove a second factor: POST /login/mfa with the mfa_token and one of the methods.',
+      extensions: { mfa_token: mfaToken, methods: [...methods], expires_in: expiresIn },
+    }),
+  /**
+   * The account's role requires a second factor and it has none: the token is good for enrolling
+   * one (POST /mfa/totp and /mfa/totp/confirm with it as the Bearer credential), nothing else.
+   */
+  mfaEnrolmentRequired: (enrolmentToken: string, expiresIn: number) =>
+    new AppError({
+      status: 403,
+      code: 'mfa-enrolment-required',
+      title: 'Second factor enrolment required',
+      detail:
+        "The account's role requires a second factor: enrol one with the enrolment_token (POST /mfa/totp, then POST /mfa/totp/confirm), then log in.",
+      extensions: { enrolment_token: enrolmentToken, expires_in: expiresIn },
+    }),
+  /** The mfa_token is unknown, used, expired or of another login. */
+  invalidMfaToken: () =>
+    new AppError({
+      status: 401,
+      code: 'invalid-mfa-token',
+      title: 'Invalid or expired mfa_token',
+      detail:
+        'The mfa_token is not valid (any more): it may have been used or have expired. Log in again.',
+    }),
+  /** The second factor's code is wrong, used already, or of another method (401 at a login). */
+  invalidMfaCode: (status: 401 | 403) =>
+    new AppError({
+      status,
+      code: 'invalid-mfa-code',
+      title: 'Invalid second-factor code',
+      detail: 'The code is wrong, or it was used already.',
+    }),
+  totpAlreadyEnrolled: () =>
+    new AppError({
+      status: 409,
+      code: 'totp-already-enrolled',
+      title: 'Authenticator already enrolled',
+      detail: 'The account has an authenticator app already; remove it first to enrol another.',
+    }),
+  noPendingEnrolment: () =>
+    new AppError({
+      status: 409,
+      code: 'no-pending-enrolment',
+      title: 'No enrolment to confirm',
+      detail: 'Start an enrolment with POST /mfa/totp first (or it is confirmed already).',
+    }),
+  noSecondFactor: () =>
+    new AppError({
+      status: 409,
+      code: 'no-second-factor',
+      title: 'No second factor',
+      detail: 'The account has no authenticator app enrolled.',
+    }),
+  /** MFA_REQUIRED_ROLES names one of the account's roles: its last factor stays. */
+  secondFactorRequired: () =>
+    new AppError({
+      status: 409,
+      code: 'second-factor-required',
+      title: 'Second factor required by role',
+      detail: "The account's role requires a second factor, so its last one cannot be removed.",
+    }),
   lastAdministrator: () =>
     new AppError({
       status: 409,

@@ -7,6 +7,7 @@ import { readMailSettings, type MailSettings } from './mail/mail-config.js';
 import { readThrottleSettings } from './throttle/throttle-config.js';
 import { readRecoverySettings, type RecoverySettings } from './recovery/recovery-config.js';
 import { readSessionSettings, type SessionSettings } from './sessions/session-config.js';
+import { readMfaSettings, type MfaSettings } from './factors/mfa-config.js';
 import {
   MIN_LENGTH_RANGE,
   NIST_MIN_LENGTH,
@@ -35,6 +36,8 @@ export interface AuthConfig extends SharedConfig {
   mail: MailSettings;
   /** Mailed links and address verification. */
   recovery: RecoverySettings;
+  /** Second factors: the key that seals TOTP secrets, the mfa_token, the factor lock, the policy. */
+  mfa: MfaSettings;
   outboxPollMs: number;
   /** How often the service itself runs the cleanup; 0: never (a CronJob runs `cleanup` instead). */
   cleanupIntervalMs: number;
@@ -95,6 +98,7 @@ export function loadAuthConfig(source: EnvSource): Readonly<AuthConfig> {
     throttle: readThrottleSettings(env),
     mail: readMailSettings(env, shared),
     recovery: readRecoverySettings(env, shared),
+    mfa: readMfaSettings(env, shared),
     outboxPollMs: env.int('OUTBOX_POLL_MS', { default: 1000, min: 10, max: 60_000 }),
     cleanupIntervalMs:
       env.int('CLEANUP_INTERVAL_MINUTES', {

@@ -8,6 +8,8 @@ import type { Throttle } from './throttle/throttle.js';
 import type { TokenService } from './sessions/tokens.js';
 import type { RecoverySettings } from './recovery/recovery-config.js';
 import type { SessionSettings } from './sessions/session-config.js';
+import type { MfaSettings } from './factors/mfa-config.js';
+import type { SecretBox } from './factors/secret-box.js';
 
 /** What the use cases need, built once in the composition root and passed in. */
 export interface AuthDeps {
@@ -29,6 +31,8 @@ export interface AuthDeps {
   audit: AuditTrail;
   /** Brute-force locks, per-IP rate limits and the login challenge. */
   throttle: Throttle;
+  /** Second factors: their settings, and the box that seals TOTP secrets at rest. */
+  mfa: { settings: MfaSettings; box: SecretBox };
 }
 
 /** Who sent the request that started a use case: for rate limits, brute-force counters and the audit trail. */

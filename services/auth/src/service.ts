@@ -32,6 +32,9 @@ import { createMailTransport } from './mail/create-transport.js';
 import { registerMailMetrics } from './mail/mail-metrics.js';
 import { resolveResetRequests } from './recovery/password-reset.js';
 import { authMetrics, registerAuthGauges } from './metrics/auth-metrics.js';
+import { derivedKeyring } from './factors/mfa-config.js';
+import { SecretBox } from './factors/secret-box.js';
+import { factorRule } from './throttle/factor-attempts.js';
 
 /** How often forgot-password requests are resolved: a mail is on its way within about this long. */
 const RESET_REQUEST_POLL_MS = 250;
@@ -76,6 +79,13 @@ export async function buildAuthService(
     keys = [dev.key];
   }
   const ring = await loadKeyRing(keys, config.signingKid);
+  let mfaKeyring = config.mfa.keyring;
+  if (!mfaKeyring) {
+    logger.warn(
+      'MFA_ENCRYPTION_KEYS is not set: TOTP secrets are sealed with a key derived from the signing key',
+    );
+    mfaKeyring = derivedKeyring(keys.find((k) => k.kid === ring.signingKid)!.d);
+  }
   const store = new Store(dataSource);
   const relay = new OutboxRelay({ store, bus, logger, pollMs: config.outboxPollMs, metrics });
   // The workers that pick up what a commit wrote, once startAuthService has started them.
@@ -103,8 +113,10 @@ export async function buildAuthService(
     logger,
     metrics,
     audit: auditTrail(store.repos.audit, logger),
+    mfa: { settings: config.mfa, box: new SecretBox(mfaKeyring) },
     throttle: createThrottle({
       settings: config.throttle,
+      factorRule: factorRule(config.mfa),
       dataSource,
       keys,
       signingKid: ring.signingKid,

@@ -71,6 +71,7 @@ async function session(id: string, expiresAt: Date, revoked = false) {
     expiresAt,
     ip: null,
     userAgent: null,
+    proof: { amr: ['pwd'], aal: 1 },
   });
   if (revoked) await store.repos.sessions.revokeSessions(userId, 'logout', [id]);
 }
@@ -102,6 +103,7 @@ const none: CleanupCounts = {
   login_throttle: 0,
   mail_tokens: 0,
   mail_queue: 0,
+  mfa_tokens: 0,
 };
 
 describe('cleanup', () => {
@@ -239,6 +241,7 @@ describe('the cleanup timer', () => {
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://db/auth',
       JWT_PRIVATE_KEYS: JSON.stringify([await generatePrivateJwk('k1')]),
+      MFA_ENCRYPTION_KEYS: JSON.stringify({ current: 'k1', keys: { k1: 'A'.repeat(43) + '=' } }),
       SMTP_URL: 'smtp://mail.example.com:587',
       MAIL_FROM: 'Example <no-reply@example.com>',
       APP_BASE_URL: 'https://app.example.com',

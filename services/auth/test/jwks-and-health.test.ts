@@ -72,6 +72,8 @@ describe('GET /.well-known/jwks.json', () => {
       roles: ['user'],
       sid: expect.any(String),
       email_verified: false,
+      amr: ['pwd'],
+      aal: 1,
       iss: 'auth-service',
       aud: 'auth-user-platform',
       iat: expect.any(Number),

@@ -52,6 +52,7 @@ const newSession = (id: string) => ({
   expiresAt: new Date(Date.now() + 60_000),
   ip: '192.0.2.7',
   userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
+  proof: { amr: ['pwd'], aal: 1 as const },
 });
 const auditRows = async (requestId: string) =>
   (await dataSource.query(
@@ -84,6 +85,21 @@ describe(`a login's session and its audit record (${STACK_MODE === 'infra' ? 'Po
         { action: 'login', outcome: 'success', user_id: userId, ip: '192.0.2.7' },
       ]);
     }
+  });
+
+  it("When a session is stored with its login's proof, then its token state reads the proof back", async () => {
+    const id = randomUUID();
+    const proof = { amr: ['pwd', 'otp', 'mfa'], aal: 2 as const };
+    await store.repos.sessions.createSession({ ...newSession(id), proof });
+    expect((await store.repos.sessions.tokenState('-', id)).session?.proof).toEqual(proof);
+    await store.repos.sessions.createSession(newSession(`${id.slice(0, -1)}0`), {
+      action: 'login',
+      outcome: 'success',
+      userId,
+    });
+    expect(
+      (await store.repos.sessions.tokenState('-', `${id.slice(0, -1)}0`)).session?.proof,
+    ).toEqual({ amr: ['pwd'], aal: 1 });
   });
 
   it('When the session cannot be stored, then neither is its audit record', async () => {

@@ -16,7 +16,14 @@ export type AuditAction =
   | 'email_verification_sent'
   | 'email_verified'
   | 'email_change_requested'
-  | 'email_changed';
+  | 'email_changed'
+  | 'mfa_challenge'
+  | 'mfa_verification'
+  | 'mfa_enrolment_started'
+  | 'mfa_enrolled'
+  | 'mfa_removed'
+  | 'recovery_codes_regenerated'
+  | 'mfa_reset';
 
 /**
  * One audit record. Never put a password or a token in it: `reason` is a reason code, `details` holds

@@ -99,6 +99,10 @@ export interface SessionRow {
   refreshed_at: Date | null;
   previous_refresh_jti: string | null;
   access_jti: string | null;
+  /** How the session's login was proven, comma-separated (`pwd`, `pwd,otp,mfa`). */
+  amr: string;
+  /** Its authenticator assurance level: 1 a password, 2 a second factor too. */
+  aal: number;
 }
 
 export const SessionEntity = new EntitySchema<SessionRow>({
@@ -117,6 +121,8 @@ export const SessionEntity = new EntitySchema<SessionRow>({
     refreshed_at: { type: Date, nullable: true },
     previous_refresh_jti: { type: String, length: 64, nullable: true },
     access_jti: { type: String, length: 64, nullable: true },
+    amr: { type: String, length: 64, default: 'pwd' },
+    aal: { type: 'integer', default: 1 },
   },
 });
 
@@ -272,6 +278,78 @@ export const MailQueueEntity = new EntitySchema<MailQueueRow>({
   },
 });
 
+/** An account's TOTP authenticator (see factors/); one per account. */
+export interface TotpFactorRow {
+  user_id: number;
+  /** The base32 secret sealed by SecretBox (AES-256-GCM), never in clear. */
+  secret_sealed: string;
+  created_at: Date;
+  /** Null while the enrolment waits for its first code. */
+  confirmed_at: Date | null;
+  /** The last time step a code was accepted for: no code of it or before is accepted again. */
+  last_step: number | null;
+}
+
+export const TotpFactorEntity = new EntitySchema<TotpFactorRow>({
+  name: 'TotpFactor',
+  tableName: 'totp_factors',
+  columns: {
+    user_id: { type: 'integer', primary: true },
+    secret_sealed: { type: String, length: 255 },
+    created_at: { type: Date },
+    confirmed_at: { type: Date, nullable: true },
+    last_step: { type: 'integer', nullable: true },
+  },
+});
+
+export interface RecoveryCodeRow {
+  id: number;
+  user_id: number;
+  /** The MFA key the hash was made with. */
+  kid: string;
+  code_hash: string;
+  created_at: Date;
+  used_at: Date | null;
+}
+
+export const RecoveryCodeEntity = new EntitySchema<RecoveryCodeRow>({
+  name: 'RecoveryCode',
+  tableName: 'recovery_codes',
+  columns: {
+    id: { type: 'integer', primary: true, generated: 'increment' },
+    user_id: { type: 'integer' },
+    kid: { type: String, length: 32 },
+    code_hash: { type: String, length: 64 },
+    created_at: { type: Date },
+    used_at: { type: Date, nullable: true },
+  },
+});
+
+/** The single-use token of a login waiting for its second factor (or for an enrolment). */
+export interface MfaTokenRow {
+  id: number;
+  token_hash: string;
+  user_id: number;
+  purpose: string;
+  created_at: Date;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
+export const MfaTokenEntity = new EntitySchema<MfaTokenRow>({
+  name: 'MfaToken',
+  tableName: 'mfa_tokens',
+  columns: {
+    id: { type: 'integer', primary: true, generated: 'increment' },
+    token_hash: { type: String, length: 64 },
+    user_id: { type: 'integer' },
+    purpose: { type: String, length: 16 },
+    created_at: { type: Date },
+    expires_at: { type: Date },
+    used_at: { type: Date, nullable: true },
+  },
+});
+
 export const entities = [
   AccountEntity,
   RoleEntity,
@@ -283,4 +361,7 @@ export const entities = [
   MailTokenEntity,
   PasswordResetRequestEntity,
   MailQueueEntity,
+  TotpFactorEntity,
+  RecoveryCodeEntity,
+  MfaTokenEntity,
 ];

@@ -2,6 +2,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { dialectOf, type SqlDialect } from '@platform/common';
 import { AccountRepository } from '../accounts/account-repository.js';
 import { AuditRepository } from '../audit/audit-repository.js';
+import { FactorRepository } from '../factors/factor-repository.js';
+import { MfaTokenRepository } from '../factors/mfa-token-repository.js';
 import { MailQueueRepository } from '../mail/mail-queue-repository.js';
 import { MailTokenRepository } from '../recovery/mail-token-repository.js';
 import { ResetRequestRepository } from '../recovery/reset-request-repository.js';
@@ -20,6 +22,8 @@ export interface Repositories {
   mail: MailQueueRepository;
   mailTokens: MailTokenRepository;
   resetRequests: ResetRequestRepository;
+  factors: FactorRepository;
+  mfaTokens: MfaTokenRepository;
 }
 
 function bind(db: EntityManager, sql: SqlDialect): Repositories {
@@ -36,6 +40,8 @@ function bind(db: EntityManager, sql: SqlDialect): Repositories {
     mail: new MailQueueRepository(db, sql),
     mailTokens: new MailTokenRepository(db, sql),
     resetRequests: new ResetRequestRepository(db, sql),
+    factors: new FactorRepository(db),
+    mfaTokens: new MfaTokenRepository(db, sql),
   };
 }
 
@@ -61,6 +67,8 @@ export class Store {
       mail: access.guard(repos.mail),
       mailTokens: access.guard(repos.mailTokens),
       resetRequests: access.guard(repos.resetRequests),
+      factors: access.guard(repos.factors),
+      mfaTokens: access.guard(repos.mfaTokens),
     };
   }
 

@@ -24,6 +24,10 @@ const TEMPLATES: Record<keyof MailTemplateParams, true> = {
   password_reset_done: true,
   password_changed: true,
   new_sign_in: true,
+  totp_enrolled: true,
+  totp_removed: true,
+  recovery_code_used: true,
+  recovery_codes_regenerated: true,
 };
 
 /** How long a scrape waits for the queue's gauges before it answers without them. */

@@ -33,6 +33,14 @@ export interface MailTemplateParams {
     ip: string | null;
     at: string;
   };
+  /** An authenticator app now guards the account (with its first set of recovery codes). */
+  totp_enrolled: { login: string };
+  /** The authenticator app was removed, by the owner or by an administrator (`reset`). */
+  totp_removed: { login: string; by: 'owner' | 'administrator' };
+  /** A recovery code was used to log in. */
+  recovery_code_used: { login: string; remaining: number };
+  /** A new set of recovery codes replaced the old one. */
+  recovery_codes_regenerated: { login: string };
 }
 export type MailTemplate = keyof MailTemplateParams;
 

@@ -25,6 +25,16 @@ const SAMPLES: { [T in MailTemplate]: MailTemplateParams[T][] } = {
     },
     { login: 'john_doe', browser: null, os: null, ip: null, at: '2026-12-03T12:00:00.000Z' },
   ],
+  totp_enrolled: [{ login: 'john_doe' }],
+  totp_removed: [
+    { login: 'john_doe', by: 'owner' },
+    { login: 'john_doe', by: 'administrator' },
+  ],
+  recovery_code_used: [
+    { login: 'john_doe', remaining: 1 },
+    { login: 'john_doe', remaining: 9 },
+  ],
+  recovery_codes_regenerated: [{ login: 'john_doe' }],
 };
 
 const cases = MAIL_LOCALES.flatMap((locale) =>

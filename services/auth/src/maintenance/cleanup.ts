@@ -28,6 +28,8 @@ export interface CleanupCounts {
   mail_tokens: number;
   /** Mails delivered or given up longer ago than DELIVERED_MAIL_RETENTION_MS. */
   mail_queue: number;
+  /** Tokens of logins waiting for a second factor, past their expiry. */
+  mfa_tokens: number;
 }
 
 export interface CleanupOptions {
@@ -50,7 +52,7 @@ export async function cleanup(store: Store, opts: CleanupOptions = {}): Promise<
   const now = opts.now ?? new Date();
   const batchSize = opts.batchSize ?? CLEANUP_BATCH_SIZE;
   const expiredBefore = new Date(now.getTime() - EXPIRY_GRACE_MS);
-  const { sessions, outbox, throttle, mailTokens, mail } = store.repos;
+  const { sessions, outbox, throttle, mailTokens, mail, mfaTokens } = store.repos;
   const mailsBefore = new Date(now.getTime() - DELIVERED_MAIL_RETENTION_MS);
   return {
     token_blacklist: await inBatches(
@@ -76,6 +78,11 @@ export async function cleanup(store: Store, opts: CleanupOptions = {}): Promise<
     ),
     mail_tokens: await inBatches(
       (limit) => mailTokens.deleteExpired(expiredBefore, limit),
+      batchSize,
+      opts.signal,
+    ),
+    mfa_tokens: await inBatches(
+      (limit) => mfaTokens.deleteExpired(expiredBefore, limit),
       batchSize,
       opts.signal,
     ),

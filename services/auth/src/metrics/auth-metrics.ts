@@ -7,7 +7,14 @@ import {
 } from '@platform/common';
 import type { Store } from '../data/store.js';
 import type { CleanupCounts } from '../maintenance/cleanup.js';
-import type { AuthMetrics, LoginReason, RecoveryFlow, RecoveryOutcome } from './metrics.js';
+import type {
+  AuthMetrics,
+  FactorMethod,
+  LoginReason,
+  MfaChange,
+  RecoveryFlow,
+  RecoveryOutcome,
+} from './metrics.js';
 import { ACCOUNT_EVENT_TYPES } from '../accounts/account-events.js';
 import { REVOCATION_REASONS, SESSION_EVENT_TYPES } from '../sessions/session-events.js';
 import { throttleMetrics } from '../throttle/throttle-metrics.js';
@@ -27,6 +34,14 @@ const RECOVERY: [RecoveryFlow, RecoveryOutcome[]][] = [
   ['password_change', ['completed', 'wrong_password']],
   ['email_verification', ['requested', 'completed', 'invalid_token']],
   ['email_change', ['requested', 'completed', 'wrong_password']],
+  ['second_factor', ['wrong_password']],
+];
+const FACTOR_METHODS: FactorMethod[] = ['totp', 'recovery_code'];
+const MFA_CHANGES: [FactorMethod | 'all', MfaChange][] = [
+  ['totp', 'enrolled'],
+  ['totp', 'removed'],
+  ['recovery_code', 'regenerated'],
+  ['all', 'reset'],
 ];
 const CLEANUP_TABLES: (keyof CleanupCounts)[] = [
   'token_blacklist',
@@ -35,6 +50,7 @@ const CLEANUP_TABLES: (keyof CleanupCounts)[] = [
   'login_throttle',
   'mail_tokens',
   'mail_queue',
+  'mfa_tokens',
 ];
 
 /**
@@ -105,6 +121,29 @@ export function authMetrics(registry: Registry): AuthMetrics {
     registers,
   });
 
+  const mfaChallenges = new Counter({
+    name: 'auth_mfa_challenges_total',
+    help: 'Logins with the right password answered with a second-factor step: mfa_required or enrolment_required.',
+    labelNames: ['kind'] as const,
+    registers,
+  });
+  const mfaVerifications = new Counter({
+    name: 'auth_mfa_verifications_total',
+    help: 'Second factors tried at a login, by method and outcome.',
+    labelNames: ['method', 'outcome'] as const,
+    registers,
+  });
+  const mfaChanges = new Counter({
+    name: 'auth_mfa_changes_total',
+    help: "Changes of accounts' second factors: enrolled, removed, recovery codes regenerated, reset by an administrator.",
+    labelNames: ['method', 'change'] as const,
+    registers,
+  });
+  for (const kind of ['mfa_required', 'enrolment_required']) mfaChallenges.inc({ kind }, 0);
+  for (const method of FACTOR_METHODS)
+    for (const outcome of ['success', 'failure']) mfaVerifications.inc({ method, outcome }, 0);
+  for (const [method, change] of MFA_CHANGES) mfaChanges.inc({ method, change }, 0);
+
   for (const reason of LOGIN_REASONS) logins.inc(loginLabels(reason), 0);
   for (const result of ['created', 'conflict', 'invalid']) registrations.inc({ result }, 0);
   for (const type of ['access', 'refresh']) tokens.inc({ type }, 0);
@@ -136,6 +175,9 @@ export function authMetrics(registry: Registry): AuthMetrics {
     },
     passwordHashed: (operation, seconds) => hashing.observe({ operation }, seconds),
     recovery: (flow, outcome) => recoveries.inc({ flow, outcome }),
+    mfaChallenge: (kind) => mfaChallenges.inc({ kind }),
+    mfaVerification: (method, outcome) => mfaVerifications.inc({ method, outcome }),
+    mfaChange: (method, change) => mfaChanges.inc({ method, change }),
     ...throttleMetrics(registry),
   };
 }

@@ -5,7 +5,7 @@ import type { ThrottleScope } from '../throttle/throttle-policy.js';
 export type LoginReason =
   'ok' | 'unknown_login' | 'wrong_password' | 'account_inactive' | 'email_not_verified';
 export type RecoveryFlow =
-  'password_reset' | 'password_change' | 'email_verification' | 'email_change';
+  'password_reset' | 'password_change' | 'email_verification' | 'email_change' | 'second_factor';
 /**
  * requested: a mail asked for (or, for a forgot-password request, taken in); completed: the change
  * made; invalid_token: a mailed link's token refused; wrong_password: the current password was wrong.
@@ -18,10 +18,15 @@ export type RefreshOutcome =
 export type { RevocationReason } from '../sessions/session-events.js';
 export type PasswordOperation = 'hash' | 'verify';
 export type ThrottledOperation =
-  'login' | 'register' | 'refresh' | 'forgot' | 'mail_token' | 'mail';
+  'login' | 'register' | 'refresh' | 'forgot' | 'mail_token' | 'mail' | 'mfa';
 /** What refused a throttled request: a failure counter's key, or the target address of a mail. */
 export type ThrottledScope = ThrottleScope | 'address';
 export type ChallengeOutcome = 'issued' | 'required' | 'refused' | 'solved';
+/** The second factors a login can be proven with (`webauthn` joins with passkeys). */
+export type FactorMethod = 'totp' | 'recovery_code';
+/** A login whose password was right that then had to prove a factor, or enrol one first. */
+export type MfaChallenge = 'mfa_required' | 'enrolment_required';
+export type MfaChange = 'enrolled' | 'removed' | 'regenerated' | 'reset';
 
 /**
  * What the auth use cases count. They see only this; the Prometheus implementation is built in
@@ -41,12 +46,18 @@ export interface AuthMetrics {
   passwordHashed(operation: PasswordOperation, seconds: number): void;
   /** A request refused by a lock or a rate limit (429), by operation and the key that refused it. */
   throttled(operation: ThrottledOperation, scope: ThrottledScope): void;
-  /** A failed login that locked a failure counter's key. */
-  lockout(scope: ThrottleScope): void;
+  /** A failed login that locked a failure counter's key (`mfa`: a second factor's). */
+  lockout(scope: ThrottleScope | 'mfa'): void;
   /** Challenges issued, logins refused without one (428), with a bad or used one (428), or solved. */
   challenge(outcome: ChallengeOutcome): void;
   /** Steps of account recovery and address proof. */
   recovery(flow: RecoveryFlow, outcome: RecoveryOutcome): void;
+  /** A login answered with a second-factor step instead of a session. */
+  mfaChallenge(kind: MfaChallenge): void;
+  /** A second factor tried at a login, by method and outcome. */
+  mfaVerification(method: FactorMethod, outcome: 'success' | 'failure'): void;
+  /** An account's factors changed. */
+  mfaChange(method: FactorMethod | 'all', change: MfaChange): void;
 }
 
 const ignore = () => undefined;
@@ -64,4 +75,7 @@ export const noAuthMetrics: AuthMetrics = {
   lockout: ignore,
   challenge: ignore,
   recovery: ignore,
+  mfaChallenge: ignore,
+  mfaVerification: ignore,
+  mfaChange: ignore,
 };

@@ -5,6 +5,10 @@ import { authErrors } from '../auth-errors.js';
 import type { SignedIn } from '../accounts/registration.js';
 import type { AuthDeps, RequestContext } from '../deps.js';
 import { untilVerdict } from '../throttle/throttle.js';
+import { factorMethods } from '../factors/factor-methods.js';
+import { requiresSecondFactor } from '../factors/mfa-policy.js';
+import { enrolmentChallenge } from './enrolment-login.js';
+import { mfaChallenge } from './mfa-login.js';
 import { mustVerifyEmail, startSession } from './sessions.js';
 
 export interface LoginInput {
@@ -22,8 +26,10 @@ export interface LoginInput {
  * Checks a login and password. Until the password is proven, an unknown login, a wrong password and a
  * deactivated account get the same answer for the same work: the same throttle checks and counters
  * (keyed by the login as typed), one account lookup, one argon2 verification (against a decoy hash
- * for an unknown login) and one audit row. On Postgres a successful login is five statements: the
- * throttle's look, the lookup, the throttle's count, its release, and the session with its audit row.
+ * for an unknown login) and one audit row. On Postgres a successful login is six statements: the
+ * throttle's look, the lookup, the throttle's count, its release, the look for a second factor, and
+ * the session with its audit row. An account with a second factor gets no session here but the
+ * `mfa-required` answer with a token for POST /login/mfa (see mfa-login.ts).
  * Only a verdict on the password counts: the account is looked up before the attempt is counted, and
  * an attempt that fails on the way (the database, a 503) is taken back (LoginAttempt.abandoned).
  */
@@ -92,6 +98,10 @@ export async function login(deps: AuthDeps, input: LoginInput): Promise<SignedIn
     );
   }
   const { hashedPassword: _secret, ...account } = credentials;
+  const methods = await factorMethods(deps.store.repos, userId);
+  const request = { ip: ip ?? '', requestId: requestId ?? '' };
+  if (methods.length > 0) throw await mfaChallenge(deps, account, methods, request);
+  if (requiresSecondFactor(deps, account)) throw await enrolmentChallenge(deps, account, request);
   const success = { action: 'login', outcome: 'success', userId, ip, requestId } as const;
   const client = { ip, userAgent: input.userAgent, signIn: true };
   const tokens = await startSession(deps, deps.store.repos, account, success, client);

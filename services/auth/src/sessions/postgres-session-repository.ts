@@ -2,6 +2,7 @@ import { statement } from '@platform/common';
 import { auditInsert, auditParams } from '../audit/audit-repository.js';
 import type { AuditEntry } from '../audit/audit-trail.js';
 import {
+  proofParams,
   SessionRepository,
   type NewSession,
   type RevokedToken,
@@ -9,12 +10,12 @@ import {
 } from './session-repository.js';
 
 const insertSession = (p: (n: number) => string) =>
-  `INSERT INTO sessions (id, user_id, refresh_jti, created_at, expires_at, access_jti, ip, user_agent)
-   VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)})`;
+  `INSERT INTO sessions (id, user_id, refresh_jti, created_at, expires_at, access_jti, ip, user_agent, amr, aal)
+   VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)})`;
 const CREATE_SESSION = statement(insertSession);
 /** The audit record as a data-modifying WITH of the session's INSERT: one statement, atomic. */
 const CREATE_SESSION_WITH_AUDIT = statement(
-  (p) => `WITH audit AS (${auditInsert(9)(p)}) ${insertSession(p)}`,
+  (p) => `WITH audit AS (${auditInsert(11)(p)}) ${insertSession(p)}`,
 );
 
 /**
@@ -46,6 +47,7 @@ export class PostgresSessionRepository extends SessionRepository {
       session.accessJti,
       session.ip,
       session.userAgent,
+      ...proofParams(session.proof),
     ];
     if (!audit) await this.sql.query(this.db, CREATE_SESSION, params);
     else

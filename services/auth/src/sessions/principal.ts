@@ -1,5 +1,6 @@
 import { bearerToken, errors, type PrincipalBase } from '@platform/common';
 import type { AuthDeps } from '../deps.js';
+import { assertSessionMeetsPolicy } from '../factors/mfa-policy.js';
 
 /** The verified caller of a protected operation. */
 export interface Principal extends PrincipalBase {
@@ -7,6 +8,8 @@ export interface Principal extends PrincipalBase {
   jti: string;
   sid: string;
   exp: number;
+  /** The session's assurance level (1 a password, 2 a second factor too). */
+  aal: 1 | 2;
 }
 
 /**
@@ -25,11 +28,13 @@ export async function authenticate(
   const account = await accounts.findById(Number(claims.sub));
   if (!account) throw errors.invalidToken('The account no longer exists.');
   if (!account.isActive) throw errors.accountInactive();
+  assertSessionMeetsPolicy(deps, account, session.proof);
   return {
     userId: account.id,
     roles: account.roles,
     jti: claims.jti,
     sid: claims.sid,
     exp: claims.exp,
+    aal: session.proof.aal,
   };
 }

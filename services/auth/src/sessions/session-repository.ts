@@ -18,6 +18,14 @@ export interface Session {
   previousRefreshJti: string | null;
   /** The last rotation, which issued the current pair; null before the first refresh. */
   refreshedAt: Date | null;
+  /** How its login was proven: the tokens of every refresh carry it on. */
+  proof: SessionProof;
+}
+
+/** How a session's login was proven (RFC 8176 `amr` values) and the assurance level that gives. */
+export interface SessionProof {
+  amr: readonly string[];
+  aal: 1 | 2;
 }
 
 /** A live session as its owner is shown it. */
@@ -53,12 +61,14 @@ export interface NewSession {
   expiresAt: Date;
   ip: string | null;
   userAgent: string | null;
+  proof: SessionProof;
 }
 
 const TOKEN_STATE = statement(
   (p) => `SELECT EXISTS (SELECT 1 FROM token_blacklist WHERE jti = ${p(1)}) AS blacklisted,
                  s.id, s.user_id, s.refresh_jti, s.created_at, s.expires_at, s.revoked_at,
-                 s.access_jti, s.previous_refresh_jti, s.refreshed_at
+                 s.access_jti, s.previous_refresh_jti, s.refreshed_at,
+                 s.amr, s.aal
             FROM (SELECT 1 AS one) AS presented
             LEFT JOIN sessions s ON s.id = ${p(2)}`,
 );
@@ -78,6 +88,8 @@ interface TokenStateRow {
   access_jti: string | null;
   previous_refresh_jti: string | null;
   refreshed_at: Date | string | null;
+  amr: string | null;
+  aal: number | null;
 }
 
 /**
@@ -125,6 +137,7 @@ export abstract class SessionRepository {
         accessJti: row.access_jti,
         previousRefreshJti: row.previous_refresh_jti,
         refreshedAt: row.refreshed_at === null ? null : this.sql.fromTimestamp(row.refreshed_at),
+        proof: readProof(row.amr, row.aal),
       },
     };
   }
@@ -300,5 +313,15 @@ function toSession(row: SessionRow): Session {
     accessJti: row.access_jti,
     previousRefreshJti: row.previous_refresh_jti,
     refreshedAt: row.refreshed_at,
+    proof: readProof(row.amr, row.aal),
   };
+}
+
+export function readProof(amr: string | null, aal: number | null): SessionProof {
+  return { amr: (amr ?? 'pwd').split(','), aal: Number(aal) === 2 ? 2 : 1 };
+}
+
+/** The columns a new session's proof is stored in. */
+export function proofParams(proof: SessionProof): [string, number] {
+  return [proof.amr.join(','), proof.aal];
 }

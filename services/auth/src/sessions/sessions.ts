@@ -6,9 +6,10 @@ import type { AuditEntry } from '../audit/audit-trail.js';
 import { authErrors } from '../auth-errors.js';
 import type { AuthDeps, RequestContext } from '../deps.js';
 import type { RefreshOutcome } from '../metrics/metrics.js';
+import { assertSessionMeetsPolicy } from '../factors/mfa-policy.js';
 import { queueNewSignInNotice } from './new-sign-in.js';
 import { endSessions } from './revocation.js';
-import type { Session } from './session-repository.js';
+import type { Session, SessionProof } from './session-repository.js';
 import type { TokenPair } from './tokens.js';
 
 /** The client that starts or refreshes a session, as its owner is shown it. */
@@ -22,6 +23,9 @@ export interface SessionClient {
 /** The longest User-Agent kept with a session; the rest is cut off. */
 const USER_AGENT_MAX = 512;
 
+/** A login proven by its password alone. */
+export const PASSWORD_PROOF: SessionProof = { amr: ['pwd'], aal: 1 };
+
 /**
  * Starts a session for the account (inside the caller's transaction, if any) and returns its first
  * token pair. A login's audit record is stored with the session, atomically, and logged.
@@ -32,6 +36,7 @@ export async function startSession(
   account: Account,
   audit?: AuditEntry,
   client: SessionClient = {},
+  proof: SessionProof = PASSWORD_PROOF,
 ): Promise<TokenPair> {
   const sessionId = randomUUID();
   const createdAt = new Date();
@@ -41,6 +46,7 @@ export async function startSession(
     sessionId,
     emailVerified: account.emailVerified,
     notAfter: deps.tokens.sessionEnd(createdAt),
+    proof,
   });
   const create = (into: Repositories) =>
     into.sessions.createSession(
@@ -53,6 +59,7 @@ export async function startSession(
         expiresAt: pair.refresh.expiresAt,
         ip: client.ip?.slice(0, 64) ?? null,
         userAgent: client.userAgent?.slice(0, USER_AGENT_MAX) || null,
+        proof,
       },
       audit,
     );
@@ -124,6 +131,11 @@ export async function refreshSession(
   if (!account) throw refused('invalid', errors.invalidToken('The account no longer exists.'));
   if (!account.isActive) throw refused('revoked', errors.accountInactive());
   if (mustVerifyEmail(deps, account)) throw refused('revoked', authErrors.emailNotVerified());
+  try {
+    assertSessionMeetsPolicy(deps, account, session.proof);
+  } catch (err) {
+    throw refused('revoked', err as AppError);
+  }
   if (!current) return reissue(deps, account, session);
 
   const identity = deps.tokens.newIdentity();
@@ -134,6 +146,7 @@ export async function refreshSession(
       sessionId: session.id,
       emailVerified: account.emailVerified,
       notAfter: endsAt,
+      proof: session.proof,
     },
     identity,
   );
@@ -190,6 +203,7 @@ async function reissue(deps: AuthDeps, account: Account, session: Session): Prom
       sessionId: session.id,
       emailVerified: account.emailVerified,
       notAfter: deps.tokens.sessionEnd(session.createdAt),
+      proof: session.proof,
     },
     {
       accessJti: session.accessJti!,

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { APPEND_AUDIT, auditParams } from '../audit/audit-repository.js';
 import type { AuditEntry } from '../audit/audit-trail.js';
 import {
+  proofParams,
   SessionRepository,
   type NewSession,
   type RevokedToken,
@@ -9,8 +10,8 @@ import {
 } from './session-repository.js';
 
 const CREATE_SESSION = `INSERT INTO sessions
-  (id, user_id, refresh_jti, created_at, expires_at, access_jti, ip, user_agent)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
+  (id, user_id, refresh_jti, created_at, expires_at, access_jti, ip, user_agent, amr, aal)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const ROTATE = `UPDATE sessions SET refresh_jti = ?, expires_at = ?, previous_refresh_jti = ?,
   access_jti = ?, refreshed_at = ?, ip = COALESCE(?, ip)
   WHERE id = ? AND refresh_jti = ? AND revoked_at IS NULL RETURNING id`;
@@ -33,6 +34,7 @@ export class SqliteSessionRepository extends SessionRepository {
       session.accessJti,
       session.ip,
       session.userAgent,
+      ...proofParams(session.proof),
     ];
     if (!audit) {
       await sql.query(this.db, CREATE_SESSION, params);

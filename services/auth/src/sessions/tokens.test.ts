@@ -11,7 +11,13 @@ const settings = {
   refreshTtlSeconds: 604_800,
   sessionMaxLifetimeSeconds: 2_592_000,
 };
-const subject = { userId: 42, roles: ['user'], sessionId: 'session-1', emailVerified: false };
+const subject = {
+  userId: 42,
+  roles: ['user'],
+  sessionId: 'session-1',
+  emailVerified: false,
+  proof: { amr: ['pwd', 'otp', 'mfa'], aal: 2 as const },
+};
 
 async function service(now: () => number = Date.now, overrides: Partial<typeof settings> = {}) {
   const ring = await loadKeyRing([await generatePrivateJwk('kid-1')]);
@@ -116,6 +122,14 @@ describe('TokenService', () => {
       );
       const pair = await foreign.issuePair(subject);
       expect((await rejection(tokens.verify(pair.access.token, 'access'))).status).toBe(401);
+    }
+  });
+
+  it("carries how the session's login was proven: amr and aal", async () => {
+    const tokens = await service();
+    const pair = await tokens.issuePair(subject);
+    for (const token of [pair.access.token, pair.refresh.token]) {
+      expect(decodeJwt(token)).toMatchObject({ amr: ['pwd', 'otp', 'mfa'], aal: 2 });
     }
   });
 

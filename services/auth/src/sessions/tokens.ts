@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, type CryptoKey, type JWTVerifyGetKey } from 'jose';
 import { TOKEN_ALG, verifyToken, type TokenClaims, type TokenType } from '@platform/common';
+import type { SessionProof } from './session-repository.js';
 
 export interface IssuedToken {
   token: string;
@@ -30,6 +31,8 @@ export interface TokenSubject {
   emailVerified: boolean;
   /** The end of the session's absolute lifetime: both tokens expire by then at the latest. */
   notAfter?: Date | undefined;
+  /** How the session's login was proven: the `amr` and `aal` claims. */
+  proof: SessionProof;
 }
 
 /**
@@ -109,6 +112,8 @@ export class TokenService {
       role: primaryRole(subject.roles),
       roles: [...subject.roles],
       email_verified: subject.emailVerified,
+      amr: [...subject.proof.amr],
+      aal: subject.proof.aal,
     })
       .setProtectedHeader({ alg: TOKEN_ALG, kid: this.signer.kid, typ: 'JWT' })
       .setSubject(String(subject.userId))

@@ -8,7 +8,11 @@ import type { AuthMetrics } from '../metrics/metrics.js';
 import type { PrivateJwk } from '../sessions/signing-keys.js';
 import { Throttle } from './throttle.js';
 import type { ThrottleStore } from './throttle-store.js';
-import { NIST_MAX_CONSECUTIVE_FAILURES, type ThrottleSettings } from './throttle-policy.js';
+import {
+  NIST_MAX_CONSECUTIVE_FAILURES,
+  type FailureRule,
+  type ThrottleSettings,
+} from './throttle-policy.js';
 
 const MANY = 1_000_000_000;
 
@@ -47,6 +51,7 @@ export function readThrottleSettings(env: EnvReader): ThrottleSettings {
  */
 export function createThrottle(opts: {
   settings: ThrottleSettings;
+  factorRule: FailureRule;
   dataSource: DataSource;
   keys: readonly PrivateJwk[];
   signingKid: string;
@@ -62,6 +67,7 @@ export function createThrottle(opts: {
       sqlite: () => new MemoryThrottleStore(),
     })(),
     settings: opts.settings,
+    factorRule: opts.factorRule,
     challenges: new Challenges(
       [...signer, ...others].map((k) => challengeHmacKey(k.d)),
       opts.settings.challengeMaxNumber,

@@ -14,6 +14,7 @@ const THROTTLED = [
   ['forgot', 'ip'],
   ['mail_token', 'ip'],
   ['mail', 'address'],
+  ['mfa', 'account'],
 ] as const;
 
 /** The brute-force metrics, every known label set at 0 from the start like the other auth counters. */
@@ -29,7 +30,7 @@ export function throttleMetrics(
   });
   const lockouts = new Counter({
     name: 'auth_lockouts_total',
-    help: 'Failed logins that locked a failure counter (exponential backoff), by scope.',
+    help: 'Failed logins that locked a failure counter (exponential backoff), and second-factor failures that locked it (mfa), by scope.',
     labelNames: ['scope'] as const,
     registers,
   });
@@ -40,7 +41,7 @@ export function throttleMetrics(
     registers,
   });
   for (const [operation, scope] of THROTTLED) throttled.inc({ operation, scope }, 0);
-  for (const scope of ['account', 'ip', 'account_ip']) lockouts.inc({ scope }, 0);
+  for (const scope of ['account', 'ip', 'account_ip', 'mfa']) lockouts.inc({ scope }, 0);
   for (const outcome of ['issued', 'required', 'refused', 'solved']) challenges.inc({ outcome }, 0);
   return {
     throttled: (operation, scope) => throttled.inc({ operation, scope }),

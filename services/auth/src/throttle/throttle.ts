@@ -13,6 +13,7 @@ import {
   type ThrottleSettings,
 } from './throttle-policy.js';
 import type { CounterState, Hit, ThrottleStore } from './throttle-store.js';
+import { FactorAttempts } from './factor-attempts.js';
 
 export interface LoginRequest {
   login: string;
@@ -61,11 +62,15 @@ const BAD_SOLUTION =
  */
 export class Throttle {
   private readonly rules: Record<ThrottleScope, FailureRule>;
+  /** Second-factor attempts: one counter per account, apart from the password's. */
+  readonly factors: FactorAttempts;
 
   constructor(
     private readonly deps: {
       store: ThrottleStore;
       settings: ThrottleSettings;
+      /** How second-factor failures lock (MFA_MAX_FAILURES, MFA_LOCK_MINUTES). */
+      factorRule: FailureRule;
       challenges: Challenges;
       metrics: AuthMetrics;
       audit: AuditTrail;
@@ -73,6 +78,12 @@ export class Throttle {
     },
   ) {
     this.rules = failureRules(deps.settings);
+    this.factors = new FactorAttempts({
+      store: deps.store,
+      rule: deps.factorRule,
+      metrics: deps.metrics,
+      audit: deps.audit,
+    });
   }
 
   newChallenge() {

@@ -29,5 +29,6 @@ describe('role to permission mapping', () => {
     expect(rolesGranting('profile:read')).toEqual(['user', 'admin']);
     expect(rolesGranting('accounts:recover')).toEqual(['support', 'admin']);
     expect(rolesGranting('accounts:verify-email')).toEqual(['admin']);
+    expect(rolesGranting('mfa:reset')).toEqual(['admin']);
   });
 });

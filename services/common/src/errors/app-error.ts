@@ -11,6 +11,8 @@ interface AppErrorInit {
   detail?: string;
   errors?: FieldError[];
   headers?: Record<string, string>;
+  /** RFC 9457 extension members of the problem document (they never replace the standard ones). */
+  extensions?: Record<string, unknown>;
   cause?: unknown;
 }
 
@@ -25,6 +27,7 @@ export class AppError extends Error {
   readonly detail: string | undefined;
   readonly errors: FieldError[] | undefined;
   readonly headers: Record<string, string>;
+  readonly extensions: Record<string, unknown> | undefined;
 
   constructor(init: AppErrorInit) {
     super(init.detail ?? init.title, { cause: init.cause });
@@ -35,6 +38,7 @@ export class AppError extends Error {
     this.detail = init.detail;
     this.errors = init.errors;
     this.headers = init.headers ?? {};
+    this.extensions = init.extensions;
   }
 }
 
@@ -117,6 +121,18 @@ export const errors = {
     }),
   forbidden: (detail: string) =>
     new AppError({ status: 403, code: 'forbidden', title: 'Forbidden', detail }),
+  /** The operation's `x-required-aal` is above the caller's session's (a login without a second factor). */
+  insufficientAal: (
+    required: number,
+    detail = `This operation needs a session proven with a second factor (aal ${required}); log in again with your second factor.`,
+  ) =>
+    new AppError({
+      status: 403,
+      code: 'insufficient-aal',
+      title: 'Second factor required',
+      detail,
+      extensions: { required_aal: required },
+    }),
   notFound: (detail: string) =>
     new AppError({ status: 404, code: 'not-found', title: 'Not found', detail }),
   methodNotAllowed: (detail: string, allowed: string[]) =>

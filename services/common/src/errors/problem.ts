@@ -34,6 +34,7 @@ export function toAppError(err: unknown): AppError {
 
 export function problemBody(error: AppError, requestId?: string): ProblemBody {
   return {
+    ...error.extensions,
     type: `urn:problem:${error.code}`,
     title: error.title,
     status: error.status,

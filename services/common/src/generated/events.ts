@@ -60,7 +60,9 @@ export interface SessionsRevokedEvent {
     | 'admin_logout_all'
     | 'password_reset'
     | 'password_change'
-    | 'logout_session';
+    | 'logout_session'
+    | 'mfa_change'
+    | 'mfa_reset';
   /**
    * No token of these sessions is valid after this moment; the record of the revocation
    * can be dropped then.

@@ -58,9 +58,13 @@ export type HandlerMap<Ops, Secured extends keyof Ops, Principal> = {
   [K in keyof Ops]: OperationHandler<Ops, Secured, Principal, K>;
 };
 
-/** Roles of the caller, used for operations that declare `x-required-roles`. */
+/**
+ * Roles of the caller, used for operations that declare `x-required-roles`, and the assurance level
+ * of its session, for those that declare `x-required-aal` (1 when unknown).
+ */
 export interface PrincipalBase {
   roles: readonly string[];
+  aal?: number | undefined;
 }
 
 /** Verifies the credentials of one security scheme; throws an AppError to refuse. */

@@ -52,6 +52,8 @@ const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 interface OperationExtras {
   'x-required-roles'?: string[];
   'x-required-permissions'?: string[];
+  /** The authenticator assurance level the caller's session must have (2: a second factor). */
+  'x-required-aal'?: number;
   requestBody?: unknown;
 }
 
@@ -117,6 +119,10 @@ export function createOpenApiApp<Ops, Secured extends keyof Ops, Principal exten
       const principal = firstPrincipal<Principal>(c);
       if (principal && !isAllowed(principal.roles, required)) {
         fail(errors.forbidden(`This operation requires ${describeRequirement(required)}.`));
+      }
+      const aal = operation?.['x-required-aal'];
+      if (principal && aal !== undefined && (principal.aal ?? 1) < aal) {
+        fail(errors.insufficientAal(aal));
       }
       const offCanon = nonCanonicalIntegers(c);
       if (offCanon.length > 0) fail(errors.validation(offCanon));

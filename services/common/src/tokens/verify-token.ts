@@ -16,6 +16,10 @@ export interface TokenClaims {
   roles: string[];
   /** Whether the account's address was proven when the token was issued (absent in older tokens). */
   email_verified?: boolean;
+  /** How the session's login was proven (RFC 8176: `pwd`, `otp`, `mfa`; absent in older tokens). */
+  amr?: string[];
+  /** The authenticator assurance level of the session: 1 a password, 2 a second factor too. */
+  aal?: number;
   iat: number;
   exp: number;
   iss: string;

@@ -33,5 +33,7 @@ export async function authenticate(
     userId,
     profile,
     roles: Array.isArray(claims.roles) ? claims.roles : [claims.role],
+    // Signed by the auth service from the session's proof; tokens from before it are a password's.
+    aal: claims.aal === 2 ? 2 : 1,
   };
 }

@@ -2,12 +2,14 @@ import { registerAccount, type SignedIn } from '../../accounts/registration.js';
 import type { AuthDeps } from '../../deps.js';
 import type { AuthHandler } from './auth-handler.js';
 import { login } from '../../sessions/login.js';
+import { completeMfaLogin } from '../../sessions/mfa-login.js';
+import { beginEnrolmentLogin, completeEnrolmentLogin } from '../../sessions/enrolment-login.js';
 import { logoutEverywhere } from '../../sessions/revocation.js';
 import { logout, refreshSession } from '../../sessions/sessions.js';
 import { localeOf } from '../../accounts/locale.js';
 import { accepted, tokenPairBody, userBody } from './bodies.js';
 
-const authResponse = (signedIn: SignedIn) => ({
+export const authResponse = (signedIn: SignedIn) => ({
   user: userBody(signedIn.account),
   token_pair: tokenPairBody(signedIn.tokens),
 });
@@ -39,6 +41,53 @@ export function sessionHandlers(deps: AuthDeps) {
     ),
   });
 
+  const loginMfa: AuthHandler<'loginMfa'> = async ({ body, requestId, ip, header }) => {
+    const { mfa_token: mfaToken, ...factor } = body;
+    const userAgent = header('user-agent');
+    return {
+      status: 200,
+      body: authResponse(
+        await completeMfaLogin(deps, { mfaToken, factor, request: { ip, requestId }, userAgent }),
+      ),
+    };
+  };
+
+  const startEnrolmentLogin: AuthHandler<'startEnrolmentLogin'> = async ({
+    body,
+    requestId,
+    ip,
+  }) => {
+    const enrolment = await beginEnrolmentLogin(deps, body.enrolment_token, { ip, requestId });
+    return {
+      status: 201,
+      headers: { 'Cache-Control': 'no-store' },
+      body: {
+        secret: enrolment.secret,
+        otpauth_uri: enrolment.otpauthUri,
+        qr_svg: enrolment.qrSvg,
+      },
+    };
+  };
+
+  const confirmEnrolmentLogin: AuthHandler<'confirmEnrolmentLogin'> = async ({
+    body,
+    requestId,
+    ip,
+    header,
+  }) => {
+    const signedIn = await completeEnrolmentLogin(deps, {
+      enrolmentToken: body.enrolment_token,
+      code: body.code,
+      request: { ip, requestId },
+      userAgent: header('user-agent'),
+    });
+    return {
+      status: 200,
+      headers: { 'Cache-Control': 'no-store' },
+      body: { ...authResponse(signedIn), recovery_codes: signedIn.recoveryCodes },
+    };
+  };
+
   const refresh: AuthHandler<'refresh'> = async ({ body, requestId, ip }) => ({
     status: 200,
     body: tokenPairBody(await refreshSession(deps, body.refresh_token, { ip, requestId })),
@@ -64,5 +113,14 @@ export function sessionHandlers(deps: AuthDeps) {
     },
   });
 
-  return { register, login: loginHandler, refresh, logout: logoutHandler, logoutAll };
+  return {
+    register,
+    login: loginHandler,
+    loginMfa,
+    startEnrolmentLogin,
+    confirmEnrolmentLogin,
+    refresh,
+    logout: logoutHandler,
+    logoutAll,
+  };
 }

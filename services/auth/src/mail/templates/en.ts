@@ -97,5 +97,39 @@ export const en: MailCatalogue = {
         'If this was you, there is nothing to do. If it was not you, change your password right away and end that session in the list of your sessions.',
       ],
     }),
+    totp_enrolled: ({ login }) => ({
+      subject: 'An authenticator app now protects your account',
+      body: [
+        `Hello, ${login}.`,
+        'An authenticator app was just set up as the second factor of your account: logging in now also needs one of its codes, or a recovery code. Your other sessions were ended.',
+        'If this was not you, reset your password right away and contact the administrator of the service.',
+      ],
+    }),
+    totp_removed: ({ login, by }) => ({
+      subject: 'The second factor of your account was removed',
+      body: [
+        `Hello, ${login}.`,
+        by === 'administrator'
+          ? 'An administrator removed the second factors of your account, and its recovery codes. Every session of your account was ended; log in with your password and set up a second factor again.'
+          : 'The authenticator app of your account was removed, and its recovery codes with it: logging in needs your password only. Your other sessions were ended.',
+        'If you did not ask for this, reset your password right away and contact the administrator of the service.',
+      ],
+    }),
+    recovery_code_used: ({ login, remaining }) => ({
+      subject: 'A recovery code was used to log in',
+      body: [
+        `Hello, ${login}.`,
+        `A recovery code was just used to log in to your account; ${count(remaining, 'code is', 'codes are')} left. Each code works once.`,
+        'If this was not you, reset your password right away and make new recovery codes.',
+      ],
+    }),
+    recovery_codes_regenerated: ({ login }) => ({
+      subject: 'New recovery codes for your account',
+      body: [
+        `Hello, ${login}.`,
+        'A new set of recovery codes was made for your account; the old codes no longer work.',
+        'If this was not you, reset your password right away and contact the administrator of the service.',
+      ],
+    }),
   },
 };
