@@ -6,6 +6,7 @@ import type { ThrottleSettings } from './throttle/throttle-policy.js';
 import { readMailSettings, type MailSettings } from './mail/mail-config.js';
 import { readThrottleSettings } from './throttle/throttle-config.js';
 import { readRecoverySettings, type RecoverySettings } from './recovery/recovery-config.js';
+import { readWebAuthnSettings, type WebAuthnSettings } from './passkeys/webauthn-config.js';
 import {
   MIN_LENGTH_RANGE,
   NIST_MIN_LENGTH,
@@ -32,6 +33,8 @@ export interface AuthConfig extends SharedConfig {
   mail: MailSettings;
   /** Mailed links and address verification. */
   recovery: RecoverySettings;
+  /** The relying party of passkeys: RP ID, name, allowed origins, challenge lifetime. */
+  webauthn: WebAuthnSettings;
   outboxPollMs: number;
   /** How often the service itself runs the cleanup; 0: never (a CronJob runs `cleanup` instead). */
   cleanupIntervalMs: number;
@@ -67,6 +70,7 @@ export function loadAuthConfig(source: EnvSource): Readonly<AuthConfig> {
       `SESSION_MAX_LIFETIME_DAYS (${sessionDays}) must be at least REFRESH_TOKEN_EXPIRE_DAYS (${refreshDays})`,
     );
   }
+  const recovery = readRecoverySettings(env, shared);
   return env.done({
     ...shared,
     signingKeys,
@@ -90,7 +94,8 @@ export function loadAuthConfig(source: EnvSource): Readonly<AuthConfig> {
     passwordPolicy: readPasswordPolicy(env),
     throttle: readThrottleSettings(env),
     mail: readMailSettings(env, shared),
-    recovery: readRecoverySettings(env, shared),
+    recovery,
+    webauthn: readWebAuthnSettings(env, recovery.appBaseUrl),
     outboxPollMs: env.int('OUTBOX_POLL_MS', { default: 1000, min: 10, max: 60_000 }),
     cleanupIntervalMs:
       env.int('CLEANUP_INTERVAL_MINUTES', {
