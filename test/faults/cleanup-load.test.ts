@@ -159,6 +159,7 @@ const expected: CleanupCounts = {
   login_throttle: 0,
   mail_tokens: 0,
   mail_queue: 0,
+  webauthn_challenges: 0,
 };
 
 describe(`the cleanup on Postgres with ${EXPIRED} expired and ${LIVE} live blacklist entries`, () => {

@@ -10,6 +10,8 @@ import { PostgresSessionRepository } from '../sessions/postgres-session-reposito
 import type { SessionRepository } from '../sessions/session-repository.js';
 import { SqliteSessionRepository } from '../sessions/sqlite-session-repository.js';
 import { ThrottleRepository } from '../throttle/throttle-repository.js';
+import { ChallengeRepository } from '../passkeys/challenge-repository.js';
+import { PasskeyRepository } from '../passkeys/passkey-repository.js';
 
 export interface Repositories {
   accounts: AccountRepository;
@@ -20,6 +22,8 @@ export interface Repositories {
   mail: MailQueueRepository;
   mailTokens: MailTokenRepository;
   resetRequests: ResetRequestRepository;
+  passkeys: PasskeyRepository;
+  webauthnChallenges: ChallengeRepository;
 }
 
 function bind(db: EntityManager, sql: SqlDialect): Repositories {
@@ -36,6 +40,8 @@ function bind(db: EntityManager, sql: SqlDialect): Repositories {
     mail: new MailQueueRepository(db, sql),
     mailTokens: new MailTokenRepository(db, sql),
     resetRequests: new ResetRequestRepository(db, sql),
+    passkeys: new PasskeyRepository(db, sql),
+    webauthnChallenges: new ChallengeRepository(db, sql),
   };
 }
 
@@ -61,6 +67,8 @@ export class Store {
       mail: access.guard(repos.mail),
       mailTokens: access.guard(repos.mailTokens),
       resetRequests: access.guard(repos.resetRequests),
+      passkeys: access.guard(repos.passkeys),
+      webauthnChallenges: access.guard(repos.webauthnChallenges),
     };
   }
 

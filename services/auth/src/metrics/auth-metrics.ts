@@ -35,6 +35,7 @@ const CLEANUP_TABLES: (keyof CleanupCounts)[] = [
   'login_throttle',
   'mail_tokens',
   'mail_queue',
+  'webauthn_challenges',
 ];
 
 /**
