@@ -38,6 +38,25 @@ export const authErrors = {
       title: 'Wrong password',
       detail: 'The current password is wrong.',
     }),
+  /** A passkey's attestation or assertion was refused; a login gets one answer for every reason. */
+  passkeyRejected: (status: 400 | 401, detail: string) =>
+    new AppError({ status, code: 'passkey-rejected', title: 'Passkey rejected', detail }),
+  passkeyExists: () =>
+    new AppError({
+      status: 409,
+      code: 'passkey-exists',
+      title: 'Passkey already registered',
+      detail: 'This authenticator already holds a passkey registered here.',
+    }),
+  /** MFA_REQUIRED_ROLES: the account's last second factor stays. */
+  lastFactor: () =>
+    new AppError({
+      status: 409,
+      code: 'last-factor',
+      title: 'Last second factor',
+      detail:
+        "The account's role requires a second factor and this is its last one; add another first.",
+    }),
   lastAdministrator: () =>
     new AppError({
       status: 409,

@@ -7,6 +7,7 @@ import { readMailSettings, type MailSettings } from './mail/mail-config.js';
 import { readThrottleSettings } from './throttle/throttle-config.js';
 import { readRecoverySettings, type RecoverySettings } from './recovery/recovery-config.js';
 import { readWebAuthnSettings, type WebAuthnSettings } from './passkeys/webauthn-config.js';
+import { readMfaRequiredRoles } from './passkeys/factor-policy.js';
 import {
   MIN_LENGTH_RANGE,
   NIST_MIN_LENGTH,
@@ -35,6 +36,8 @@ export interface AuthConfig extends SharedConfig {
   recovery: RecoverySettings;
   /** The relying party of passkeys: RP ID, name, allowed origins, challenge lifetime. */
   webauthn: WebAuthnSettings;
+  /** MFA_REQUIRED_ROLES: accounts with one of these roles cannot remove their last second factor. */
+  mfaRequiredRoles: string[];
   outboxPollMs: number;
   /** How often the service itself runs the cleanup; 0: never (a CronJob runs `cleanup` instead). */
   cleanupIntervalMs: number;
@@ -96,6 +99,7 @@ export function loadAuthConfig(source: EnvSource): Readonly<AuthConfig> {
     mail: readMailSettings(env, shared),
     recovery,
     webauthn: readWebAuthnSettings(env, recovery.appBaseUrl),
+    mfaRequiredRoles: readMfaRequiredRoles(env),
     outboxPollMs: env.int('OUTBOX_POLL_MS', { default: 1000, min: 10, max: 60_000 }),
     cleanupIntervalMs:
       env.int('CLEANUP_INTERVAL_MINUTES', {

@@ -7,6 +7,7 @@ import type { PasswordHasher } from './accounts/passwords.js';
 import type { Throttle } from './throttle/throttle.js';
 import type { TokenService } from './sessions/tokens.js';
 import type { RecoverySettings } from './recovery/recovery-config.js';
+import type { WebAuthnSettings } from './passkeys/webauthn-config.js';
 
 /** What the use cases need, built once in the composition root and passed in. */
 export interface AuthDeps {
@@ -21,6 +22,10 @@ export interface AuthDeps {
   mailsWritten: () => void;
   /** Mailed links and address verification (EMAIL_VERIFICATION, APP_BASE_URL, lifetimes). */
   recovery: RecoverySettings;
+  /** The relying party of passkeys (WEBAUTHN_RP_ID, WEBAUTHN_ORIGINS, ...). */
+  webauthn: WebAuthnSettings;
+  /** MFA_REQUIRED_ROLES. */
+  mfaRequiredRoles: readonly string[];
   logger: Logger;
   metrics: AuthMetrics;
   audit: AuditTrail;

@@ -99,6 +99,8 @@ export async function buildAuthService(
     eventsWritten: () => relay.wake(),
     mailsWritten: () => wake.mails(),
     recovery: config.recovery,
+    webauthn: config.webauthn,
+    mfaRequiredRoles: config.mfaRequiredRoles,
     logger,
     metrics,
     audit: auditTrail(store.repos.audit, logger),

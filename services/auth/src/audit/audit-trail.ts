@@ -16,7 +16,10 @@ export type AuditAction =
   | 'email_verification_sent'
   | 'email_verified'
   | 'email_change_requested'
-  | 'email_changed';
+  | 'email_changed'
+  | 'passkey_registered'
+  | 'passkey_renamed'
+  | 'passkey_removed';
 
 /**
  * One audit record. Never put a password or a token in it: `reason` is a reason code, `details` holds

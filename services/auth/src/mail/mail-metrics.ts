@@ -23,6 +23,8 @@ const TEMPLATES: Record<keyof MailTemplateParams, true> = {
   password_reset: true,
   password_reset_done: true,
   password_changed: true,
+  passkey_added: true,
+  passkey_removed: true,
 };
 
 /** How long a scrape waits for the queue's gauges before it answers without them. */

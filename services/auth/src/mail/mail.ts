@@ -22,6 +22,9 @@ export interface MailTemplateParams {
   /** Notices after the fact. */
   password_reset_done: { login: string };
   password_changed: { login: string };
+  /** A passkey was registered to the account, or removed from it; `name` is what the owner calls it. */
+  passkey_added: { login: string; name: string };
+  passkey_removed: { login: string; name: string };
 }
 export type MailTemplate = keyof MailTemplateParams;
 

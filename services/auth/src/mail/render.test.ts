@@ -15,6 +15,8 @@ const SAMPLES: { [T in MailTemplate]: MailTemplateParams[T][] } = {
   password_reset: [{ login: 'john_doe', link: LINK, expiresInMinutes: 30 }],
   password_reset_done: [{ login: 'john_doe' }],
   password_changed: [{ login: 'john_doe' }],
+  passkey_added: [{ login: 'john_doe', name: 'Laptop <b>&</b>' }],
+  passkey_removed: [{ login: 'john_doe', name: 'YubiKey 5' }],
 };
 
 const cases = MAIL_LOCALES.flatMap((locale) =>

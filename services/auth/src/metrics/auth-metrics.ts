@@ -7,7 +7,13 @@ import {
 } from '@platform/common';
 import type { Store } from '../data/store.js';
 import type { CleanupCounts } from '../maintenance/cleanup.js';
-import type { AuthMetrics, LoginReason, RecoveryFlow, RecoveryOutcome } from './metrics.js';
+import type {
+  AuthMetrics,
+  LoginReason,
+  PasskeyCeremony,
+  RecoveryFlow,
+  RecoveryOutcome,
+} from './metrics.js';
 import { ACCOUNT_EVENT_TYPES } from '../accounts/account-events.js';
 import { REVOCATION_REASONS, SESSION_EVENT_TYPES } from '../sessions/session-events.js';
 import { throttleMetrics } from '../throttle/throttle-metrics.js';
@@ -27,7 +33,9 @@ const RECOVERY: [RecoveryFlow, RecoveryOutcome[]][] = [
   ['password_change', ['completed', 'wrong_password']],
   ['email_verification', ['requested', 'completed', 'invalid_token']],
   ['email_change', ['requested', 'completed', 'wrong_password']],
+  ['passkeys', ['wrong_password']],
 ];
+const PASSKEY_CEREMONIES: PasskeyCeremony[] = ['registration', 'login', 'second_factor'];
 const CLEANUP_TABLES: (keyof CleanupCounts)[] = [
   'token_blacklist',
   'sessions',
@@ -98,6 +106,18 @@ export function authMetrics(registry: Registry): AuthMetrics {
     labelNames: ['flow', 'outcome'] as const,
     registers,
   });
+  const passkeyCeremonies = new Counter({
+    name: 'auth_passkey_ceremonies_total',
+    help: 'WebAuthn ceremonies (registration, passwordless login, second factor), by step and outcome.',
+    labelNames: ['ceremony', 'outcome'] as const,
+    registers,
+  });
+  const passkeyChanges = new Counter({
+    name: 'auth_passkey_changes_total',
+    help: 'Passkeys added to accounts, renamed and removed by their owners.',
+    labelNames: ['change'] as const,
+    registers,
+  });
   const hashing = new Histogram({
     name: 'auth_password_hash_duration_seconds',
     help: 'Time spent in argon2id, by operation (verify includes the decoy check of unknown logins).',
@@ -118,6 +138,10 @@ export function authMetrics(registry: Registry): AuthMetrics {
   for (const operation of ['hash', 'verify']) hashing.zero({ operation });
   for (const [flow, outcomes] of RECOVERY)
     for (const outcome of outcomes) recoveries.inc({ flow, outcome }, 0);
+  for (const ceremony of PASSKEY_CEREMONIES)
+    for (const outcome of ['started', 'succeeded', 'failed'])
+      passkeyCeremonies.inc({ ceremony, outcome }, 0);
+  for (const change of ['added', 'renamed', 'removed']) passkeyChanges.inc({ change }, 0);
 
   return {
     login: (reason) => logins.inc(loginLabels(reason)),
@@ -137,6 +161,8 @@ export function authMetrics(registry: Registry): AuthMetrics {
     },
     passwordHashed: (operation, seconds) => hashing.observe({ operation }, seconds),
     recovery: (flow, outcome) => recoveries.inc({ flow, outcome }),
+    passkeyCeremony: (ceremony, outcome) => passkeyCeremonies.inc({ ceremony, outcome }),
+    passkeyChange: (change) => passkeyChanges.inc({ change }),
     ...throttleMetrics(registry),
   };
 }

@@ -5,7 +5,11 @@ import type { ThrottleScope } from '../throttle/throttle-policy.js';
 export type LoginReason =
   'ok' | 'unknown_login' | 'wrong_password' | 'account_inactive' | 'email_not_verified';
 export type RecoveryFlow =
-  'password_reset' | 'password_change' | 'email_verification' | 'email_change';
+  'password_reset' | 'password_change' | 'email_verification' | 'email_change' | 'passkeys';
+export type PasskeyCeremony = 'registration' | 'login' | 'second_factor';
+/** started: options handed out; succeeded: the response passed; failed: it was refused. */
+export type PasskeyOutcome = 'started' | 'succeeded' | 'failed';
+export type PasskeyChange = 'added' | 'renamed' | 'removed';
 /**
  * requested: a mail asked for (or, for a forgot-password request, taken in); completed: the change
  * made; invalid_token: a mailed link's token refused; wrong_password: the current password was wrong.
@@ -16,7 +20,7 @@ export type RefreshOutcome = 'rotated' | 'reuse_detected' | 'expired' | 'revoked
 export type { RevocationReason } from '../sessions/session-events.js';
 export type PasswordOperation = 'hash' | 'verify';
 export type ThrottledOperation =
-  'login' | 'register' | 'refresh' | 'forgot' | 'mail_token' | 'mail';
+  'login' | 'register' | 'refresh' | 'forgot' | 'mail_token' | 'mail' | 'passkey_login';
 /** What refused a throttled request: a failure counter's key, or the target address of a mail. */
 export type ThrottledScope = ThrottleScope | 'address';
 export type ChallengeOutcome = 'issued' | 'required' | 'refused' | 'solved';
@@ -45,6 +49,10 @@ export interface AuthMetrics {
   challenge(outcome: ChallengeOutcome): void;
   /** Steps of account recovery and address proof. */
   recovery(flow: RecoveryFlow, outcome: RecoveryOutcome): void;
+  /** Steps of the WebAuthn ceremonies. */
+  passkeyCeremony(ceremony: PasskeyCeremony, outcome: PasskeyOutcome): void;
+  /** Passkeys added to accounts, renamed, removed. */
+  passkeyChange(change: PasskeyChange): void;
 }
 
 const ignore = () => undefined;
@@ -62,4 +70,6 @@ export const noAuthMetrics: AuthMetrics = {
   lockout: ignore,
   challenge: ignore,
   recovery: ignore,
+  passkeyCeremony: ignore,
+  passkeyChange: ignore,
 };

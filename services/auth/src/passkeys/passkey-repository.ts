@@ -52,11 +52,14 @@ const toCredential = (row: PasskeyRow): PasskeyCredential => ({
   signCount: Number(row.sign_count),
 });
 
+/** The first key of the advisory locks that stand for an account's passkeys. */
+const PASSKEY_LOCK_SPACE = 0x706b6579; // 'pkey'
+
 /** Accounts' WebAuthn user handles and passkeys. */
 export class PasskeyRepository {
   constructor(
     private readonly db: EntityManager,
-    readonly sql: SqlDialect,
+    private readonly sql: SqlDialect,
   ) {}
 
   /**
@@ -114,6 +117,14 @@ export class PasskeyRepository {
       if (isUniqueViolation(err)) return null;
       throw err;
     }
+  }
+
+  /**
+   * Inside a transaction: holds the account's passkeys until it ends, so that two removals cannot
+   * each count the other's passkey as the one that stays.
+   */
+  lockAccount(userId: number): Promise<void> {
+    return this.sql.lock(this.db, PASSKEY_LOCK_SPACE, userId);
   }
 
   async listByUser(userId: number): Promise<Passkey[]> {

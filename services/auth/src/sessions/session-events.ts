@@ -12,6 +12,7 @@ export const REVOCATION_REASONS: readonly RevocationReason[] = [
   'admin_logout_all',
   'password_reset',
   'password_change',
+  'passkey_change',
 ];
 
 /** Sessions per message: the contract's limit, well inside the consumer's 64 KiB message cap. */

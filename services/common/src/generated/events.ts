@@ -59,7 +59,8 @@ export interface SessionsRevokedEvent {
     | 'logout_all'
     | 'admin_logout_all'
     | 'password_reset'
-    | 'password_change';
+    | 'password_change'
+    | 'passkey_change';
   /**
    * No token of these sessions is valid after this moment; the record of the revocation
    * can be dropped then.
