@@ -196,6 +196,13 @@ describe('PATCH and DELETE /passkeys/{id}', () => {
     contract.check('renamePasskey', foreign);
     expect(foreign.status).toBe(404);
     expect(unknown.status).toBe(404);
+    const huge = await api().patch(
+      '/passkeys/9007199254740991',
+      { name: 'Mine' },
+      { token: intruder.token },
+    );
+    contract.check('renamePasskey', huge);
+    expect(huge.status).toBe(404);
     expect(foreign.body.title).toBe(unknown.body.title);
     expect(
       (await api().patch('/passkeys/0x1', { name: 'x' }, { token: account.token })).status,

@@ -55,6 +55,12 @@ const toCredential = (row: PasskeyRow): PasskeyCredential => ({
 /** The first key of the advisory locks that stand for an account's passkeys. */
 const PASSKEY_LOCK_SPACE = 0x706b6579; // 'pkey'
 
+/**
+ * The largest id the column holds (a Postgres integer). The contract allows any safe integer in a
+ * path; a larger one names no passkey, and must not reach Postgres, which refuses it as out of range.
+ */
+const MAX_ID = 2_147_483_647;
+
 /** Accounts' WebAuthn user handles and passkeys. */
 export class PasskeyRepository {
   constructor(
@@ -152,17 +158,20 @@ export class PasskeyRepository {
 
   /** The passkey if it is the account's; another account's is as unknown as a missing one. */
   async findOwned(userId: number, id: number): Promise<Passkey | null> {
+    if (id > MAX_ID) return null;
     const row = await this.db.findOne(PasskeyEntity, { where: { id, user_id: userId } });
     return row ? toPasskey(row) : null;
   }
 
   async rename(userId: number, id: number, name: string): Promise<Passkey | null> {
+    if (id > MAX_ID) return null;
     const result = await this.db.update(PasskeyEntity, { id, user_id: userId }, { name });
     if ((result.affected ?? 0) !== 1) return null;
     return this.findOwned(userId, id);
   }
 
   async remove(userId: number, id: number): Promise<boolean> {
+    if (id > MAX_ID) return false;
     const result = await this.db.delete(PasskeyEntity, { id, user_id: userId });
     return (result.affected ?? 0) === 1;
   }
