@@ -6,7 +6,10 @@ import type { AuthDeps, RequestContext } from '../deps.js';
 import { mustVerifyEmail, startSession } from '../sessions/sessions.js';
 import { passkeyAssertionOptions, verifyPasskeyAssertion } from './passkey-assertion.js';
 
-/** POST /login/passkey/options: a passwordless login's request options (per-IP limited). */
+/**
+ * POST /login/passkey/options: a passwordless login's request options. It and the assertion that
+ * follows count against the per-IP limit (PASSKEY_LOGIN_RATE_PER_IP).
+ */
 export async function passkeyLoginOptions(deps: AuthDeps, request: RequestContext) {
   await deps.throttle.limit('passkey_login', request.ip);
   return passkeyAssertionOptions(deps);
@@ -23,6 +26,7 @@ export async function loginWithPasskey(
   input: { challengeId: string; response: AuthenticationResponseJSON; request: RequestContext },
 ): Promise<SignedIn> {
   const { ip, requestId } = input.request;
+  await deps.throttle.limit('passkey_login', ip);
   const result = await verifyPasskeyAssertion(deps, {
     challengeId: input.challengeId,
     response: input.response,

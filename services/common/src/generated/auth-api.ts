@@ -74,8 +74,9 @@ export interface paths {
      * Start a passwordless login with a passkey
      * @description The options for `navigator.credentials.get()` with no account named: the authenticator
      *     offers its discoverable credentials for the RP ID, and user verification is required. The
-     *     challenge is good once, for a login only, within `WEBAUTHN_CHALLENGE_TTL_SECONDS`. Limited
-     *     per client address (`PASSKEY_LOGIN_RATE_PER_IP`, 429).
+     *     challenge is good once, for a login only, within `WEBAUTHN_CHALLENGE_TTL_SECONDS`. This
+     *     request and `POST /login/passkey` count against one limit per client address
+     *     (`PASSKEY_LOGIN_RATE_PER_IP`, 429).
      */
     post: operations['passkeyLoginOptions'];
     delete?: never;
@@ -101,7 +102,8 @@ export interface paths {
      *     the credential's account's. Any failure, an unknown credential or challenge included, gets
      *     one 401 `passkey-rejected`. A deactivated account gets 403, and with
      *     `EMAIL_VERIFICATION=required` an unproven address 403 `email-not-verified`, as for
-     *     `/login`. The session is the same as a password login's.
+     *     `/login`. The session is the same as a password login's. Counted against
+     *     `PASSKEY_LOGIN_RATE_PER_IP` with the options request (429).
      */
     post: operations['loginWithPasskey'];
     delete?: never;

@@ -1,9 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContractChecker } from '../../../test/support/contract.js';
 import { newRegistration } from '../../../test/support/factories.js';
 import { addPasskey, newAuthenticator } from '../../../test/support/passkeys.js';
 import { startStack, type Stack } from '../../../test/support/stack.js';
-import { afterAll, beforeAll } from 'vitest';
 
 const contract = new ContractChecker('auth.yaml');
 const ADMIN = { login: 'mfa_admin', email: 'mfa_admin@example.com', password: 'AdminPass123!' };
@@ -12,6 +11,7 @@ let stack: Stack;
 beforeAll(async () => {
   stack = await startStack({
     MFA_REQUIRED_ROLES: 'admin',
+    PASSKEY_LOGIN_RATE_PER_IP: '3',
     ADMIN_LOGIN: ADMIN.login,
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
@@ -49,5 +49,33 @@ describe('MFA_REQUIRED_ROLES and the last passkey', () => {
     const user = await signIn(registration.login, registration.password);
     const only = await addPasskey(stack.authApi, user, newAuthenticator());
     expect((await remove(user, only.id)).status).toBe(204);
+  });
+});
+
+describe('PASSKEY_LOGIN_RATE_PER_IP', () => {
+  it('When a client sends more passwordless login requests than the limit, then it gets 429 with Retry-After', async () => {
+    expect((await stack.authApi.post('/login/passkey/options')).status).toBe(200);
+    const statuses: number[] = [];
+    let refused: Awaited<ReturnType<typeof stack.authApi.post>> | undefined;
+    for (let i = 0; i < 3; i++) {
+      const res = await stack.authApi.post('/login/passkey', {
+        challenge_id: '00000000-0000-4000-8000-000000000000',
+        response: {
+          id: 'AA',
+          rawId: 'AA',
+          type: 'public-key',
+          clientExtensionResults: {},
+          response: { clientDataJSON: 'AA', authenticatorData: 'AA', signature: 'AA' },
+        },
+      });
+      statuses.push(res.status);
+      if (res.status === 429) refused = res;
+    }
+    expect(statuses).toEqual([401, 401, 429]);
+    contract.check('loginWithPasskey', refused!);
+    expect(Number(refused!.headers.get('retry-after'))).toBeGreaterThan(0);
+    const options = await stack.authApi.post('/login/passkey/options');
+    contract.check('passkeyLoginOptions', options);
+    expect(options.status).toBe(429);
   });
 });
