@@ -56,6 +56,13 @@ writeFileSync(
         mailTokenRatePerIp: 20,
         mailRatePerAddress: 3,
       },
+      webauthn: {
+        rpId: 'example.com',
+        rpName: 'Example',
+        origins: ['https://app.example.com', 'https://example.com'],
+        challengeTtlSeconds: 120,
+        passkeyLoginRatePerIp: 10,
+      },
     },
     courier: { replicaCount: 2 },
     mail: {
@@ -261,6 +268,9 @@ describe('The Helm chart, linted and rendered offline', () => {
       'auth.recovery.appBaseUrl=app.example.com',
       'auth.recovery.resetPasswordPath=/reset',
       'auth.recovery.resetTokenTtlMinutes=0',
+      'auth.webauthn.origins={http://app.example.com}',
+      'auth.webauthn.rpId=https://example.com',
+      'auth.webauthn.challengeTtlSeconds=5',
       'mail.smtp.url=http://smtp.example.com',
       'mail.smtp.usr=x',
     ]) {
@@ -766,6 +776,36 @@ describe('Chart options', () => {
     // It retries while the platform starts, up to a deadline that ends before the pod's.
     expect(envValue(container, 'SMOKE_TEST_DEADLINE_SECONDS')).toBe('240');
     expect(pod.spec.activeDeadlineSeconds).toBe(300);
+  });
+
+  it('When the passkey values are set, then the auth service gets them, and left empty the service defaults stand', () => {
+    const env = (docs: Manifest[]) => {
+      const [container] = named(docs, 'Deployment', `${FULLNAME}-auth`).spec.template.spec
+        .containers;
+      return Object.fromEntries(
+        [
+          'WEBAUTHN_RP_ID',
+          'WEBAUTHN_RP_NAME',
+          'WEBAUTHN_ORIGINS',
+          'WEBAUTHN_CHALLENGE_TTL_SECONDS',
+          'PASSKEY_LOGIN_RATE_PER_IP',
+        ].map((name) => [name, envValue(container, name)]),
+      );
+    };
+    expect(env(RENDERS.everything!)).toEqual({
+      WEBAUTHN_RP_ID: 'example.com',
+      WEBAUTHN_RP_NAME: 'Example',
+      WEBAUTHN_ORIGINS: 'https://app.example.com,https://example.com',
+      WEBAUTHN_CHALLENGE_TTL_SECONDS: '120',
+      PASSKEY_LOGIN_RATE_PER_IP: '10',
+    });
+    expect(Object.values(env(RENDERS.default!))).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('When the recovery and mail values are set, then the auth service and the courier get them, and the CA file is mounted where SMTP_CA_FILE points', () => {

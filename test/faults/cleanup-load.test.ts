@@ -160,6 +160,7 @@ const expected: CleanupCounts = {
   mail_tokens: 0,
   mail_queue: 0,
   mfa_tokens: 0,
+  webauthn_challenges: 0,
 };
 
 describe(`the cleanup on Postgres with ${EXPIRED} expired and ${LIVE} live blacklist entries`, () => {

@@ -94,6 +94,7 @@ export const TEST_ENV = {
   FORGOT_PASSWORD_RATE_PER_IP: '1000000',
   MAIL_TOKEN_RATE_PER_IP: '1000000',
   MAIL_RATE_PER_ADDRESS: '1000000',
+  PASSKEY_LOGIN_RATE_PER_IP: '1000000',
   /** Links in mails point here; the tests check no request can change it. */
   APP_BASE_URL: 'https://app.example.test',
 } as const;

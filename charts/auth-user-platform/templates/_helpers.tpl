@@ -225,6 +225,7 @@ accepts), or an auth.signingKid that is none of their kids. Renders nothing.
   value: {{ ternary "false" "true" $v.courier.enabled | quote }}
 {{- with include "aup.mailEnv" . | trim }}{{ . | nindent 0 }}{{ end }}
 {{- include "aup.recoveryEnv" . | trim | nindent 0 }}
+{{- with include "aup.webauthnEnv" . | trim }}{{ . | nindent 0 }}{{ end }}
 {{- range $name, $value := $v.auth.env }}
 - name: {{ $name }}
   value: {{ $value | quote }}
@@ -246,6 +247,25 @@ accepts), or an auth.signingKid that is none of their kids. Renders nothing.
   "FORGOT_PASSWORD_RATE_PER_IP" $r.forgotPasswordRatePerIp
   "MAIL_TOKEN_RATE_PER_IP" $r.mailTokenRatePerIp
   "MAIL_RATE_PER_ADDRESS" $r.mailRatePerAddress }}
+{{- if ne (toString $value) "" }}
+- name: {{ $name }}
+  value: {{ $value | quote }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* The passkeys' relying party; empty values leave the service's defaults (APP_BASE_URL's origin). */}}
+{{- define "aup.webauthnEnv" -}}
+{{- $w := .Values.auth.webauthn -}}
+{{- with $w.origins }}
+- name: WEBAUTHN_ORIGINS
+  value: {{ join "," . | quote }}
+{{- end }}
+{{- range $name, $value := dict
+  "WEBAUTHN_RP_ID" $w.rpId
+  "WEBAUTHN_RP_NAME" $w.rpName
+  "WEBAUTHN_CHALLENGE_TTL_SECONDS" $w.challengeTtlSeconds
+  "PASSKEY_LOGIN_RATE_PER_IP" $w.passkeyLoginRatePerIp }}
 {{- if ne (toString $value) "" }}
 - name: {{ $name }}
   value: {{ $value | quote }}

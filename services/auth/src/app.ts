@@ -15,6 +15,7 @@ import { challengeHandlers } from './http/handlers/challenge-handlers.js';
 import { factorHandlers } from './http/handlers/factor-handlers.js';
 import { operationsHandlers } from './http/handlers/operations-handlers.js';
 import { mySessionsHandlers } from './http/handlers/my-sessions-handlers.js';
+import { passkeyHandlers } from './http/handlers/passkey-handlers.js';
 import { recoveryHandlers } from './http/handlers/recovery-handlers.js';
 import { sessionHandlers } from './http/handlers/session-handlers.js';
 
@@ -33,6 +34,7 @@ export function createAuthApp(
     ...challengeHandlers(deps),
     ...recoveryHandlers(deps),
     ...factorHandlers(deps),
+    ...passkeyHandlers(deps),
     ...operationsHandlers(deps, jwks, readiness),
   } satisfies HandlerMap<AuthApi.operations, AuthApi.SecuredOperations, Principal>;
 

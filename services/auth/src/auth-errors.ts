@@ -102,13 +102,24 @@ export const authErrors = {
       title: 'No second factor',
       detail: 'The account has no authenticator app enrolled.',
     }),
-  /** MFA_REQUIRED_ROLES names one of the account's roles: its last factor stays. */
-  secondFactorRequired: () =>
+  /** A passkey's attestation or assertion was refused; a login gets one answer for every reason. */
+  passkeyRejected: (status: 400 | 401, detail: string) =>
+    new AppError({ status, code: 'passkey-rejected', title: 'Passkey rejected', detail }),
+  passkeyExists: () =>
     new AppError({
       status: 409,
-      code: 'second-factor-required',
-      title: 'Second factor required by role',
-      detail: "The account's role requires a second factor, so its last one cannot be removed.",
+      code: 'passkey-exists',
+      title: 'Passkey already registered',
+      detail: 'This authenticator already holds a passkey registered here.',
+    }),
+  /** MFA_REQUIRED_ROLES: the account's last second factor stays. */
+  lastFactor: () =>
+    new AppError({
+      status: 409,
+      code: 'last-factor',
+      title: 'Last second factor',
+      detail:
+        "The account's role requires a second factor and this is its last one; add another first.",
     }),
   lastAdministrator: () =>
     new AppError({

@@ -8,6 +8,7 @@ import { readThrottleSettings } from './throttle/throttle-config.js';
 import { readRecoverySettings, type RecoverySettings } from './recovery/recovery-config.js';
 import { readSessionSettings, type SessionSettings } from './sessions/session-config.js';
 import { readMfaSettings, type MfaSettings } from './factors/mfa-config.js';
+import { readWebAuthnSettings, type WebAuthnSettings } from './passkeys/webauthn-config.js';
 import {
   MIN_LENGTH_RANGE,
   NIST_MIN_LENGTH,
@@ -38,6 +39,8 @@ export interface AuthConfig extends SharedConfig {
   recovery: RecoverySettings;
   /** Second factors: the key that seals TOTP secrets, the mfa_token, the factor lock, the policy. */
   mfa: MfaSettings;
+  /** The relying party of passkeys: RP ID, name, allowed origins, challenge lifetime. */
+  webauthn: WebAuthnSettings;
   outboxPollMs: number;
   /** How often the service itself runs the cleanup; 0: never (a CronJob runs `cleanup` instead). */
   cleanupIntervalMs: number;
@@ -73,6 +76,7 @@ export function loadAuthConfig(source: EnvSource): Readonly<AuthConfig> {
       `SESSION_MAX_LIFETIME_DAYS (${sessionDays}) must be at least REFRESH_TOKEN_EXPIRE_DAYS (${refreshDays})`,
     );
   }
+  const recovery = readRecoverySettings(env, shared);
   return env.done({
     ...shared,
     signingKeys,
@@ -97,8 +101,9 @@ export function loadAuthConfig(source: EnvSource): Readonly<AuthConfig> {
     passwordPolicy: readPasswordPolicy(env),
     throttle: readThrottleSettings(env),
     mail: readMailSettings(env, shared),
-    recovery: readRecoverySettings(env, shared),
+    recovery,
     mfa: readMfaSettings(env, shared),
+    webauthn: readWebAuthnSettings(env, recovery.appBaseUrl),
     outboxPollMs: env.int('OUTBOX_POLL_MS', { default: 1000, min: 10, max: 60_000 }),
     cleanupIntervalMs:
       env.int('CLEANUP_INTERVAL_MINUTES', {

@@ -10,6 +10,7 @@ import type { RecoverySettings } from './recovery/recovery-config.js';
 import type { SessionSettings } from './sessions/session-config.js';
 import type { MfaSettings } from './factors/mfa-config.js';
 import type { SecretBox } from './factors/secret-box.js';
+import type { WebAuthnSettings } from './passkeys/webauthn-config.js';
 
 /** What the use cases need, built once in the composition root and passed in. */
 export interface AuthDeps {
@@ -26,6 +27,8 @@ export interface AuthDeps {
   recovery: RecoverySettings;
   /** The refresh reuse interval (REFRESH_REUSE_INTERVAL_SECONDS). */
   sessions: SessionSettings;
+  /** The relying party of passkeys (WEBAUTHN_RP_ID, WEBAUTHN_ORIGINS, ...). */
+  webauthn: WebAuthnSettings;
   logger: Logger;
   metrics: AuthMetrics;
   audit: AuditTrail;

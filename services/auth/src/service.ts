@@ -110,6 +110,7 @@ export async function buildAuthService(
     mailsWritten: () => wake.mails(),
     recovery: config.recovery,
     sessions: config.sessions,
+    webauthn: config.webauthn,
     logger,
     metrics,
     audit: auditTrail(store.repos.audit, logger),

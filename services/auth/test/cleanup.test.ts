@@ -104,6 +104,7 @@ const none: CleanupCounts = {
   mail_tokens: 0,
   mail_queue: 0,
   mfa_tokens: 0,
+  webauthn_challenges: 0,
 };
 
 describe('cleanup', () => {
@@ -156,6 +157,21 @@ describe('cleanup', () => {
     expect(await cleanup(store, { now })).toEqual({ ...none, login_throttle: 2 });
     const left = await dataSource.getRepository(LoginThrottleEntity).find();
     expect(left.map((r) => r.key)).toEqual(['login:ip:live']);
+  });
+
+  it('When passkey challenges have expired, then they go, answered or not, and live ones stay', async () => {
+    const challenges = store.repos.webauthnChallenges;
+    const issue = (id: string, ttlSeconds: number) =>
+      challenges.issue({ id, ceremony: 'login', userId: null, challenge: id, ttlSeconds });
+    await issue('00000000-0000-4000-8000-000000000001', -3600);
+    await issue('00000000-0000-4000-8000-000000000002', -7200);
+    await issue('00000000-0000-4000-8000-000000000003', 3600);
+    expect(await challenges.consume('00000000-0000-4000-8000-000000000002', 'login', null)).toBe(
+      null,
+    );
+    expect(await cleanup(store, { now })).toEqual({ ...none, webauthn_challenges: 2 });
+    const live = await challenges.consume('00000000-0000-4000-8000-000000000003', 'login', null);
+    expect(live).toBe('00000000-0000-4000-8000-000000000003');
   });
 
   it('When there are more rows than a batch, then every batch is deleted and counted once', async () => {

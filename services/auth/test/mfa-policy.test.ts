@@ -160,6 +160,6 @@ describe('MFA_REQUIRED_ROLES=admin', () => {
     );
     contract.check('removeTotp', res);
     expect(res.status).toBe(409);
-    expect(res.body.type).toBe('urn:problem:second-factor-required');
+    expect(res.body.type).toBe('urn:problem:last-factor');
   });
 });

@@ -23,7 +23,10 @@ export type AuditAction =
   | 'mfa_enrolled'
   | 'mfa_removed'
   | 'recovery_codes_regenerated'
-  | 'mfa_reset';
+  | 'mfa_reset'
+  | 'passkey_registered'
+  | 'passkey_renamed'
+  | 'passkey_removed';
 
 /**
  * One audit record. Never put a password or a token in it: `reason` is a reason code, `details` holds

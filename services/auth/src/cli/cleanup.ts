@@ -7,8 +7,9 @@ import { describeError } from './describe-error.js';
 // npm run cleanup — node services/auth/dist/cli/cleanup.js, the entry point of the cleanup CronJob.
 // Deletes expired blacklist entries, sessions and brute-force counters and old sent outbox events
 // from DATABASE_URL (or DATA_DIR's auth.db), prints one JSON line with the rows deleted per table
-// (token_blacklist, sessions, outbox, login_throttle, mail_tokens, mfa_tokens, mail_queue) and exits 0; on failure
-// it prints why to stderr and exits 1. Safe beside the running service and beside another run.
+// (token_blacklist, sessions, outbox, login_throttle, mail_tokens, mfa_tokens, mail_queue,
+// webauthn_challenges) and exits 0; on failure it prints why to stderr and exits 1. Safe beside the
+// running service and beside another run.
 try {
   const config = loadDatabaseConfig(process.env);
   const dataSource = authDataSource(config.databaseUrl, {

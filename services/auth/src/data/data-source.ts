@@ -8,6 +8,7 @@ import { SupportRole1764158520000 } from './migrations/1764158520000-support-rol
 import { AccountRecovery1764676800000 } from './migrations/1764676800000-account-recovery.js';
 import { SessionDetails1764763200000 } from './migrations/1764763200000-session-details.js';
 import { SecondFactors1764763260000 } from './migrations/1764763260000-second-factors.js';
+import { Passkeys1764763320000 } from './migrations/1764763320000-passkeys.js';
 
 export const migrations = [
   InitialSchema1764072000000,
@@ -17,6 +18,7 @@ export const migrations = [
   AccountRecovery1764676800000,
   SessionDetails1764763200000,
   SecondFactors1764763260000,
+  Passkeys1764763320000,
 ];
 
 export function authDataSource(url: string, opts: { poolSize?: number; timeoutMs?: number } = {}) {

@@ -336,6 +336,70 @@ export interface MfaTokenRow {
   used_at: Date | null;
 }
 
+/** An account's WebAuthn user handle (see passkeys/passkey-repository.ts). */
+export interface WebAuthnUserHandleRow {
+  user_id: number;
+  user_handle: string;
+  created_at: Date;
+}
+
+export const WebAuthnUserHandleEntity = new EntitySchema<WebAuthnUserHandleRow>({
+  name: 'WebAuthnUserHandle',
+  tableName: 'webauthn_user_handles',
+  columns: {
+    user_id: { type: 'integer', primary: true },
+    user_handle: { type: String, length: 64 },
+    created_at: { type: Date },
+  },
+});
+
+/** A registered passkey: its credential id, public key and sign count. */
+export interface PasskeyRow {
+  id: number;
+  user_id: number;
+  credential_id: string;
+  public_key: string;
+  /** A bigint: Postgres hands it back as a string. */
+  sign_count: number | string;
+  transports: string;
+  name: string;
+  backed_up: boolean;
+  device_type: string;
+  aaguid: string;
+  created_at: Date;
+  last_used_at: Date | null;
+}
+
+export const PasskeyEntity = new EntitySchema<PasskeyRow>({
+  name: 'Passkey',
+  tableName: 'passkeys',
+  columns: {
+    id: { type: 'integer', primary: true, generated: 'increment' },
+    user_id: { type: 'integer' },
+    credential_id: { type: String, length: 1400 },
+    public_key: { type: 'text' },
+    sign_count: { type: 'bigint', default: 0 },
+    transports: { type: String, length: 255, default: '' },
+    name: { type: String, length: 64 },
+    backed_up: { type: Boolean, default: false },
+    device_type: { type: String, length: 16 },
+    aaguid: { type: String, length: 36 },
+    created_at: { type: Date },
+    last_used_at: { type: Date, nullable: true },
+  },
+});
+
+/** The challenge of a WebAuthn ceremony in progress (see passkeys/challenge-repository.ts). */
+export interface WebAuthnChallengeRow {
+  id: string;
+  ceremony: string;
+  user_id: number | null;
+  challenge: string;
+  created_at: Date;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
 export const MfaTokenEntity = new EntitySchema<MfaTokenRow>({
   name: 'MfaToken',
   tableName: 'mfa_tokens',
@@ -344,6 +408,20 @@ export const MfaTokenEntity = new EntitySchema<MfaTokenRow>({
     token_hash: { type: String, length: 64 },
     user_id: { type: 'integer' },
     purpose: { type: String, length: 16 },
+    created_at: { type: Date },
+    expires_at: { type: Date },
+    used_at: { type: Date, nullable: true },
+  },
+});
+
+export const WebAuthnChallengeEntity = new EntitySchema<WebAuthnChallengeRow>({
+  name: 'WebAuthnChallenge',
+  tableName: 'webauthn_challenges',
+  columns: {
+    id: { type: String, length: 36, primary: true },
+    ceremony: { type: String, length: 16 },
+    user_id: { type: 'integer', nullable: true },
+    challenge: { type: String, length: 128 },
     created_at: { type: Date },
     expires_at: { type: Date },
     used_at: { type: Date, nullable: true },
@@ -364,4 +442,7 @@ export const entities = [
   TotpFactorEntity,
   RecoveryCodeEntity,
   MfaTokenEntity,
+  WebAuthnUserHandleEntity,
+  PasskeyEntity,
+  WebAuthnChallengeEntity,
 ];

@@ -12,6 +12,8 @@ import { PostgresSessionRepository } from '../sessions/postgres-session-reposito
 import type { SessionRepository } from '../sessions/session-repository.js';
 import { SqliteSessionRepository } from '../sessions/sqlite-session-repository.js';
 import { ThrottleRepository } from '../throttle/throttle-repository.js';
+import { ChallengeRepository } from '../passkeys/challenge-repository.js';
+import { PasskeyRepository } from '../passkeys/passkey-repository.js';
 
 export interface Repositories {
   accounts: AccountRepository;
@@ -24,6 +26,8 @@ export interface Repositories {
   resetRequests: ResetRequestRepository;
   factors: FactorRepository;
   mfaTokens: MfaTokenRepository;
+  passkeys: PasskeyRepository;
+  webauthnChallenges: ChallengeRepository;
 }
 
 function bind(db: EntityManager, sql: SqlDialect): Repositories {
@@ -42,6 +46,8 @@ function bind(db: EntityManager, sql: SqlDialect): Repositories {
     resetRequests: new ResetRequestRepository(db, sql),
     factors: new FactorRepository(db),
     mfaTokens: new MfaTokenRepository(db, sql),
+    passkeys: new PasskeyRepository(db, sql),
+    webauthnChallenges: new ChallengeRepository(db, sql),
   };
 }
 
@@ -69,6 +75,8 @@ export class Store {
       resetRequests: access.guard(repos.resetRequests),
       factors: access.guard(repos.factors),
       mfaTokens: access.guard(repos.mfaTokens),
+      passkeys: access.guard(repos.passkeys),
+      webauthnChallenges: access.guard(repos.webauthnChallenges),
     };
   }
 

@@ -6,7 +6,7 @@ import { reauthenticate } from '../recovery/confirm-password.js';
 import { queueMail } from '../recovery/mailer.js';
 import { endSessions } from '../sessions/revocation.js';
 import { factorMethods } from './factor-methods.js';
-import { requiresSecondFactor } from './mfa-policy.js';
+import { mustKeepOneFactor } from './mfa-policy.js';
 import { issueRecoveryCodes } from './recovery-code-factor.js';
 import { beginTotpEnrolment, confirmed, confirmTotp } from './totp-enrolment.js';
 import type { TotpEnrolment } from './totp.js';
@@ -89,8 +89,13 @@ export async function confirmTotpOfSession(
 export async function removeTotpOfSession(deps: AuthDeps, input: Reauthenticated): Promise<void> {
   const account = await confirmCurrentPassword(deps, input);
   const { request } = input;
-  if (requiresSecondFactor(deps, account)) throw authErrors.secondFactorRequired();
   const ended = await deps.store.transaction(async (repos) => {
+    // The same lock as a passkey's removal: of two removals at once, each sees what the other left.
+    await repos.passkeys.lockAccount(account.id);
+    const totp = await repos.factors.totpOf(account.id);
+    if (totp?.confirmed && (await mustKeepOneFactor(deps, repos, account))) {
+      throw authErrors.lastFactor();
+    }
     if (!(await repos.factors.removeTotp(account.id))) throw authErrors.noSecondFactor();
     const codes = await repos.factors.removeRecoveryCodes(account.id);
     await repos.mfaTokens.endFor(account.id, 'login');

@@ -28,6 +28,8 @@ const TEMPLATES: Record<keyof MailTemplateParams, true> = {
   totp_removed: true,
   recovery_code_used: true,
   recovery_codes_regenerated: true,
+  passkey_added: true,
+  passkey_removed: true,
 };
 
 /** How long a scrape waits for the queue's gauges before it answers without them. */

@@ -41,6 +41,9 @@ export interface MailTemplateParams {
   recovery_code_used: { login: string; remaining: number };
   /** A new set of recovery codes replaced the old one. */
   recovery_codes_regenerated: { login: string };
+  /** A passkey was registered to the account, or removed from it; `name` is what the owner calls it. */
+  passkey_added: { login: string; name: string };
+  passkey_removed: { login: string; name: string };
 }
 export type MailTemplate = keyof MailTemplateParams;
 

@@ -35,6 +35,8 @@ const SAMPLES: { [T in MailTemplate]: MailTemplateParams[T][] } = {
     { login: 'john_doe', remaining: 9 },
   ],
   recovery_codes_regenerated: [{ login: 'john_doe' }],
+  passkey_added: [{ login: 'john_doe', name: 'Laptop <b>&</b>' }],
+  passkey_removed: [{ login: 'john_doe', name: 'YubiKey 5' }],
 };
 
 const cases = MAIL_LOCALES.flatMap((locale) =>

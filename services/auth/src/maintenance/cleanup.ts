@@ -30,6 +30,8 @@ export interface CleanupCounts {
   mail_queue: number;
   /** Tokens of logins waiting for a second factor, past their expiry. */
   mfa_tokens: number;
+  /** Challenges of WebAuthn ceremonies past their expiry (answered or not). */
+  webauthn_challenges: number;
 }
 
 export interface CleanupOptions {
@@ -44,7 +46,7 @@ export interface CleanupOptions {
  * Deletes what no request can need any more: blacklist entries of expired tokens (an expired token is
  * refused for its expiry alone), sessions whose current refresh token has expired, revoked or not, and
  * events sent longer ago than the outbox retention, brute-force counters past their window and the
- * tokens of mailed links past their expiry, and mails delivered or given up a week ago. Work
+ * tokens of mailed links and the challenges of passkey ceremonies past their expiry, and mails delivered or given up a week ago. Work
  * is done in batches of one short statement each, so it runs beside traffic; runs that overlap (the
  * CronJob and a replica's timer) share the rows and count each deleted row once.
  */
@@ -52,7 +54,8 @@ export async function cleanup(store: Store, opts: CleanupOptions = {}): Promise<
   const now = opts.now ?? new Date();
   const batchSize = opts.batchSize ?? CLEANUP_BATCH_SIZE;
   const expiredBefore = new Date(now.getTime() - EXPIRY_GRACE_MS);
-  const { sessions, outbox, throttle, mailTokens, mail, mfaTokens } = store.repos;
+  const { sessions, outbox, throttle, mailTokens, mail, mfaTokens, webauthnChallenges } =
+    store.repos;
   const mailsBefore = new Date(now.getTime() - DELIVERED_MAIL_RETENTION_MS);
   return {
     token_blacklist: await inBatches(
@@ -88,6 +91,11 @@ export async function cleanup(store: Store, opts: CleanupOptions = {}): Promise<
     ),
     mail_queue: await inBatches(
       (limit) => mail.pruneDelivered(mailsBefore, limit),
+      batchSize,
+      opts.signal,
+    ),
+    webauthn_challenges: await inBatches(
+      (limit) => webauthnChallenges.deleteExpired(expiredBefore, limit),
       batchSize,
       opts.signal,
     ),

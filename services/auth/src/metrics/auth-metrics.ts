@@ -12,6 +12,7 @@ import type {
   FactorMethod,
   LoginReason,
   MfaChange,
+  PasskeyCeremony,
   RecoveryFlow,
   RecoveryOutcome,
 } from './metrics.js';
@@ -35,6 +36,7 @@ const RECOVERY: [RecoveryFlow, RecoveryOutcome[]][] = [
   ['email_verification', ['requested', 'completed', 'invalid_token']],
   ['email_change', ['requested', 'completed', 'wrong_password']],
   ['second_factor', ['wrong_password']],
+  ['passkeys', ['wrong_password']],
 ];
 const FACTOR_METHODS: FactorMethod[] = ['totp', 'recovery_code'];
 const MFA_CHANGES: [FactorMethod | 'all', MfaChange][] = [
@@ -43,6 +45,7 @@ const MFA_CHANGES: [FactorMethod | 'all', MfaChange][] = [
   ['recovery_code', 'regenerated'],
   ['all', 'reset'],
 ];
+const PASSKEY_CEREMONIES: PasskeyCeremony[] = ['registration', 'login', 'second_factor'];
 const CLEANUP_TABLES: (keyof CleanupCounts)[] = [
   'token_blacklist',
   'sessions',
@@ -51,6 +54,7 @@ const CLEANUP_TABLES: (keyof CleanupCounts)[] = [
   'mail_tokens',
   'mail_queue',
   'mfa_tokens',
+  'webauthn_challenges',
 ];
 
 /**
@@ -113,6 +117,18 @@ export function authMetrics(registry: Registry): AuthMetrics {
     labelNames: ['flow', 'outcome'] as const,
     registers,
   });
+  const passkeyCeremonies = new Counter({
+    name: 'auth_passkey_ceremonies_total',
+    help: 'WebAuthn ceremonies (registration, passwordless login, second factor), by step and outcome.',
+    labelNames: ['ceremony', 'outcome'] as const,
+    registers,
+  });
+  const passkeyChanges = new Counter({
+    name: 'auth_passkey_changes_total',
+    help: 'Passkeys added to accounts, renamed and removed by their owners.',
+    labelNames: ['change'] as const,
+    registers,
+  });
   const hashing = new Histogram({
     name: 'auth_password_hash_duration_seconds',
     help: 'Time spent in argon2id, by operation (verify includes the decoy check of unknown logins).',
@@ -156,6 +172,10 @@ export function authMetrics(registry: Registry): AuthMetrics {
   for (const operation of ['hash', 'verify']) hashing.zero({ operation });
   for (const [flow, outcomes] of RECOVERY)
     for (const outcome of outcomes) recoveries.inc({ flow, outcome }, 0);
+  for (const ceremony of PASSKEY_CEREMONIES)
+    for (const outcome of ['started', 'succeeded', 'failed'])
+      passkeyCeremonies.inc({ ceremony, outcome }, 0);
+  for (const change of ['added', 'renamed', 'removed']) passkeyChanges.inc({ change }, 0);
 
   return {
     login: (reason) => logins.inc(loginLabels(reason)),
@@ -178,6 +198,8 @@ export function authMetrics(registry: Registry): AuthMetrics {
     mfaChallenge: (kind) => mfaChallenges.inc({ kind }),
     mfaVerification: (method, outcome) => mfaVerifications.inc({ method, outcome }),
     mfaChange: (method, change) => mfaChanges.inc({ method, change }),
+    passkeyCeremony: (ceremony, outcome) => passkeyCeremonies.inc({ ceremony, outcome }),
+    passkeyChange: (change) => passkeyChanges.inc({ change }),
     ...throttleMetrics(registry),
   };
 }

@@ -5,7 +5,16 @@ import type { ThrottleScope } from '../throttle/throttle-policy.js';
 export type LoginReason =
   'ok' | 'unknown_login' | 'wrong_password' | 'account_inactive' | 'email_not_verified';
 export type RecoveryFlow =
-  'password_reset' | 'password_change' | 'email_verification' | 'email_change' | 'second_factor';
+  | 'password_reset'
+  | 'password_change'
+  | 'email_verification'
+  | 'email_change'
+  | 'second_factor'
+  | 'passkeys';
+export type PasskeyCeremony = 'registration' | 'login' | 'second_factor';
+/** started: options handed out; succeeded: the response passed; failed: it was refused. */
+export type PasskeyOutcome = 'started' | 'succeeded' | 'failed';
+export type PasskeyChange = 'added' | 'renamed' | 'removed';
 /**
  * requested: a mail asked for (or, for a forgot-password request, taken in); completed: the change
  * made; invalid_token: a mailed link's token refused; wrong_password: the current password was wrong.
@@ -18,7 +27,7 @@ export type RefreshOutcome =
 export type { RevocationReason } from '../sessions/session-events.js';
 export type PasswordOperation = 'hash' | 'verify';
 export type ThrottledOperation =
-  'login' | 'register' | 'refresh' | 'forgot' | 'mail_token' | 'mail' | 'mfa';
+  'login' | 'register' | 'refresh' | 'forgot' | 'mail_token' | 'mail' | 'mfa' | 'passkey_login';
 /** What refused a throttled request: a failure counter's key, or the target address of a mail. */
 export type ThrottledScope = ThrottleScope | 'address';
 export type ChallengeOutcome = 'issued' | 'required' | 'refused' | 'solved';
@@ -58,6 +67,10 @@ export interface AuthMetrics {
   mfaVerification(method: FactorMethod, outcome: 'success' | 'failure'): void;
   /** An account's factors changed. */
   mfaChange(method: FactorMethod | 'all', change: MfaChange): void;
+  /** Steps of the WebAuthn ceremonies. */
+  passkeyCeremony(ceremony: PasskeyCeremony, outcome: PasskeyOutcome): void;
+  /** Passkeys added to accounts, renamed, removed. */
+  passkeyChange(change: PasskeyChange): void;
 }
 
 const ignore = () => undefined;
@@ -78,4 +91,6 @@ export const noAuthMetrics: AuthMetrics = {
   mfaChallenge: ignore,
   mfaVerification: ignore,
   mfaChange: ignore,
+  passkeyCeremony: ignore,
+  passkeyChange: ignore,
 };

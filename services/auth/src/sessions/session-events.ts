@@ -15,6 +15,7 @@ export const REVOCATION_REASONS: readonly RevocationReason[] = [
   'logout_session',
   'mfa_change',
   'mfa_reset',
+  'passkey_change',
 ];
 
 /** Sessions per message: the contract's limit, well inside the consumer's 64 KiB message cap. */

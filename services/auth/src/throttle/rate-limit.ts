@@ -9,6 +9,7 @@ const WHAT = {
   refresh: 'refreshes',
   forgot: 'password reset requests',
   mail_token: 'attempts with mailed links',
+  passkey_login: 'passkey logins',
 } as const;
 
 /**

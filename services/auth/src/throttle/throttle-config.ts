@@ -33,6 +33,7 @@ export function readThrottleSettings(env: EnvReader): ThrottleSettings {
     refreshPerMinute: env.int('REFRESH_RATE_PER_IP', { default: 60, min: 1, max: MANY }),
     forgotPerMinute: env.int('FORGOT_PASSWORD_RATE_PER_IP', { default: 10, min: 1, max: MANY }),
     mailTokenPerMinute: env.int('MAIL_TOKEN_RATE_PER_IP', { default: 30, min: 1, max: MANY }),
+    passkeyLoginPerMinute: env.int('PASSKEY_LOGIN_RATE_PER_IP', { default: 30, min: 1, max: MANY }),
     mailsPerAddressPerHour: env.int('MAIL_RATE_PER_ADDRESS', { default: 5, min: 1, max: MANY }),
     challengeAfterFailures: env.int('CHALLENGE_AFTER_FAILURES', { default: 3, min: 0, max: MANY }),
     challengeMaxNumber: env.int('CHALLENGE_MAX_NUMBER', {

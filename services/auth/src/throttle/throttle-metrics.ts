@@ -13,6 +13,7 @@ const THROTTLED = [
   ['refresh', 'ip'],
   ['forgot', 'ip'],
   ['mail_token', 'ip'],
+  ['passkey_login', 'ip'],
   ['mail', 'address'],
   ['mfa', 'account'],
 ] as const;

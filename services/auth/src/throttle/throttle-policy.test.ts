@@ -62,6 +62,7 @@ describe('the brute-force settings', () => {
       refreshPerMinute: 60,
       forgotPerMinute: 10,
       mailTokenPerMinute: 30,
+      passkeyLoginPerMinute: 30,
       mailsPerAddressPerHour: 5,
       challengeAfterFailures: 3,
       challengeMaxNumber: 100_000,

@@ -6,7 +6,8 @@
 export const NIST_MAX_CONSECUTIVE_FAILURES = 100;
 
 /** The requests counted per client network in a fixed window. */
-export type RateLimitedOperation = 'register' | 'refresh' | 'forgot' | 'mail_token';
+export type RateLimitedOperation =
+  'register' | 'refresh' | 'forgot' | 'mail_token' | 'passkey_login';
 
 /** What a failure counter is keyed by. */
 export type ThrottleScope = 'account' | 'ip' | 'account_ip';
@@ -34,6 +35,8 @@ export interface ThrottleSettings {
   forgotPerMinute: number;
   /** Spends of mail tokens (reset, verify) per client network and minute. */
   mailTokenPerMinute: number;
+  /** Passwordless login ceremonies started per minute per client network. */
+  passkeyLoginPerMinute: number;
   /** Mails asked for per target address and hour (forgot password, verification, email change). */
   mailsPerAddressPerHour: number;
   /** Failures of the account or the IP after which a login needs a solved challenge; 0: never. */

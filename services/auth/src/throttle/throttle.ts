@@ -99,6 +99,7 @@ export class Throttle {
       refresh: settings.refreshPerMinute,
       forgot: settings.forgotPerMinute,
       mail_token: settings.mailTokenPerMinute,
+      passkey_login: settings.passkeyLoginPerMinute,
     }[operation];
     return limitPerMinute(this.deps, operation, ip, perMinute);
   }

@@ -230,7 +230,7 @@ export interface paths {
      *     and the current password. Removes the authenticator app and the recovery codes: logins need
      *     the password only again. The account's other sessions end and a notice is mailed. An account
      *     whose role requires a second factor (`MFA_REQUIRED_ROLES`) keeps its last one (409
-     *     `second-factor-required`).
+     *     `last-factor`).
      */
     post: operations['removeTotp'];
     delete?: never;
@@ -255,6 +255,57 @@ export interface paths {
      *     mailed. An account without an authenticator app gets 409 `no-second-factor`.
      */
     post: operations['regenerateRecoveryCodes'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/login/passkey/options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start a passwordless login with a passkey
+     * @description The options for `navigator.credentials.get()` with no account named: the authenticator
+     *     offers its discoverable credentials for the RP ID, and user verification is required. The
+     *     challenge is good once, for a login only, within `WEBAUTHN_CHALLENGE_TTL_SECONDS`. This
+     *     request and `POST /login/passkey` count against one limit per client address
+     *     (`PASSKEY_LOGIN_RATE_PER_IP`, 429).
+     */
+    post: operations['passkeyLoginOptions'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/login/passkey': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Log in with a passkey's assertion
+     * @description Spends the challenge and checks the assertion: an allowed origin, the RP ID's hash, user
+     *     presence and verification, the signature with the stored public key, a sign count that went
+     *     up (0 and 0 is allowed: an authenticator that does not count), and a user handle that is
+     *     the credential's account's. Any failure, an unknown credential or challenge included, gets
+     *     one 401 `passkey-rejected`. A deactivated account gets 403, and with
+     *     `EMAIL_VERIFICATION=required` an unproven address 403 `email-not-verified`, as for
+     *     `/login`. The session is the same as a password login's. Counted against
+     *     `PASSKEY_LOGIN_RATE_PER_IP` with the options request (429).
+     */
+    post: operations['loginWithPasskey'];
     delete?: never;
     options?: never;
     head?: never;
@@ -728,6 +779,100 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/passkeys/registration/options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start registering a passkey (the current password needed)
+     * @description Needs the current password: a wrong one counts as a failed login of the account (the same
+     *     locks and challenge as `/login`) and gets 403 `wrong-password`. Answers the options for
+     *     `navigator.credentials.create()` (a discoverable credential, attestation `none`, the
+     *     account's passkeys excluded) and the id of their challenge, which `POST
+     *     /passkeys/registration` must send back within `WEBAUTHN_CHALLENGE_TTL_SECONDS` (300 s by
+     *     default). The challenge is good once, for this account and a registration only.
+     */
+    post: operations['passkeyRegistrationOptions'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/passkeys/registration': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Finish registering a passkey with the authenticator's attestation
+     * @description Spends the challenge and checks the attestation: the challenge, an allowed origin
+     *     (`WEBAUTHN_ORIGINS`), the RP ID's hash, user presence, a supported key. Attestation
+     *     statements are not required (`none`). The caller's other sessions end, this one stays, and
+     *     a notice is mailed. A refused attestation, or a challenge that is unknown, used, expired or
+     *     not this account's registration, gets 400 `passkey-rejected`; a credential registered
+     *     already (to any account) 409 `passkey-exists`.
+     */
+    post: operations['registerPasskey'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/passkeys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The caller's passkeys */
+    get: operations['listPasskeys'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/passkeys/{passkey_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Remove one of the caller's passkeys (the current password needed)
+     * @description Needs the current password in the body (checked as for `/passkeys/registration/options`).
+     *     Another account's passkey gets the same 404 as one that does not exist. The last second
+     *     factor of an account with a role in `MFA_REQUIRED_ROLES` cannot be removed (409
+     *     `last-factor`). The caller's other sessions end, this one stays, and a notice is mailed.
+     */
+    delete: operations['deletePasskey'];
+    options?: never;
+    head?: never;
+    /**
+     * Rename one of the caller's passkeys
+     * @description Another account's passkey gets the same 404 as one that does not exist.
+     */
+    patch: operations['renamePasskey'];
+    trace?: never;
+  };
   '/.well-known/jwks.json': {
     parameters: {
       query?: never;
@@ -1029,6 +1174,108 @@ export interface components {
       /** @description The live sessions in all (the list shows the newest 100) */
       total: number;
     };
+    ConfirmPasswordSchema: {
+      /** @description The caller's current password */
+      password: string;
+      /** @description A solved challenge, after failed attempts (as for `/login`) */
+      altcha?: string;
+    };
+    /**
+     * Format: uuid
+     * @description The `challenge_id` of the options this answers
+     */
+    ChallengeId: string;
+    Base64Url: string;
+    PasskeyCreationOptionsSchema: {
+      challenge_id: components['schemas']['ChallengeId'];
+      /**
+       * @description PublicKeyCredentialCreationOptionsJSON (WebAuthn Level 3), for
+       *     `PublicKeyCredential.parseCreationOptionsFromJSON()`
+       */
+      options: {
+        [key: string]: unknown;
+      };
+    };
+    PasskeyRequestOptionsSchema: {
+      challenge_id: components['schemas']['ChallengeId'];
+      /**
+       * @description PublicKeyCredentialRequestOptionsJSON (WebAuthn Level 3), for
+       *     `PublicKeyCredential.parseRequestOptionsFromJSON()`
+       */
+      options: {
+        [key: string]: unknown;
+      };
+    };
+    /**
+     * @description Letters, marks, digits, punctuation and symbols of any script, with single or several
+     *     spaces inside (none at either end; no control characters), at most 64 characters
+     */
+    PasskeyName: string;
+    /** @description The credential `navigator.credentials.create()` gave, as its `toJSON()` writes it */
+    RegistrationResponseJSON: {
+      id: components['schemas']['Base64Url'];
+      rawId: components['schemas']['Base64Url'];
+      /** @constant */
+      type: 'public-key';
+      authenticatorAttachment?: string;
+      clientExtensionResults: Record<string, never>;
+      response: {
+        clientDataJSON: components['schemas']['Base64Url'];
+        attestationObject: components['schemas']['Base64Url'];
+        transports?: string[];
+      };
+    };
+    /** @description The credential `navigator.credentials.get()` gave, as its `toJSON()` writes it */
+    AuthenticationResponseJSON: {
+      id: components['schemas']['Base64Url'];
+      rawId: components['schemas']['Base64Url'];
+      /** @constant */
+      type: 'public-key';
+      authenticatorAttachment?: string;
+      clientExtensionResults: Record<string, never>;
+      response: {
+        clientDataJSON: components['schemas']['Base64Url'];
+        authenticatorData: components['schemas']['Base64Url'];
+        signature: components['schemas']['Base64Url'];
+        userHandle?: components['schemas']['Base64Url'];
+      };
+    };
+    RegisterPasskeySchema: {
+      challenge_id: components['schemas']['ChallengeId'];
+      response: components['schemas']['RegistrationResponseJSON'];
+      /** @description What the owner calls it (`Passkey` when left out) */
+      name?: components['schemas']['PasskeyName'];
+    };
+    RenamePasskeySchema: {
+      name: components['schemas']['PasskeyName'];
+    };
+    PasskeyLoginSchema: {
+      challenge_id: components['schemas']['ChallengeId'];
+      response: components['schemas']['AuthenticationResponseJSON'];
+    };
+    PasskeySchema: {
+      id: number;
+      name: string;
+      /** Format: date-time */
+      created_at: string;
+      /**
+       * Format: date-time
+       * @description The last login or second-factor check with it; null until then
+       */
+      last_used_at: string | null;
+      /** @description How the browser said it reaches the authenticator (`internal`, `hybrid`, ...) */
+      transports: string[];
+      /** @description Whether the authenticator says the key is backed up (synced) right now */
+      backed_up: boolean;
+      /**
+       * @description `multiDevice`: backup eligible, a synced passkey
+       * @enum {string}
+       */
+      device_type: 'singleDevice' | 'multiDevice';
+    };
+    PasskeyListSchema: {
+      passkeys: components['schemas']['PasskeySchema'][];
+    };
     AuthResponseSchema: {
       user: components['schemas']['UserSchema'];
       token_pair: components['schemas']['TokenResponseSchema'];
@@ -1139,6 +1386,58 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
+    /**
+     * @description The body is not valid JSON (`malformed-body`), or the attestation was refused or its
+     *     challenge is unknown, used, expired or not this account's (`passkey-rejected`, with why)
+     */
+    MalformedBodyOrPasskeyRejected: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /**
+     * @description The assertion was refused (`passkey-rejected`): one answer for an unknown credential or
+     *     challenge, a bad signature, origin or user handle, no user verification, a sign count that
+     *     did not go up
+     */
+    PasskeyRejected: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description The credential is registered already (`passkey-exists`) */
+    PasskeyConflict: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description The caller has no passkey with this id */
+    PasskeyNotFound: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description The account's roles require a second factor and this is its last one (`last-factor`) */
+    LastFactor: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
     /** @description Wrong login or password (one answer for both) */
     BadCredentials: {
       headers: {
@@ -1188,7 +1487,7 @@ export interface components {
     };
     /**
      * @description The account's factors do not allow it: `totp-already-enrolled`, `no-pending-enrolment`,
-     *     `no-second-factor`, or `second-factor-required` (its role requires one)
+     *     `no-second-factor`, or `last-factor` (its role requires a second factor and this is its last one)
      */
     FactorConflict: {
       headers: {
@@ -1333,6 +1632,8 @@ export interface components {
      *     characters), for `GET /sessions`
      */
     UserAgent: string;
+    /** @description The passkey's id (from `GET /passkeys`) */
+    PasskeyId: number;
     /** @description The language of the account's mails (`en` or `ru`; anything else is `en`) */
     AcceptLanguage: string;
     /** @description A role (see `ROLE_PERMISSIONS` for what each grants) */
@@ -1713,6 +2014,61 @@ export interface operations {
       415: components['responses']['UnsupportedMediaType'];
       422: components['responses']['ValidationFailed'];
       428: components['responses']['ChallengeRequired'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  passkeyLoginOptions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The request options and their challenge id */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PasskeyRequestOptionsSchema'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  loginWithPasskey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PasskeyLoginSchema'];
+      };
+    };
+    responses: {
+      /** @description Logged in */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuthResponseSchema'];
+        };
+      };
+      400: components['responses']['MalformedBody'];
+      401: components['responses']['PasskeyRejected'];
+      403: components['responses']['Forbidden'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['ValidationFailed'];
       429: components['responses']['TooManyRequests'];
       500: components['responses']['InternalError'];
       503: components['responses']['Unavailable'];
@@ -2350,6 +2706,166 @@ export interface operations {
       503: components['responses']['Unavailable'];
     };
   };
+  passkeyRegistrationOptions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ConfirmPasswordSchema'];
+      };
+    };
+    responses: {
+      /** @description The creation options and their challenge id */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PasskeyCreationOptionsSchema'];
+        };
+      };
+      400: components['responses']['MalformedBody'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['WrongPassword'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['ValidationFailed'];
+      428: components['responses']['ChallengeRequired'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  registerPasskey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RegisterPasskeySchema'];
+      };
+    };
+    responses: {
+      /** @description The passkey is registered */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PasskeySchema'];
+        };
+      };
+      400: components['responses']['MalformedBodyOrPasskeyRejected'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      409: components['responses']['PasskeyConflict'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['ValidationFailed'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  listPasskeys: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The passkeys, oldest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PasskeyListSchema'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  deletePasskey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The passkey's id (from `GET /passkeys`) */
+        passkey_id: components['parameters']['PasskeyId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ConfirmPasswordSchema'];
+      };
+    };
+    responses: {
+      /** @description The passkey is removed */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['MalformedBody'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['WrongPassword'];
+      404: components['responses']['PasskeyNotFound'];
+      409: components['responses']['LastFactor'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['ValidationFailed'];
+      428: components['responses']['ChallengeRequired'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  renamePasskey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The passkey's id (from `GET /passkeys`) */
+        passkey_id: components['parameters']['PasskeyId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RenamePasskeySchema'];
+      };
+    };
+    responses: {
+      /** @description The passkey with its new name */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PasskeySchema'];
+        };
+      };
+      400: components['responses']['MalformedBody'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['PasskeyNotFound'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['ValidationFailed'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
   getJwks: {
     parameters: {
       query?: never;
@@ -2422,4 +2938,9 @@ export type SecuredOperations =
   | 'setLocale'
   | 'sendPasswordReset'
   | 'markEmailVerified'
-  | 'resetUserMfa';
+  | 'resetUserMfa'
+  | 'passkeyRegistrationOptions'
+  | 'registerPasskey'
+  | 'listPasskeys'
+  | 'renamePasskey'
+  | 'deletePasskey';

@@ -62,7 +62,8 @@ export interface SessionsRevokedEvent {
     | 'password_change'
     | 'logout_session'
     | 'mfa_change'
-    | 'mfa_reset';
+    | 'mfa_reset'
+    | 'passkey_change';
   /**
    * No token of these sessions is valid after this moment; the record of the revocation
    * can be dropped then.

@@ -131,5 +131,21 @@ export const en: MailCatalogue = {
         'If this was not you, reset your password right away and contact the administrator of the service.',
       ],
     }),
+    passkey_added: ({ login, name }) => ({
+      subject: 'A passkey was added to your account',
+      body: [
+        `Hello, ${login}.`,
+        `A passkey named "${name}" was just added to your account. It can now be used to log in. Your other sessions have been ended.`,
+        'If this was not you, change your password and remove the passkey right away.',
+      ],
+    }),
+    passkey_removed: ({ login, name }) => ({
+      subject: 'A passkey was removed from your account',
+      body: [
+        `Hello, ${login}.`,
+        `The passkey named "${name}" was just removed from your account and can no longer be used to log in. Your other sessions have been ended.`,
+        'If this was not you, change your password right away.',
+      ],
+    }),
   },
 };
