@@ -13,6 +13,7 @@ import { authenticate, type Principal } from './sessions/principal.js';
 import { accountHandlers } from './http/handlers/account-handlers.js';
 import { challengeHandlers } from './http/handlers/challenge-handlers.js';
 import { operationsHandlers } from './http/handlers/operations-handlers.js';
+import { operatorHandlers } from './http/handlers/operator-handlers.js';
 import { recoveryHandlers } from './http/handlers/recovery-handlers.js';
 import { sessionHandlers } from './http/handlers/session-handlers.js';
 
@@ -29,6 +30,7 @@ export function createAuthApp(
     ...accountHandlers(deps),
     ...challengeHandlers(deps),
     ...recoveryHandlers(deps),
+    ...operatorHandlers(deps),
     ...operationsHandlers(deps, jwks, readiness),
   } satisfies HandlerMap<AuthApi.operations, AuthApi.SecuredOperations, Principal>;
 

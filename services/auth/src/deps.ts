@@ -26,6 +26,8 @@ export interface AuthDeps {
   audit: AuditTrail;
   /** Brute-force locks, per-IP rate limits and the login challenge. */
   throttle: Throttle;
+  /** The database time of a request (DATABASE_TIMEOUT_MS); a streamed export gets it per batch. */
+  databaseTimeoutMs: number;
 }
 
 /** Who sent the request that started a use case: for rate limits, brute-force counters and the audit trail. */

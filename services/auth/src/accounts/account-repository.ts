@@ -201,6 +201,16 @@ export class AccountRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /** Returns false when the account was already active. */
+  async reactivate(id: number): Promise<boolean> {
+    const result = await this.db.update(
+      AccountEntity,
+      { id, is_active: false },
+      { is_active: true, updated_at: new Date() },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
   /** Accounts that are active and hold the role, apart from `exceptUserId`. */
   async countActiveWithRole(role: string, exceptUserId: number): Promise<number> {
     return this.db

@@ -6,6 +6,7 @@ import { AuditLog1764158400000 } from './migrations/1764158400000-audit-log.js';
 import { LoginThrottle1764158460000 } from './migrations/1764158460000-login-throttle.js';
 import { SupportRole1764158520000 } from './migrations/1764158520000-support-role.js';
 import { AccountRecovery1764676800000 } from './migrations/1764676800000-account-recovery.js';
+import { OperatorDirectory1764763200000 } from './migrations/1764763200000-operator-directory.js';
 
 export const migrations = [
   InitialSchema1764072000000,
@@ -13,6 +14,7 @@ export const migrations = [
   LoginThrottle1764158460000,
   SupportRole1764158520000,
   AccountRecovery1764676800000,
+  OperatorDirectory1764763200000,
 ];
 
 export function authDataSource(url: string, opts: { poolSize?: number; timeoutMs?: number } = {}) {

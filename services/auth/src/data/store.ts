@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { dialectOf, type SqlDialect } from '@platform/common';
 import { AccountRepository } from '../accounts/account-repository.js';
-import { AuditRepository } from '../audit/audit-repository.js';
+import { AuditQueryRepository, AuditRepository } from '../audit/audit-repository.js';
 import { MailQueueRepository } from '../mail/mail-queue-repository.js';
 import { MailTokenRepository } from '../recovery/mail-token-repository.js';
 import { ResetRequestRepository } from '../recovery/reset-request-repository.js';
@@ -10,6 +10,7 @@ import { PostgresSessionRepository } from '../sessions/postgres-session-reposito
 import type { SessionRepository } from '../sessions/session-repository.js';
 import { SqliteSessionRepository } from '../sessions/sqlite-session-repository.js';
 import { ThrottleRepository } from '../throttle/throttle-repository.js';
+import { DirectoryRepository } from '../operators/directory-repository.js';
 
 export interface Repositories {
   accounts: AccountRepository;
@@ -20,6 +21,8 @@ export interface Repositories {
   mail: MailQueueRepository;
   mailTokens: MailTokenRepository;
   resetRequests: ResetRequestRepository;
+  directory: DirectoryRepository;
+  auditQuery: AuditQueryRepository;
 }
 
 function bind(db: EntityManager, sql: SqlDialect): Repositories {
@@ -36,6 +39,8 @@ function bind(db: EntityManager, sql: SqlDialect): Repositories {
     mail: new MailQueueRepository(db, sql),
     mailTokens: new MailTokenRepository(db, sql),
     resetRequests: new ResetRequestRepository(db, sql),
+    directory: new DirectoryRepository(db, sql),
+    auditQuery: new AuditQueryRepository(db, sql),
   };
 }
 
@@ -61,6 +66,8 @@ export class Store {
       mail: access.guard(repos.mail),
       mailTokens: access.guard(repos.mailTokens),
       resetRequests: access.guard(repos.resetRequests),
+      directory: access.guard(repos.directory),
+      auditQuery: access.guard(repos.auditQuery),
     };
   }
 

@@ -10,6 +10,7 @@ describe('role to permission mapping', () => {
       'roles:read',
       'sessions:revoke-any',
       'sessions:revoke-own',
+      'users:read',
     ]);
     expect(permissionsOf(['root', 'superuser'])).toEqual([]);
   });
@@ -29,5 +30,8 @@ describe('role to permission mapping', () => {
     expect(rolesGranting('profile:read')).toEqual(['user', 'admin']);
     expect(rolesGranting('accounts:recover')).toEqual(['support', 'admin']);
     expect(rolesGranting('accounts:verify-email')).toEqual(['admin']);
+    expect(rolesGranting('users:read')).toEqual(['support', 'admin']);
+    expect(rolesGranting('users:manage')).toEqual(['admin']);
+    expect(rolesGranting('audit:read')).toEqual(['admin']);
   });
 });
