@@ -2,8 +2,8 @@
 // before anything has started.
 import { SCENARIOS } from './scenarios.mjs';
 
-/** What --only may name: the load scenarios, the propagation and the mail measurements. */
-const SELECTABLE = [...SCENARIOS.map((s) => s.key), 'propagation', 'mail'];
+/** What --only may name: the load scenarios, the propagation, mail and directory measurements. */
+const SELECTABLE = [...SCENARIOS.map((s) => s.key), 'propagation', 'mail', 'directory'];
 
 const HELP = `Usage: npm run bench -- [options]
 

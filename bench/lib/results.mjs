@@ -30,6 +30,7 @@ export function createResults(config, startedAt) {
     scenarios: [],
     propagation: null,
     mail: null,
+    directory: null,
     memory: [],
     targets: [],
     failures: [],
