@@ -65,6 +65,30 @@ describe('POST /users/{user_id}/reactivate', () => {
       [account.id],
     );
     expect(audit.rows.map((r) => [Number(r.actor_id), r.reason])).toEqual([[admin.id, 'admin']]);
+
+    // The reactivation names the deactivation it undoes, so the user service cannot apply the two
+    // out of order.
+    const events = await stack.authDb.query<{
+      message_id: string;
+      event_type: string;
+      payload: string;
+    }>(
+      `SELECT message_id, event_type, payload FROM outbox
+        WHERE aggregate_id = ? AND event_type IN ('Account Deactivate', 'Account Reactivate')
+        ORDER BY id`,
+      [account.id],
+    );
+    const [deactivation, reactivation] = events.rows;
+    expect(events.rows.map((e) => e.event_type)).toEqual([
+      'Account Deactivate',
+      'Account Reactivate',
+    ]);
+    expect(JSON.parse(reactivation!.payload)).toEqual({
+      event_type: 'Account Reactivate',
+      auth_id: account.id,
+      is_active: true,
+      deactivation_id: deactivation!.message_id,
+    });
   });
 
   it('When the account is active already, then the answer is 200 and nothing is written', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   deactivatePayload,
@@ -75,6 +76,23 @@ describe('user-info consumer', () => {
     await publish(registerPayload(authId));
     await stack.drained();
     expect((await profile(authId))!.isActive).toBe(true);
+  });
+
+  it('When an Account Reactivate overtakes the deactivation it undoes, then that deactivation changes nothing when it arrives', async () => {
+    const authId = freshAuthId();
+    await publish(registerPayload(authId));
+    await stack.drained();
+    const deactivationId = randomUUID();
+    await publish(reactivatePayload(authId, deactivationId));
+    await stack.drained();
+    await publish(deactivatePayload(authId), { id: deactivationId });
+    await stack.drained();
+    expect((await profile(authId))!.isActive).toBe(true);
+    expect(await processedCount(deactivationId)).toBe(1);
+    // A later deactivation, with an id of its own, still deactivates.
+    await publish(deactivatePayload(authId));
+    await stack.drained();
+    expect((await profile(authId))!.isActive).toBe(false);
   });
 
   it('When an Account Reactivate says the account is inactive, then it is dead-lettered and changes nothing', async () => {

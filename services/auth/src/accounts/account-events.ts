@@ -29,11 +29,17 @@ export function deactivated(authId: number, correlationId?: string): OutgoingEve
   return { eventType: payload.event_type, aggregateId: authId, payload, correlationId };
 }
 
-export function reactivated(authId: number, correlationId?: string): OutgoingEvent {
+/** `deactivationId`: the message id of the `Account Deactivate` this reactivation undoes. */
+export function reactivated(
+  authId: number,
+  deactivationId: string | null,
+  correlationId?: string,
+): OutgoingEvent {
   const payload: AccountReactivateEvent = {
     event_type: 'Account Reactivate',
     auth_id: authId,
     is_active: true,
+    ...(deactivationId ? { deactivation_id: deactivationId } : {}),
   };
   return { eventType: payload.event_type, aggregateId: authId, payload, correlationId };
 }

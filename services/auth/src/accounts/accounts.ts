@@ -33,7 +33,8 @@ export async function deactivateAccount(
       await assertNotLastAdmin(repos, account.id);
     }
     if (!(await repos.accounts.deactivate(account.id))) return undefined;
-    await repos.outbox.add(deactivated(account.id, correlationId));
+    const eventId = await repos.outbox.add(deactivated(account.id, correlationId));
+    await repos.accounts.setDeactivationEvent(account.id, eventId);
     const sessions = await endSessions(repos, {
       userId: account.id,
       reason: 'deactivation',
@@ -83,7 +84,8 @@ export async function reactivateAccount(
     const account = await repos.accounts.findById(input.userId);
     if (!account) throw errors.notFound(`No account has id ${input.userId}.`);
     if (!(await repos.accounts.reactivate(account.id))) return false;
-    await repos.outbox.add(reactivated(account.id, input.request?.requestId));
+    const deactivation = await repos.accounts.deactivationEvent(account.id);
+    await repos.outbox.add(reactivated(account.id, deactivation, input.request?.requestId));
     await deps.audit.record(
       {
         action: 'account_reactivated',

@@ -45,6 +45,12 @@ export interface AccountReactivateEvent {
   event_type: 'Account Reactivate';
   auth_id: AuthId;
   is_active: true;
+  /**
+   * The message id of the `Account Deactivate` this reactivation undoes (absent when the
+   * account was deactivated before these ids were kept).
+   *
+   */
+  deactivation_id?: string;
 }
 /**
  * This interface was referenced by `EventContracts`'s JSON-Schema

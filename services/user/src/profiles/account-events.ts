@@ -10,10 +10,10 @@ import type { ProfileRepository } from './profile-repository.js';
  * holds the account's lock, so each sees what the one before it committed). Events of one account
  * may arrive out of order and more than once; whatever their order, the profile ends as the account
  * is: a Register creates the profile unless it exists, and a deactivation that overtook it is
- * remembered, so the profile is then created inactive. A reactivation always follows its account's
- * deactivation (the auth service publishes an account's events in the order it wrote them, and
- * reactivates only a deactivated account): it makes the profile active again, or, when it too
- * overtook the Register, forgets the remembered deactivation.
+ * remembered, so the profile is then created inactive. A reactivation names the deactivation it
+ * undoes and takes that message as applied, so a deactivation redelivered after it changes nothing;
+ * it makes the profile active again, or, when it overtook the Register, forgets a remembered
+ * deactivation.
  */
 export async function applyRegister(
   profiles: ProfileRepository,
@@ -40,6 +40,9 @@ export async function applyReactivate(
   profiles: ProfileRepository,
   event: AccountReactivateEvent,
 ): Promise<'reactivated' | 'already-active' | 'forgotten'> {
+  if (event.deactivation_id) {
+    await profiles.markProcessed(event.deactivation_id, 'Account Deactivate');
+  }
   if (!(await profiles.exists(event.auth_id))) {
     await profiles.forgetDeactivation(event.auth_id);
     return 'forgotten';
