@@ -1,12 +1,13 @@
 // A run's measurements in their order: the baselines; the SMTP sink and the services started and
 // seeded; each row of the scenario table; the mixed workload's later rounds; propagation; mail; the
-// typed client's overhead over raw fetch; the
+// typed client's overhead over raw fetch; the directory search (Postgres); the
 // memory figures; the baselines again, the services idle; and a second look at any scenario that
 // fell more than a third below its committed ratio. Figures and errors go into `results`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createState, fillPool, seedAccounts } from './accounts.mjs';
+import { measureDirectory } from './directory.mjs';
 import { measureBaselines } from './baselines.mjs';
 import { measureClientOverhead } from './client-overhead.mjs';
 import { measureMail } from './mail.mjs';
@@ -44,6 +45,7 @@ export async function runBenchmark({ config, results, life, log, committed }) {
   if (config.selected('propagation')) results.propagation = await measurePropagation(run);
   if (config.selected('mail')) results.mail = await measureMail(run);
   if (config.selected('client')) results.client = await measureClientOverhead(run);
+  if (config.selected('directory')) results.directory = await measureDirectory(run);
   results.memory = memorySummary(stack, idleRss, mixed);
   await measureBaselines(base, 'end');
   if (committed) await takeSecondLook(run, committed);

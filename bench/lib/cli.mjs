@@ -2,8 +2,8 @@
 // before anything has started.
 import { SCENARIOS } from './scenarios.mjs';
 
-/** What --only may name: the load scenarios, the propagation, mail and client measurements. */
-const SELECTABLE = [...SCENARIOS.map((s) => s.key), 'propagation', 'mail', 'client'];
+/** What --only may name: the load scenarios, the propagation, mail, client and directory measurements. */
+const SELECTABLE = [...SCENARIOS.map((s) => s.key), 'propagation', 'mail', 'client', 'directory'];
 
 const HELP = `Usage: npm run bench -- [options]
 

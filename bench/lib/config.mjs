@@ -5,6 +5,13 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { RUNTIME_ENV } from './runtime-env.mjs';
 
+/** The administrator the directory search runs as (bench/lib/directory.mjs), made at start-up. */
+export const OPERATOR = {
+  login: 'benchadmin',
+  email: 'benchadmin@example.com',
+  password: 'BenchAdmin123!',
+};
+
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export function configure(args, env) {
@@ -57,6 +64,10 @@ export function configure(args, env) {
     FORGOT_PASSWORD_RATE_PER_IP: '1000000000',
     MAIL_RATE_PER_ADDRESS: '1000000000',
     CHALLENGE_AFTER_FAILURES: '0',
+    // The operator the directory search runs as (lib/directory.mjs).
+    ADMIN_LOGIN: OPERATOR.login,
+    ADMIN_EMAIL: OPERATOR.email,
+    ADMIN_PASSWORD: OPERATOR.password,
     ...RUNTIME_ENV,
     ARGON2_CONCURRENCY: String(argon2.concurrency),
     ...(env.UV_THREADPOOL_SIZE ? { UV_THREADPOOL_SIZE: env.UV_THREADPOOL_SIZE } : {}),

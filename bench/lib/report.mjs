@@ -14,6 +14,7 @@ export function renderReport(results) {
     ...propagationTable(results.propagation),
     ...mailTable(results.mail),
     ...clientTable(results.client),
+    ...directoryTable(results.directory),
     '',
     'Peak RSS (VmHWM) of each service process:',
     ...results.memory.flatMap(memoryLines),
@@ -112,6 +113,20 @@ function mixTable(mixed) {
     '',
     `${mixed.name}, by kind:`,
     ...indent(table(['kind', 'share', ...LOAD_COLUMNS], rows)),
+  ];
+}
+
+function directoryTable(d) {
+  if (!d || d.skipped) return [];
+  return [
+    '',
+    `Directory search (GET /users?q=<prefix>, one at a time, ${fmt(d.accounts, 0)} accounts seeded in ${fmt(d.seedSeconds, 1)} s):`,
+    ...indent(
+      table(
+        ['samples', 'p50 ms', 'p99 ms', 'max ms'],
+        [[d.samples, fmt(d.p50, 2), fmt(d.p99, 2), fmt(d.max, 2)]],
+      ),
+    ),
   ];
 }
 

@@ -31,6 +31,7 @@ export function createResults(config, startedAt) {
     propagation: null,
     mail: null,
     client: null,
+    directory: null,
     memory: [],
     targets: [],
     failures: [],

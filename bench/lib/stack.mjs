@@ -96,6 +96,8 @@ async function startInfra(opts, { authPort, userPort, authUrl, userUrl }) {
     mode: 'infra',
     authUrl,
     userUrl,
+    /** For writing the directory's accounts straight into it (lib/directory.mjs). */
+    authDatabaseUrl: authDb.url,
     processes: [auth, user],
     description: `infra: auth and user services as separate processes, Postgres (${authDb.name}, ${userDb.name}), RabbitMQ queue ${queue}`,
   };

@@ -60,6 +60,8 @@ interface Operation {
   roles: string[];
   /** The request headers the operation declares as parameters (e.g. Accept-Language). */
   headers: string[];
+  /** The query parameters the operation declares (a gateway forwards none it is not told of). */
+  query: string[];
 }
 
 const operations: Operation[] = (['auth', 'user'] as const).flatMap((service) => {
@@ -95,6 +97,10 @@ const operations: Operation[] = (['auth', 'user'] as const).flatMap((service) =>
         headers: parameters
           .map(resolve)
           .filter((p) => p.in === 'header')
+          .map((p) => p.name as string),
+        query: parameters
+          .map(resolve)
+          .filter((p) => p.in === 'query')
           .map((p) => p.name as string),
       };
     }),
@@ -222,6 +228,19 @@ describe('gateway/krakend.json against the OpenAPI contracts', () => {
       const op = operationOf(endpoint)!;
       expect(endpoint.input_headers, endpoint.endpoint).toEqual(expect.arrayContaining(op.headers));
       expect(cors.allow_headers, endpoint.endpoint).toEqual(expect.arrayContaining(op.headers));
+    }
+  });
+
+  it('When an operation reads query parameters, then the gateway forwards exactly those', () => {
+    expect(operations.find((op) => op.id === 'listUsers')?.query).toEqual(
+      expect.arrayContaining(['q', 'cursor', 'limit']),
+    );
+    for (const endpoint of endpoints) {
+      const op = operationOf(endpoint)!;
+      expect(
+        [...((endpoint.input_query_strings as string[] | undefined) ?? [])].sort(),
+        endpoint.endpoint,
+      ).toEqual([...op.query].sort());
     }
   });
 

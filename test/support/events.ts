@@ -21,6 +21,13 @@ export const deactivatePayload = (authId: number) => ({
   is_active: false,
 });
 
+export const reactivatePayload = (authId: number, deactivationId?: string) => ({
+  event_type: 'Account Reactivate',
+  auth_id: authId,
+  is_active: true,
+  ...(deactivationId ? { deactivation_id: deactivationId } : {}),
+});
+
 /** Registers through the auth service and waits for the Register event to reach the user service. */
 export async function registeredUser(stack: Stack) {
   const res = await stack.authApi.post('/register', newRegistration());

@@ -756,6 +756,140 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/users': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The account directory (administrators and support)
+     * @description Accounts in the order they were created (by id), a page at a time. `q` matches the start of
+     *     the login or of the email, regardless of case; `%`, `_` and `\` in it are ordinary
+     *     characters. A page ends with `next_cursor` when more accounts match: pass it as `cursor` for
+     *     the next page. Paging is by id, so accounts created while a client pages appear at the end,
+     *     and no account is listed twice or left out.
+     */
+    get: operations['listUsers'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/users/{user_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * An account as an operator sees it (administrators and support)
+     * @description The account, its roles, its address and whether it is proven, the second factors enrolled,
+     *     the brute-force lock of its login and its live sessions.
+     */
+    get: operations['getUser'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/users/{user_id}/reactivate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Make a deactivated account active again (administrators)
+     * @description The account can log in again, and an `Account Reactivate` event makes its profile in the
+     *     user service active again; audited. Sessions ended by the deactivation stay ended. An
+     *     account that is active already is answered as it is, and nothing changes (no event, no
+     *     audit record).
+     */
+    post: operations['reactivateAccount'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/users/{user_id}/lockout': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Lift the brute-force locks of an account's login (administrators)
+     * @description Forgets the failed logins counted against the account's login: its own counter and its
+     *     counter from each client address. The counters of client addresses themselves, which other
+     *     accounts share, stay. Audited.
+     */
+    delete: operations['liftLockout'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/audit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The audit trail, newest first (administrators)
+     * @description Audit records a page at a time, newest first. A page ends with `next_cursor` when older
+     *     records match; records written while a client pages never appear in its later pages, and
+     *     none is listed twice or left out.
+     */
+    get: operations['listAudit'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/audit/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Every matching audit record as NDJSON, oldest first (administrators)
+     * @description One `AuditRecordSchema` JSON document per line, oldest first, read from the database in
+     *     batches while it is sent, so a trail of any length is exported without being held in
+     *     memory. Records written after the export started may or may not be in it.
+     */
+    get: operations['exportAudit'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/users/{user_id}/mfa': {
     parameters: {
       query?: never;
@@ -1132,6 +1266,100 @@ export interface components {
       /** @description Sessions that were active and are now ended */
       sessions_revoked: number;
     };
+    UserSummarySchema: {
+      id: number;
+      login: string;
+      email: string;
+      is_active: boolean;
+      email_verified: boolean;
+      roles: string[];
+      /** Format: date-time */
+      created_at: string;
+    };
+    UserPageSchema: {
+      items: components['schemas']['UserSummarySchema'][];
+      /** @description Pass as `cursor` for the next page; null on the last page */
+      next_cursor: string | null;
+    };
+    UserDetailSchema: {
+      id: number;
+      login: string;
+      email: string;
+      is_active: boolean;
+      /** @description Whether the owner of `email` has proven it */
+      email_verified: boolean;
+      locale: components['schemas']['Locale'];
+      roles: string[];
+      /** Format: date-time */
+      created_at: string;
+      /** @description The second factors enrolled (none while this service has no second factors) */
+      factors: {
+        type: string;
+        /** Format: date-time */
+        created_at: string;
+      }[];
+      /** @description The brute-force counter of the account's login (from any address) */
+      lock: {
+        /** @description Failed logins counted in the current window */
+        failures: number;
+        locked: boolean;
+        /**
+         * Format: date-time
+         * @description When the lock ends; null when not locked
+         */
+        locked_until: string | null;
+      };
+      sessions: {
+        /** @description Sessions not ended and not expired */
+        active: number;
+      };
+    };
+    /** @enum {string} */
+    AuditAction:
+      | 'login'
+      | 'lockout'
+      | 'lockout_lifted'
+      | 'refresh_token_reuse'
+      | 'logout'
+      | 'sessions_revoked'
+      | 'role_granted'
+      | 'role_revoked'
+      | 'account_deactivated'
+      | 'account_reactivated'
+      | 'password_reset_requested'
+      | 'password_reset'
+      | 'password_changed'
+      | 'email_verification_sent'
+      | 'email_verified'
+      | 'email_change_requested'
+      | 'email_changed';
+    AuditRecordSchema: {
+      id: number;
+      /** Format: date-time */
+      occurred_at: string;
+      action: string;
+      /** @enum {string} */
+      outcome: 'success' | 'failure';
+      /** @description A stable reason code */
+      reason: string | null;
+      /** @description The account concerned */
+      user_id: number | null;
+      /** @description Who acted, when it was not the account itself */
+      actor_id: number | null;
+      /** @description The login tried (failed logins) */
+      login: string | null;
+      ip: string | null;
+      request_id: string | null;
+      /** @description Ids and counts (never a password or a token) */
+      details: {
+        [key: string]: string | number | boolean;
+      } | null;
+    };
+    AuditPageSchema: {
+      items: components['schemas']['AuditRecordSchema'][];
+      /** @description Pass as `cursor` for the next (older) page; null on the last page */
+      next_cursor: string | null;
+    };
     SessionSchema: {
       /**
        * Format: uuid
@@ -1333,6 +1561,18 @@ export interface components {
       };
       content: {
         'application/json': components['schemas']['HealthSchema'];
+      };
+    };
+    /**
+     * @description A query parameter breaks the contract (a limit out of range, an unknown status), or the
+     *     cursor is not one this service gave out; `errors` lists each parameter
+     */
+    InvalidQuery: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
       };
     };
     /** @description The body is not valid JSON */
@@ -1638,6 +1878,20 @@ export interface components {
     AcceptLanguage: string;
     /** @description A role (see `ROLE_PERMISSIONS` for what each grants) */
     RoleName: 'user' | 'support' | 'admin';
+    /** @description The most items in a page (default 50) */
+    Limit: number;
+    /** @description The `next_cursor` of the page before; opaque */
+    Cursor: string;
+    /** @description Only records of changes this account (an operator) made */
+    AuditActor: number;
+    /** @description Only records about this account */
+    AuditSubject: number;
+    /** @description Only records of this action */
+    AuditAction: components['schemas']['AuditAction'];
+    /** @description Only records written at or after this moment */
+    AuditFrom: string;
+    /** @description Only records written before this moment */
+    AuditTo: string;
   };
   requestBodies: never;
   headers: {
@@ -2677,6 +2931,203 @@ export interface operations {
       503: components['responses']['Unavailable'];
     };
   };
+  listUsers: {
+    parameters: {
+      query?: {
+        /** @description The start of a login or an email (case does not matter) */
+        q?: string;
+        /** @description Only active or only deactivated accounts */
+        status?: 'active' | 'deactivated';
+        /** @description Only accounts that hold this role */
+        role?: 'user' | 'support' | 'admin';
+        /** @description The most items in a page (default 50) */
+        limit?: components['parameters']['Limit'];
+        /** @description The `next_cursor` of the page before; opaque */
+        cursor?: components['parameters']['Cursor'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of accounts */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserPageSchema'];
+        };
+      };
+      400: components['responses']['InvalidQuery'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  getUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The account's id */
+        user_id: components['parameters']['UserId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The account */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserDetailSchema'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      422: components['responses']['ValidationFailed'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  reactivateAccount: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The account's id */
+        user_id: components['parameters']['UserId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The account, active */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserSchema'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      422: components['responses']['ValidationFailed'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  liftLockout: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The account's id */
+        user_id: components['parameters']['UserId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The locks are lifted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      422: components['responses']['ValidationFailed'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  listAudit: {
+    parameters: {
+      query?: {
+        /** @description Only records of changes this account (an operator) made */
+        actor_id?: components['parameters']['AuditActor'];
+        /** @description Only records about this account */
+        user_id?: components['parameters']['AuditSubject'];
+        /** @description Only records of this action */
+        action?: components['parameters']['AuditAction'];
+        /** @description Only records written at or after this moment */
+        from?: components['parameters']['AuditFrom'];
+        /** @description Only records written before this moment */
+        to?: components['parameters']['AuditTo'];
+        /** @description The most items in a page (default 50) */
+        limit?: components['parameters']['Limit'];
+        /** @description The `next_cursor` of the page before; opaque */
+        cursor?: components['parameters']['Cursor'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of audit records */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditPageSchema'];
+        };
+      };
+      400: components['responses']['InvalidQuery'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  exportAudit: {
+    parameters: {
+      query?: {
+        /** @description Only records of changes this account (an operator) made */
+        actor_id?: components['parameters']['AuditActor'];
+        /** @description Only records about this account */
+        user_id?: components['parameters']['AuditSubject'];
+        /** @description Only records of this action */
+        action?: components['parameters']['AuditAction'];
+        /** @description Only records written at or after this moment */
+        from?: components['parameters']['AuditFrom'];
+        /** @description Only records written before this moment */
+        to?: components['parameters']['AuditTo'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The records, one JSON document per line */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/x-ndjson': components['schemas']['AuditRecordSchema'];
+        };
+      };
+      400: components['responses']['InvalidQuery'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
   resetUserMfa: {
     parameters: {
       query?: never;
@@ -2938,6 +3389,12 @@ export type SecuredOperations =
   | 'setLocale'
   | 'sendPasswordReset'
   | 'markEmailVerified'
+  | 'listUsers'
+  | 'getUser'
+  | 'reactivateAccount'
+  | 'liftLockout'
+  | 'listAudit'
+  | 'exportAudit'
   | 'resetUserMfa'
   | 'passkeyRegistrationOptions'
   | 'registerPasskey'

@@ -16,6 +16,7 @@ import { factorHandlers } from './http/handlers/factor-handlers.js';
 import { operationsHandlers } from './http/handlers/operations-handlers.js';
 import { mySessionsHandlers } from './http/handlers/my-sessions-handlers.js';
 import { passkeyHandlers } from './http/handlers/passkey-handlers.js';
+import { operatorHandlers } from './http/handlers/operator-handlers.js';
 import { recoveryHandlers } from './http/handlers/recovery-handlers.js';
 import { sessionHandlers } from './http/handlers/session-handlers.js';
 
@@ -35,6 +36,7 @@ export function createAuthApp(
     ...recoveryHandlers(deps),
     ...factorHandlers(deps),
     ...passkeyHandlers(deps),
+    ...operatorHandlers(deps),
     ...operationsHandlers(deps, jwks, readiness),
   } satisfies HandlerMap<AuthApi.operations, AuthApi.SecuredOperations, Principal>;
 

@@ -36,6 +36,8 @@ export interface AuthDeps {
   throttle: Throttle;
   /** Second factors: their settings, and the box that seals TOTP secrets at rest. */
   mfa: { settings: MfaSettings; box: SecretBox };
+  /** The database time of a request (DATABASE_TIMEOUT_MS); a streamed export gets it per batch. */
+  databaseTimeoutMs: number;
 }
 
 /** Who sent the request that started a use case: for rate limits, brute-force counters and the audit trail. */

@@ -107,6 +107,7 @@ export async function buildAuthService(
     // Built here, at start-up: the nist policy indexes its list of common passwords once.
     passwordPolicy: createPasswordPolicy(config.passwordPolicy),
     eventsWritten: () => relay.wake(),
+    databaseTimeoutMs: config.databaseTimeoutMs,
     mailsWritten: () => wake.mails(),
     recovery: config.recovery,
     sessions: config.sessions,

@@ -86,6 +86,7 @@ describe('role administration', () => {
         'roles:read',
         'sessions:revoke-any',
         'sessions:revoke-own',
+        'users:read',
       ],
     });
     // The old token carries the old roles: it is refused everywhere, and a new login carries the new ones.

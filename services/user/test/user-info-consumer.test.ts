@@ -1,5 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deactivatePayload, freshAuthId, registerPayload } from '../../../test/support/events.js';
+import {
+  deactivatePayload,
+  freshAuthId,
+  reactivatePayload,
+  registerPayload,
+} from '../../../test/support/events.js';
 import { startStack, type Stack } from '../../../test/support/stack.js';
 
 let stack: Stack;
@@ -44,6 +50,63 @@ const publish = (payload: unknown, opts?: { id?: string; type?: string }) =>
   stack.publishRaw(payload, opts);
 
 describe('user-info consumer', () => {
+  it('When an Account Reactivate follows a deactivation, then the profile is active again, and a redelivery changes nothing', async () => {
+    const authId = freshAuthId();
+    await publish(registerPayload(authId));
+    await stack.drained();
+    await publish(deactivatePayload(authId));
+    await stack.drained();
+    expect((await profile(authId))!.isActive).toBe(false);
+    const id = await publish(reactivatePayload(authId));
+    await stack.drained();
+    expect((await profile(authId))!.isActive).toBe(true);
+    await publish(reactivatePayload(authId), { id });
+    await stack.drained();
+    expect((await profile(authId))!.isActive).toBe(true);
+    expect(await processedCount(id)).toBe(1);
+  });
+
+  it('When a deactivation and the reactivation after it both overtake the Register, then the profile is created active', async () => {
+    const authId = freshAuthId();
+    await publish(deactivatePayload(authId));
+    await stack.drained();
+    await publish(reactivatePayload(authId));
+    await stack.drained();
+    expect(await profile(authId)).toBeNull();
+    await publish(registerPayload(authId));
+    await stack.drained();
+    expect((await profile(authId))!.isActive).toBe(true);
+  });
+
+  it('When an Account Reactivate overtakes the deactivation it undoes, then that deactivation changes nothing when it arrives', async () => {
+    const authId = freshAuthId();
+    await publish(registerPayload(authId));
+    await stack.drained();
+    const deactivationId = randomUUID();
+    await publish(reactivatePayload(authId, deactivationId));
+    await stack.drained();
+    await publish(deactivatePayload(authId), { id: deactivationId });
+    await stack.drained();
+    expect((await profile(authId))!.isActive).toBe(true);
+    expect(await processedCount(deactivationId)).toBe(1);
+    // A later deactivation, with an id of its own, still deactivates.
+    await publish(deactivatePayload(authId));
+    await stack.drained();
+    expect((await profile(authId))!.isActive).toBe(false);
+  });
+
+  it('When an Account Reactivate says the account is inactive, then it is dead-lettered and changes nothing', async () => {
+    const authId = freshAuthId();
+    await publish(registerPayload(authId));
+    await stack.drained();
+    await publish(deactivatePayload(authId));
+    await stack.drained();
+    const id = await publish({ ...reactivatePayload(authId), is_active: false });
+    await stack.drained();
+    expect(await deadLetter(id)).toBeDefined();
+    expect((await profile(authId))!.isActive).toBe(false);
+  });
+
   it('When a Register event arrives, then the profile is created', async () => {
     const authId = freshAuthId();
     const id = await publish(registerPayload(authId, 'John Doe'));

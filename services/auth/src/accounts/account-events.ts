@@ -1,4 +1,8 @@
-import type { AccountDeactivateEvent, RegisterEvent } from '@platform/common';
+import type {
+  AccountDeactivateEvent,
+  AccountReactivateEvent,
+  RegisterEvent,
+} from '@platform/common';
 import type { OutgoingEvent } from '../outbox/outbox-repository.js';
 
 // The seed's wire payloads, typed by the generated event contracts.
@@ -25,7 +29,24 @@ export function deactivated(authId: number, correlationId?: string): OutgoingEve
   return { eventType: payload.event_type, aggregateId: authId, payload, correlationId };
 }
 
+/** `deactivationId`: the message id of the `Account Deactivate` this reactivation undoes. */
+export function reactivated(
+  authId: number,
+  deactivationId: string | null,
+  correlationId?: string,
+): OutgoingEvent {
+  const payload: AccountReactivateEvent = {
+    event_type: 'Account Reactivate',
+    auth_id: authId,
+    is_active: true,
+    ...(deactivationId ? { deactivation_id: deactivationId } : {}),
+  };
+  return { eventType: payload.event_type, aggregateId: authId, payload, correlationId };
+}
+
 /** The event types written by account changes (so their counters exist from the start). */
 export const ACCOUNT_EVENT_TYPES: readonly (
-  RegisterEvent['event_type'] | AccountDeactivateEvent['event_type']
-)[] = ['Register', 'Account Deactivate'];
+  | RegisterEvent['event_type']
+  | AccountDeactivateEvent['event_type']
+  | AccountReactivateEvent['event_type']
+)[] = ['Register', 'Account Deactivate', 'Account Reactivate'];

@@ -201,6 +201,30 @@ export class AccountRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /** Remembers the message id of the `Account Deactivate` its deactivation wrote. */
+  async setDeactivationEvent(id: number, messageId: string): Promise<void> {
+    await this.db.update(AccountEntity, { id }, { deactivation_event_id: messageId });
+  }
+
+  /** The message id of the `Account Deactivate` of the account's latest deactivation, if any. */
+  async deactivationEvent(id: number): Promise<string | null> {
+    const row = await this.db.findOne(AccountEntity, {
+      select: { id: true, deactivation_event_id: true },
+      where: { id },
+    });
+    return row?.deactivation_event_id ?? null;
+  }
+
+  /** Returns false when the account was already active. */
+  async reactivate(id: number): Promise<boolean> {
+    const result = await this.db.update(
+      AccountEntity,
+      { id, is_active: false },
+      { is_active: true, updated_at: new Date() },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
   /** Accounts that are active and hold the role, apart from `exceptUserId`. */
   async countActiveWithRole(role: string, exceptUserId: number): Promise<number> {
     return this.db

@@ -2,7 +2,7 @@ import { errors } from '@platform/common';
 import { authErrors } from '../auth-errors.js';
 import type { MailLocale } from '../mail/mail.js';
 import type { Account } from './account-repository.js';
-import { deactivated } from './account-events.js';
+import { deactivated, reactivated } from './account-events.js';
 import type { Repositories } from '../data/store.js';
 import type { AuthDeps, RequestContext } from '../deps.js';
 import { endSessions } from '../sessions/revocation.js';
@@ -33,7 +33,8 @@ export async function deactivateAccount(
       await assertNotLastAdmin(repos, account.id);
     }
     if (!(await repos.accounts.deactivate(account.id))) return undefined;
-    await repos.outbox.add(deactivated(account.id, correlationId));
+    const eventId = await repos.outbox.add(deactivated(account.id, correlationId));
+    await repos.accounts.setDeactivationEvent(account.id, eventId);
     const sessions = await endSessions(repos, {
       userId: account.id,
       reason: 'deactivation',
@@ -68,6 +69,38 @@ export async function deactivateAccount(
   }
   const account = await deps.store.repos.accounts.findById(input.userId);
   return account!;
+}
+
+/**
+ * Makes a deactivated account active again: it can log in, and an `Account Reactivate` event makes
+ * its profile active in the user service. The sessions its deactivation ended stay ended.
+ * Reactivating an active account changes nothing (no event, no audit record).
+ */
+export async function reactivateAccount(
+  deps: AuthDeps,
+  input: { userId: number; actorId: number; request?: RequestContext | undefined },
+): Promise<Account> {
+  const changed = await deps.store.transaction(async (repos) => {
+    const account = await repos.accounts.findById(input.userId);
+    if (!account) throw errors.notFound(`No account has id ${input.userId}.`);
+    if (!(await repos.accounts.reactivate(account.id))) return false;
+    const deactivation = await repos.accounts.deactivationEvent(account.id);
+    await repos.outbox.add(reactivated(account.id, deactivation, input.request?.requestId));
+    await deps.audit.record(
+      {
+        action: 'account_reactivated',
+        outcome: 'success',
+        reason: 'admin',
+        userId: account.id,
+        actorId: input.actorId,
+        ...input.request,
+      },
+      repos.audit,
+    );
+    return true;
+  });
+  if (changed) deps.eventsWritten();
+  return (await deps.store.repos.accounts.findById(input.userId))!;
 }
 
 /** PUT /account/locale: the language of the account's mails from now on. */

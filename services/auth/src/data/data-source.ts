@@ -9,6 +9,7 @@ import { AccountRecovery1764676800000 } from './migrations/1764676800000-account
 import { SessionDetails1764763200000 } from './migrations/1764763200000-session-details.js';
 import { SecondFactors1764763260000 } from './migrations/1764763260000-second-factors.js';
 import { Passkeys1764763320000 } from './migrations/1764763320000-passkeys.js';
+import { OperatorDirectory1764763380000 } from './migrations/1764763380000-operator-directory.js';
 
 export const migrations = [
   InitialSchema1764072000000,
@@ -19,6 +20,7 @@ export const migrations = [
   SessionDetails1764763200000,
   SecondFactors1764763260000,
   Passkeys1764763320000,
+  OperatorDirectory1764763380000,
 ];
 
 export function authDataSource(url: string, opts: { poolSize?: number; timeoutMs?: number } = {}) {

@@ -12,6 +12,8 @@ export interface AccountRow {
   is_active: boolean;
   email_verified: boolean;
   locale: string;
+  /** The message id of the `Account Deactivate` of the latest deactivation. */
+  deactivation_event_id: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -29,6 +31,7 @@ export const AccountEntity = new EntitySchema<AccountRow>({
     is_active: { type: Boolean, default: true },
     email_verified: { type: Boolean, default: false },
     locale: { type: String, length: 8, default: 'en' },
+    deactivation_event_id: { type: String, length: 36, nullable: true },
     created_at: { type: Date },
     updated_at: { type: Date },
   },

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { dialectOf, type SqlDialect } from '@platform/common';
 import { AccountRepository } from '../accounts/account-repository.js';
-import { AuditRepository } from '../audit/audit-repository.js';
+import { AuditQueryRepository, AuditRepository } from '../audit/audit-repository.js';
 import { FactorRepository } from '../factors/factor-repository.js';
 import { MfaTokenRepository } from '../factors/mfa-token-repository.js';
 import { MailQueueRepository } from '../mail/mail-queue-repository.js';
@@ -14,6 +14,7 @@ import { SqliteSessionRepository } from '../sessions/sqlite-session-repository.j
 import { ThrottleRepository } from '../throttle/throttle-repository.js';
 import { ChallengeRepository } from '../passkeys/challenge-repository.js';
 import { PasskeyRepository } from '../passkeys/passkey-repository.js';
+import { DirectoryRepository } from '../operators/directory-repository.js';
 
 export interface Repositories {
   accounts: AccountRepository;
@@ -28,6 +29,8 @@ export interface Repositories {
   mfaTokens: MfaTokenRepository;
   passkeys: PasskeyRepository;
   webauthnChallenges: ChallengeRepository;
+  directory: DirectoryRepository;
+  auditQuery: AuditQueryRepository;
 }
 
 function bind(db: EntityManager, sql: SqlDialect): Repositories {
@@ -48,6 +51,8 @@ function bind(db: EntityManager, sql: SqlDialect): Repositories {
     mfaTokens: new MfaTokenRepository(db, sql),
     passkeys: new PasskeyRepository(db, sql),
     webauthnChallenges: new ChallengeRepository(db, sql),
+    directory: new DirectoryRepository(db, sql),
+    auditQuery: new AuditQueryRepository(db, sql),
   };
 }
 
@@ -77,6 +82,8 @@ export class Store {
       mfaTokens: access.guard(repos.mfaTokens),
       passkeys: access.guard(repos.passkeys),
       webauthnChallenges: access.guard(repos.webauthnChallenges),
+      directory: access.guard(repos.directory),
+      auditQuery: access.guard(repos.auditQuery),
     };
   }
 

@@ -28,9 +28,11 @@ export class OutboxRepository {
     private readonly sql: SqlDialect,
   ) {}
 
-  async add(event: OutgoingEvent): Promise<void> {
+  /** Writes the event; returns its message id. */
+  async add(event: OutgoingEvent): Promise<string> {
+    const messageId = randomUUID();
     await this.db.insert(OutboxEntity, {
-      message_id: randomUUID(),
+      message_id: messageId,
       event_type: event.eventType,
       aggregate_id: event.aggregateId,
       payload: JSON.stringify(event.payload),
@@ -40,6 +42,7 @@ export class OutboxRepository {
       attempts: 0,
       last_error: null,
     });
+    return messageId;
   }
 
   /**

@@ -233,6 +233,13 @@ export abstract class SessionRepository {
   }
 
   /** Adds tokens to the blacklist; a token already there stays as it was. */
+  /** The account's sessions that are neither ended nor expired. */
+  async countActive(userId: number, now = new Date()): Promise<number> {
+    return this.db.count(SessionEntity, {
+      where: { user_id: userId, revoked_at: IsNull(), expires_at: MoreThan(now) },
+    });
+  }
+
   async blacklist(tokens: RevokedToken[]): Promise<void> {
     if (tokens.length === 0) return;
     const existing = new Set(

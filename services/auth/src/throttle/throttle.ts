@@ -120,6 +120,12 @@ export class Throttle {
     await store.resetMatching(prefix, suffix);
   }
 
+  /** The failures counted against the login (from any address) and how long it stays locked. */
+  async loginLock(login: string): Promise<CounterState> {
+    const key = throttleKeys.account(login);
+    return (await this.deps.store.peek([key])).get(key) ?? { failures: 0, lockedFor: 0 };
+  }
+
   /** Refuses the attempt (429 locked, 428 challenge) or counts it and lets the password be checked. */
   async admitLogin(request: LoginRequest): Promise<LoginAttempt> {
     const { store } = this.deps;

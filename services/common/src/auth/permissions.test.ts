@@ -10,6 +10,7 @@ describe('role to permission mapping', () => {
       'roles:read',
       'sessions:revoke-any',
       'sessions:revoke-own',
+      'users:read',
     ]);
     expect(permissionsOf(['root', 'superuser'])).toEqual([]);
   });
@@ -30,5 +31,8 @@ describe('role to permission mapping', () => {
     expect(rolesGranting('accounts:recover')).toEqual(['support', 'admin']);
     expect(rolesGranting('accounts:verify-email')).toEqual(['admin']);
     expect(rolesGranting('mfa:reset')).toEqual(['admin']);
+    expect(rolesGranting('users:read')).toEqual(['support', 'admin']);
+    expect(rolesGranting('users:manage')).toEqual(['admin']);
+    expect(rolesGranting('audit:read')).toEqual(['admin']);
   });
 });

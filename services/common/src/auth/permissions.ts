@@ -5,8 +5,11 @@
 export const ROLE_PERMISSIONS = {
   /** Every account: its own profile and sessions. */
   user: ['profile:read', 'profile:write', 'sessions:revoke-own'],
-  /** Support staff: can see an account's roles, end its sessions and mail it a reset link, nothing more. */
-  support: ['roles:read', 'sessions:revoke-any', 'accounts:recover'],
+  /**
+   * Support staff: can look accounts up and see their roles, end their sessions and mail them a reset
+   * link, nothing more (no changes to accounts, no audit trail).
+   */
+  support: ['roles:read', 'sessions:revoke-any', 'accounts:recover', 'users:read'],
   /** Administers accounts. */
   admin: [
     'profile:read',
@@ -19,6 +22,9 @@ export const ROLE_PERMISSIONS = {
     'accounts:recover',
     'accounts:verify-email',
     'mfa:reset',
+    'users:read',
+    'users:manage',
+    'audit:read',
   ],
 } as const satisfies Record<string, readonly string[]>;
 

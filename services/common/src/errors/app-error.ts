@@ -73,6 +73,15 @@ export const errors = {
       detail,
       errors: fieldErrors,
     }),
+  /** A query parameter breaks the contract, or a paging cursor is not one this service gave out. */
+  invalidQuery: (fieldErrors: FieldError[], detail = 'The query parameters are invalid.') =>
+    new AppError({
+      status: 400,
+      code: 'invalid-query',
+      title: 'Invalid query',
+      detail,
+      errors: fieldErrors,
+    }),
   unsupportedMediaType: () =>
     new AppError({
       status: 415,

@@ -5,6 +5,7 @@ import { EventContracts } from './event-contracts.js';
 const contracts = new EventContracts();
 const register = { event_type: 'Register', auth_id: 123, display_name: 'John Doe' };
 const deactivate = { event_type: 'Account Deactivate', auth_id: 123, is_active: false };
+const reactivate = { event_type: 'Account Reactivate', auth_id: 123, is_active: true };
 
 const parseError = (payload: unknown): PermanentEventError => {
   try {
@@ -20,6 +21,7 @@ describe('EventContracts', () => {
   it('When it loads events.yaml, then it knows every event type', () => {
     expect(contracts.eventTypes.sort()).toEqual([
       'Account Deactivate',
+      'Account Reactivate',
       'Register',
       'Sessions Revoked',
     ]);
@@ -30,6 +32,12 @@ describe('EventContracts', () => {
     ['Account Deactivate', deactivate],
   ])('When the seed %s payload is parsed, then it is returned as is', (_name, payload) => {
     expect(contracts.parse(JSON.parse(JSON.stringify(payload)))).toEqual(payload);
+  });
+
+  it('When an Account Reactivate payload is parsed, then it must say the account is active', () => {
+    expect(contracts.parse(reactivate)).toEqual(reactivate);
+    expect(() => contracts.parse({ ...reactivate, is_active: false })).toThrow();
+    expect(() => contracts.parse({ ...reactivate, auth_id: 0 })).toThrow();
   });
 
   it('When a Sessions Revoked payload is parsed, then session ids, reason and expiry are checked', () => {

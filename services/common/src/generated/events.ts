@@ -39,6 +39,21 @@ export interface AccountDeactivateEvent {
 }
 /**
  * This interface was referenced by `EventContracts`'s JSON-Schema
+ * via the `definition` "AccountReactivateEvent".
+ */
+export interface AccountReactivateEvent {
+  event_type: 'Account Reactivate';
+  auth_id: AuthId;
+  is_active: true;
+  /**
+   * The message id of the `Account Deactivate` this reactivation undoes (absent when the
+   * account was deactivated before these ids were kept).
+   *
+   */
+  deactivation_id?: string;
+}
+/**
+ * This interface was referenced by `EventContracts`'s JSON-Schema
  * via the `definition` "SessionsRevokedEvent".
  */
 export interface SessionsRevokedEvent {
@@ -73,11 +88,13 @@ export interface SessionsRevokedEvent {
 }
 
 /** Every message on the `user_info` channel. */
-export type UserInfoEvent = RegisterEvent | AccountDeactivateEvent | SessionsRevokedEvent;
+export type UserInfoEvent =
+  RegisterEvent | AccountDeactivateEvent | AccountReactivateEvent | SessionsRevokedEvent;
 
 /** Payload type by `event_type`. */
 export interface UserInfoEventMap {
   Register: RegisterEvent;
   'Account Deactivate': AccountDeactivateEvent;
+  'Account Reactivate': AccountReactivateEvent;
   'Sessions Revoked': SessionsRevokedEvent;
 }

@@ -1,7 +1,14 @@
 // Types that tie handlers to the operations generated from an OpenAPI file: a missing handler, an
 // extra one, a wrong body or a wrong status is a compile error.
 
-type JsonContent<R> = R extends { content: { 'application/json': infer B } } ? B : undefined;
+type JsonContent<R> = R extends { content: { 'application/json': infer B } }
+  ? B
+  : R extends { content: { 'application/x-ndjson': unknown } }
+    ? NdjsonStream
+    : undefined;
+
+/** The body of an `application/x-ndjson` response: one JSON document per line, sent as it is produced. */
+export type NdjsonStream = AsyncIterable<string>;
 type SuccessStatus<Op> = Op extends { responses: infer R }
   ? Extract<keyof R, 200 | 201 | 202 | 204>
   : never;
@@ -21,6 +28,12 @@ export type PathParamsOf<Op> = Op extends { parameters: { path: infer P } }
   ? P
   : Record<string, never>;
 
+export type QueryParamsOf<Op> = Op extends { parameters: { query?: infer Q } }
+  ? [NonNullable<Q>] extends [never]
+    ? Record<string, never>
+    : NonNullable<Q>
+  : Record<string, never>;
+
 /** What a handler returns: one of the operation's success responses. */
 export type Reply<Op> = {
   [S in SuccessStatus<Op>]: {
@@ -37,6 +50,8 @@ export type Reply<Op> = {
 export interface HandlerRequest<Op, P> {
   body: RequestBodyOf<Op>;
   params: PathParamsOf<Op>;
+  /** The query parameters the contract declares, coerced to their schema types. */
+  query: QueryParamsOf<Op>;
   principal: P;
   requestId: string;
   ip: string;

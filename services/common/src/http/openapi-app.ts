@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { Readable } from 'node:stream';
 import Koa from 'koa';
 import bodyParser from 'koa-bodyparser';
 import { OpenAPIBackend, type Context as ApiContext, type Document } from 'openapi-backend';
@@ -129,7 +130,12 @@ export function createOpenApiApp<Ops, Secured extends keyof Ops, Principal exten
     },
     validationFail: (c: ApiContext) => {
       if (c.operation.operationId) opts.onValidationFailed?.(c.operation.operationId);
-      return fail(errors.validation(fieldErrors(c.validation.errors ?? [])));
+      const found = c.validation.errors ?? [];
+      // A query that breaks the contract asks for something malformed (400), as a bad cursor does.
+      if (found.length > 0 && found.every((e) => e.instancePath.startsWith('/query'))) {
+        return fail(errors.invalidQuery(fieldErrors(found)));
+      }
+      return fail(errors.validation(fieldErrors(found)));
     },
   });
   for (const [operationId, handler] of Object.entries(opts.handlers) as [
@@ -144,6 +150,7 @@ export function createOpenApiApp<Ops, Secured extends keyof Ops, Principal exten
         body: c.request.requestBody,
         // The validated copy: path parameters coerced to their schema types (an integer id is a number).
         params: c.validation?.coerced?.params ?? c.request.params,
+        query: c.validation?.coerced?.query ?? c.request.query,
         principal,
         requestId: ctx.state.requestId as string,
         ip: clientIp(ctx),
@@ -151,7 +158,11 @@ export function createOpenApiApp<Ops, Secured extends keyof Ops, Principal exten
       })) as { status: number; body: unknown; headers?: Record<string, string> };
       ctx.status = reply.status;
       if (reply.headers) ctx.set(reply.headers);
-      if (reply.body !== undefined) ctx.body = reply.body;
+      if (isAsyncIterable(reply.body)) {
+        // NDJSON: sent line by line as the handler produces it (see NdjsonStream).
+        ctx.type = 'application/x-ndjson';
+        ctx.body = Readable.from(reply.body, { objectMode: false });
+      } else if (reply.body !== undefined) ctx.body = reply.body;
     });
   }
   api.init();
@@ -217,6 +228,10 @@ function serveSpec(definition: Document): Koa.Middleware {
     ctx.type = 'application/json';
     ctx.body = body;
   };
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<string> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }
 
 function hasBody(ctx: Koa.Context): boolean {

@@ -7,7 +7,7 @@ import {
   type Logger,
 } from '@platform/common';
 import type { Store } from '../data/store.js';
-import { applyDeactivate, applyRegister } from '../profiles/account-events.js';
+import { applyDeactivate, applyReactivate, applyRegister } from '../profiles/account-events.js';
 import { applySessionsRevoked } from '../sessions/session-events.js';
 
 /** What the consumer counts; the Prometheus implementation is in metrics/user-metrics.ts. */
@@ -52,6 +52,8 @@ export class UserInfoConsumer implements EventConsumer {
             return applyRegister(profiles, event);
           case 'Account Deactivate':
             return applyDeactivate(profiles, event);
+          case 'Account Reactivate':
+            return applyReactivate(profiles, event);
           case 'Sessions Revoked':
             return applySessionsRevoked(revocations, event);
         }

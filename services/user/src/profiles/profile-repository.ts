@@ -103,6 +103,16 @@ export class ProfileRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /** Makes the account's profile active again; false when it was active already. */
+  async reactivate(authId: number): Promise<boolean> {
+    const result = await this.db.update(
+      ProfileEntity,
+      { auth_id: authId, is_active: false },
+      { is_active: true, updated_at: new Date() },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
   /** Whether a deactivation of the account arrived before its profile existed. */
   wasDeactivatedEarly(authId: number): Promise<boolean> {
     return this.db.exists(DeactivatedAccountEntity, { where: { auth_id: authId } });
@@ -112,6 +122,11 @@ export class ProfileRepository {
   async rememberDeactivation(authId: number): Promise<void> {
     if (await this.wasDeactivatedEarly(authId)) return;
     await this.db.insert(DeactivatedAccountEntity, { auth_id: authId, deactivated_at: new Date() });
+  }
+
+  /** Forgets a deactivation remembered before the profile existed (the account was reactivated since). */
+  async forgetDeactivation(authId: number): Promise<void> {
+    await this.db.delete(DeactivatedAccountEntity, { auth_id: authId });
   }
 
   /** Sets the bio and returns the profile as it now is, in one round trip; null without a profile. */

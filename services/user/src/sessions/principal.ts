@@ -26,8 +26,9 @@ export async function authenticate(
   const userId = Number(claims.sub);
   // Revocation and the profile in one round trip: both are needed on every request.
   const { revoked, profile } = await deps.store.profiles.callerState(userId, claims.sid);
-  // A deactivated account's tokens get the seed's 403, like its profile; other revocations a 401.
-  if (revoked === 'deactivation') throw errors.accountInactive();
+  // A deactivated account's tokens get the seed's 403, like its profile; other revocations a 401,
+  // and so do the ended sessions of an account reactivated since.
+  if (revoked === 'deactivation' && profile?.isActive !== true) throw errors.accountInactive();
   if (revoked !== undefined) throw errors.invalidToken('The token has been revoked.');
   return {
     userId,
