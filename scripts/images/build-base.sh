@@ -92,7 +92,7 @@ APT
   as_root tar --numeric-owner -C "$rootfs" -cf "$tarball.partial" .
   as_root mv "$tarball.partial" "$tarball"
   # Tarballs of earlier inputs are of no use any more.
-  find "$IMAGE_CACHE_DIR" -maxdepth 1 -name "node-*-$SUITE-slim-*.tar" ! -path "$tarball" -delete
+  as_root find "$IMAGE_CACHE_DIR" -maxdepth 1 -name "node-*-$SUITE-slim-*.tar" ! -path "$tarball" -delete
 fi
 
 podman import --quiet \
