@@ -13,6 +13,8 @@ const STACK_TESTS = [
 ];
 /** Fault injection against the production shape only (Postgres, RabbitMQ, separate processes). */
 const FAULT_TESTS = ['test/faults/**/*.test.ts'];
+/** The built container images (podman), on the machine's Postgres and RabbitMQ. */
+const IMAGE_TESTS = ['test/deploy/images.test.ts'];
 
 /** The embedded default: unit tests and the stack tests, both services in-process on SQLite. */
 const embedded: TestProjectInlineConfiguration = {
@@ -20,22 +22,23 @@ const embedded: TestProjectInlineConfiguration = {
   test: {
     name: 'embedded',
     include: ['services/*/src/**/*.test.ts', 'test/**/*.test.ts', ...STACK_TESTS],
-    exclude: [...configDefaults.exclude, ...FAULT_TESTS],
+    exclude: [...configDefaults.exclude, ...FAULT_TESTS, ...IMAGE_TESTS],
     env: { STACK_MODE: 'embedded' },
   },
 };
 
 /**
- * The production shape: the same stack tests (and the fault tests) with each service a separate
- * `node dist/main.js` process on Postgres, joined by RabbitMQ. Its files run one at a time, after the
- * embedded project: a fault test stops the shared broker, which no other stack may see, and on a small
- * machine six service processes at once only make every file slower.
+ * The production shape: the same stack tests (and the fault tests and the image tests) with each
+ * service a separate `node dist/main.js` process (or container) on Postgres, joined by RabbitMQ. Its
+ * files run one at a time, after the embedded project: a fault test stops the shared broker, which no
+ * other stack may see, and on a small machine six service processes at once only make every file
+ * slower.
  */
 const infra: TestProjectInlineConfiguration = {
   extends: true,
   test: {
     name: 'infra',
-    include: [...STACK_TESTS, ...FAULT_TESTS],
+    include: [...STACK_TESTS, ...FAULT_TESTS, ...IMAGE_TESTS],
     env: { STACK_MODE: 'infra' },
     globalSetup: ['test/support/infra-setup.ts'],
     fileParallelism: false,

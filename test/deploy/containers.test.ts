@@ -131,8 +131,12 @@ describe.each(SERVICES)('Dockerfile built with SERVICE=%s', (service) => {
     const entry = links(stage('build'))['/out/main.js'];
     expect(entry).toBe(`services/${service}/dist/main.js`);
     expect(existsSync(`${REPO}${sourceOf([entry!])}`)).toBe(true);
-    expect(one(runtime, 'EXPOSE')).toBe(port);
+    expect(one(runtime, 'EXPOSE')).toBe(`${port} 9000`);
     expect(runtime.env.PORT).toBe(port);
+    // /metrics and the probes on a port of their own, the one compose and the chart scrape.
+    expect(runtime.env.MANAGEMENT_PORT).toBe('9000');
+    const values = parse(readFileSync(`${CHART}/values.yaml`, 'utf8')) as Json;
+    expect(values[service].managementPort).toBe(9000);
     expect(runtime.env.DATA_DIR).toBe('/app/data');
     expect(one(runtime, 'LABEL')).toContain(
       `org.opencontainers.image.title="auth-user-platform ${service} service"`,
@@ -156,8 +160,30 @@ describe.each(SERVICES)('Dockerfile built with SERVICE=%s', (service) => {
     expect(cmd[0]).toBe('node');
     expect(cmd.join(' ')).toContain('/healthz');
     expect(cmd.join(' ')).toContain('fetch(');
-    // on the port the image sets (an exec-form check expands no build variable).
-    expect(cmd.join(' ')).toContain('process.env.PORT');
+    // on the port the image sets (an exec-form check expands no build variable): the management
+    // port, or PORT when MANAGEMENT_PORT is set empty.
+    expect(cmd.join(' ')).toContain('(process.env.MANAGEMENT_PORT || process.env.PORT)');
+  });
+
+  it('When it is built without a registry, then nothing names a frontend image, native modules build against local headers, and the CA bundle is read by npm ci alone', () => {
+    // A `# syntax=` line makes BuildKit pull its frontend image even when everything else is local.
+    expect(DOCKERFILE).not.toMatch(/^#\s*syntax=/im);
+    expect(stage('deps').env.npm_config_nodedir).toBe('/usr/local');
+    // As scripts/images/build.sh passes it.
+    const caFile = '/run/host-ssl-certs/ca-certificates.crt';
+    const built = parseDockerfile(DOCKERFILE, { SERVICE: service, NPM_CA_FILE: caFile }).stages;
+    const withCa = built.flatMap((s) => all(s, 'RUN')).filter((run) => run.includes(caFile));
+    expect(withCa).toHaveLength(1);
+    expect(withCa[0]).toContain(`export NODE_EXTRA_CA_CERTS="${caFile}"; fi && npm ci `);
+    expect(read('scripts/images/build.sh')).toContain(`NPM_CA_FILE=${caFile}`);
+    expect(runtime.env).not.toHaveProperty('NODE_EXTRA_CA_CERTS');
+  });
+
+  it('When the runtime tree is assembled, then the build stage slims it with the script the context lets in', () => {
+    const build = stage('build');
+    expect(all(build, 'COPY')).toContain('scripts/images/slim-runtime.mjs /tmp/');
+    expect(all(build, 'RUN').join('\n')).toMatch(/&& node \/tmp\/slim-runtime\.mjs \/out$/m);
+    expect(existsSync(`${REPO}scripts/images/slim-runtime.mjs`)).toBe(true);
   });
 
   it('When packages are installed, then the lints hadolint would apply hold', () => {
@@ -215,6 +241,9 @@ describe('.dockerignore', () => {
     expect(patterns).toEqual(
       expect.arrayContaining(['**/node_modules', '**/dist', '.env', 'data', '.git']),
     );
+    // scripts/ stays out, except what the build stage runs.
+    expect(patterns).toContain('scripts');
+    expect(patterns).toContain('!scripts/images/slim-runtime.mjs');
     for (const needed of [
       'openapi',
       'services',

@@ -32,37 +32,47 @@ const SWAGGER_INIT = `window.addEventListener('load', function () {
 });
 `;
 
-function packageAssets(pkg: string, files: Record<string, string>): Record<string, Asset> {
-  const root = path.dirname(require.resolve(`${pkg}/package.json`));
-  const { version } = require(`${pkg}/package.json`) as { version: string };
-  return Object.fromEntries(
-    Object.entries(files).map(([file, type]) => [
-      file,
-      { version: `${pkg}@${version}`, type, load: () => readFile(path.join(root, file)) },
-    ]),
-  );
-}
-
-const ASSETS: Record<string, Asset> = {
-  ...packageAssets('swagger-ui-dist', {
+/**
+ * The files of each docs package that the pages load, with their content types. Nothing else of these
+ * packages is read (they are resolved by their package.json alone), so the image build deletes the
+ * rest of them and of their dependencies (scripts/images/slim-runtime.mjs reads this list).
+ */
+export const DOCS_PACKAGE_FILES = {
+  'swagger-ui-dist': {
     'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
     'swagger-ui.css': 'text/css; charset=utf-8',
     'favicon-32x32.png': 'image/png',
     // Read only by a browser's developer tools.
     'swagger-ui-bundle.js.map': 'application/json',
     'swagger-ui.css.map': 'application/json',
-  }),
+  },
   // The standalone bundle carries React and the rest of Redoc's dependencies in one file.
-  ...packageAssets('redoc', {
+  redoc: {
     'bundles/redoc.standalone.js': 'text/javascript; charset=utf-8',
     'bundles/redoc.standalone.js.map': 'application/json',
-  }),
-  'swagger-init.js': {
-    version: createHash('sha256').update(SWAGGER_INIT).digest('hex').slice(0, 12),
-    type: 'text/javascript; charset=utf-8',
-    load: () => Promise.resolve(Buffer.from(SWAGGER_INIT)),
   },
-};
+} as const satisfies Record<string, Record<string, string>>;
+
+function packageAssets(pkg: string, files: Record<string, string>): [string, Asset][] {
+  const root = path.dirname(require.resolve(`${pkg}/package.json`));
+  const { version } = require(`${pkg}/package.json`) as { version: string };
+  return Object.entries(files).map(([file, type]) => [
+    file,
+    { version: `${pkg}@${version}`, type, load: () => readFile(path.join(root, file)) },
+  ]);
+}
+
+const ASSETS: Record<string, Asset> = Object.fromEntries([
+  ...Object.entries(DOCS_PACKAGE_FILES).flatMap(([pkg, files]) => packageAssets(pkg, files)),
+  [
+    'swagger-init.js',
+    {
+      version: createHash('sha256').update(SWAGGER_INIT).digest('hex').slice(0, 12),
+      type: 'text/javascript; charset=utf-8',
+      load: () => Promise.resolve(Buffer.from(SWAGGER_INIT)),
+    },
+  ],
+]);
 
 export const ASSET_PREFIX = '/docs/assets/';
 

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { Logger } from 'pino';
 
 /** What one pass did: found nothing more to do, or stopped with work left (run again at once). */
@@ -26,6 +27,12 @@ export class PollLoop {
   private again = false;
   private stopped = true;
   private failures = 0;
+  /**
+   * The async context the loop was made in (start-up's). Passes run in it, not in that of whoever
+   * woke the loop: woken by a request, they would otherwise inherit the request's database deadline
+   * (withDatabaseDeadline), and every statement of every later pass would fail once it had passed.
+   */
+  private readonly scope = new AsyncResource('PollLoop');
 
   constructor(private readonly opts: PollLoopOptions) {}
 
@@ -36,6 +43,10 @@ export class PollLoop {
 
   /** Runs a pass now (or right after the current one). */
   wake(): void {
+    this.scope.runInAsyncScope(() => this.wakeInScope());
+  }
+
+  private wakeInScope(): void {
     if (this.stopped) return;
     if (this.running) {
       this.again = true;
