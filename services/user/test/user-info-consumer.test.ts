@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deactivatePayload, freshAuthId, registerPayload } from '../../../test/support/events.js';
+import {
+  deactivatePayload,
+  erasedPayload,
+  freshAuthId,
+  registerPayload,
+} from '../../../test/support/events.js';
 import { startStack, type Stack } from '../../../test/support/stack.js';
 
 let stack: Stack;
@@ -176,5 +181,57 @@ describe('user-info consumer', () => {
     await stack.drained();
     expect(await processedCount(id)).toBe(1);
     expect((await profile(authId))?.isActive).toBe(false);
+  });
+
+  it('When Account Erased arrives, then the profile and what else names the account are deleted, once', async () => {
+    const authId = freshAuthId();
+    await publish(registerPayload(authId));
+    await publish({
+      event_type: 'Sessions Revoked',
+      auth_id: authId,
+      session_ids: ['0b0e6f5e-9d53-4a8f-a6f1-6f2f3c1d2a10'],
+      reason: 'logout',
+      expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    await stack.drained();
+    expect(await profile(authId)).not.toBeNull();
+    const id = await publish(erasedPayload(authId));
+    await publish(erasedPayload(authId), { id });
+    await publish(erasedPayload(authId));
+    await stack.drained();
+    expect(await profile(authId)).toBeNull();
+    expect(
+      await count('SELECT COUNT(*) AS n FROM revoked_sessions WHERE auth_id = ?', authId),
+    ).toBe(0);
+    expect(await count('SELECT COUNT(*) AS n FROM erased_accounts WHERE auth_id = ?', authId)).toBe(
+      1,
+    );
+    expect(await deadLetter(id)).toBeUndefined();
+  });
+
+  it('When a Register arrives after Account Erased, late or again, then no profile is created', async () => {
+    const authId = freshAuthId();
+    const register = registerPayload(authId);
+    const registerId = await publish(register);
+    await stack.drained();
+    await publish(erasedPayload(authId));
+    await stack.drained();
+    await publish(register, { id: registerId });
+    await publish(register);
+    await stack.drained();
+    expect(await profileCount(authId)).toBe(0);
+  });
+
+  it('When Account Erased overtakes its Register and a deactivation, then nothing of the account is created', async () => {
+    const authId = freshAuthId();
+    await publish(erasedPayload(authId));
+    await stack.drained();
+    await publish(deactivatePayload(authId));
+    await publish(registerPayload(authId));
+    await stack.drained();
+    expect(await profileCount(authId)).toBe(0);
+    expect(
+      await count('SELECT COUNT(*) AS n FROM deactivated_accounts WHERE auth_id = ?', authId),
+    ).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import type { AccountDeactivateEvent, RegisterEvent } from '@platform/common';
+import type { AccountDeactivateEvent, AccountErasedEvent, RegisterEvent } from '@platform/common';
 import type { OutgoingEvent } from '../outbox/outbox-repository.js';
 
 // The seed's wire payloads, typed by the generated event contracts.
@@ -25,7 +25,14 @@ export function deactivated(authId: number, correlationId?: string): OutgoingEve
   return { eventType: payload.event_type, aggregateId: authId, payload, correlationId };
 }
 
+export function erased(authId: number, correlationId?: string): OutgoingEvent {
+  const payload: AccountErasedEvent = { event_type: 'Account Erased', auth_id: authId };
+  return { eventType: payload.event_type, aggregateId: authId, payload, correlationId };
+}
+
 /** The event types written by account changes (so their counters exist from the start). */
 export const ACCOUNT_EVENT_TYPES: readonly (
-  RegisterEvent['event_type'] | AccountDeactivateEvent['event_type']
-)[] = ['Register', 'Account Deactivate'];
+  | RegisterEvent['event_type']
+  | AccountDeactivateEvent['event_type']
+  | AccountErasedEvent['event_type']
+)[] = ['Register', 'Account Deactivate', 'Account Erased'];

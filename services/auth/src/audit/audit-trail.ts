@@ -10,6 +10,8 @@ export type AuditAction =
   | 'role_granted'
   | 'role_revoked'
   | 'account_deactivated'
+  | 'account_erased'
+  | 'account_exported'
   | 'password_reset_requested'
   | 'password_reset'
   | 'password_changed'

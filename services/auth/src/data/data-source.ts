@@ -7,6 +7,7 @@ import { LoginThrottle1764158460000 } from './migrations/1764158460000-login-thr
 import { SupportRole1764158520000 } from './migrations/1764158520000-support-role.js';
 import { AccountRecovery1764676800000 } from './migrations/1764676800000-account-recovery.js';
 import { SessionDetails1764763200000 } from './migrations/1764763200000-session-details.js';
+import { AuditErasure1764849600000 } from './migrations/1764849600000-audit-erasure.js';
 
 export const migrations = [
   InitialSchema1764072000000,
@@ -15,6 +16,7 @@ export const migrations = [
   SupportRole1764158520000,
   AccountRecovery1764676800000,
   SessionDetails1764763200000,
+  AuditErasure1764849600000,
 ];
 
 export function authDataSource(url: string, opts: { poolSize?: number; timeoutMs?: number } = {}) {

@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { dialectOf, type SqlDialect } from '@platform/common';
 import { AccountRepository } from '../accounts/account-repository.js';
 import { AuditRepository } from '../audit/audit-repository.js';
+import { ErasureRepository } from '../erasure/erasure-repository.js';
 import { MailQueueRepository } from '../mail/mail-queue-repository.js';
 import { MailTokenRepository } from '../recovery/mail-token-repository.js';
 import { ResetRequestRepository } from '../recovery/reset-request-repository.js';
@@ -20,6 +21,7 @@ export interface Repositories {
   mail: MailQueueRepository;
   mailTokens: MailTokenRepository;
   resetRequests: ResetRequestRepository;
+  erasure: ErasureRepository;
 }
 
 function bind(db: EntityManager, sql: SqlDialect): Repositories {
@@ -36,6 +38,7 @@ function bind(db: EntityManager, sql: SqlDialect): Repositories {
     mail: new MailQueueRepository(db, sql),
     mailTokens: new MailTokenRepository(db, sql),
     resetRequests: new ResetRequestRepository(db, sql),
+    erasure: new ErasureRepository(db, sql),
   };
 }
 
@@ -61,6 +64,7 @@ export class Store {
       mail: access.guard(repos.mail),
       mailTokens: access.guard(repos.mailTokens),
       resetRequests: access.guard(repos.resetRequests),
+      erasure: access.guard(repos.erasure),
     };
   }
 

@@ -21,6 +21,7 @@ export type ThrottledOperation =
   'login' | 'register' | 'refresh' | 'forgot' | 'mail_token' | 'mail';
 /** What refused a throttled request: a failure counter's key, or the target address of a mail. */
 export type ThrottledScope = ThrottleScope | 'address';
+export type ErasureOutcome = 'self' | 'operator' | 'wrong_password';
 export type ChallengeOutcome = 'issued' | 'required' | 'refused' | 'solved';
 
 /**
@@ -47,6 +48,10 @@ export interface AuthMetrics {
   challenge(outcome: ChallengeOutcome): void;
   /** Steps of account recovery and address proof. */
   recovery(flow: RecoveryFlow, outcome: RecoveryOutcome): void;
+  /** An account erased, by whom (`self` or `operator`), or refused for a wrong password. */
+  erasure(outcome: ErasureOutcome): void;
+  /** An account's data exported (GET /account/export). */
+  exported(): void;
 }
 
 const ignore = () => undefined;
@@ -64,4 +69,6 @@ export const noAuthMetrics: AuthMetrics = {
   lockout: ignore,
   challenge: ignore,
   recovery: ignore,
+  erasure: ignore,
+  exported: ignore,
 };

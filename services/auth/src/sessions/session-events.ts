@@ -13,6 +13,7 @@ export const REVOCATION_REASONS: readonly RevocationReason[] = [
   'password_reset',
   'password_change',
   'logout_session',
+  'erasure',
 ];
 
 /** Sessions per message: the contract's limit, well inside the consumer's 64 KiB message cap. */

@@ -18,6 +18,7 @@ export const ROLE_PERMISSIONS = {
     'accounts:deactivate',
     'accounts:recover',
     'accounts:verify-email',
+    'users:manage',
   ],
 } as const satisfies Record<string, readonly string[]>;
 

@@ -20,6 +20,7 @@ describe('EventContracts', () => {
   it('When it loads events.yaml, then it knows every event type', () => {
     expect(contracts.eventTypes.sort()).toEqual([
       'Account Deactivate',
+      'Account Erased',
       'Register',
       'Sessions Revoked',
     ]);

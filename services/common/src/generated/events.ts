@@ -39,6 +39,14 @@ export interface AccountDeactivateEvent {
 }
 /**
  * This interface was referenced by `EventContracts`'s JSON-Schema
+ * via the `definition` "AccountErasedEvent".
+ */
+export interface AccountErasedEvent {
+  event_type: 'Account Erased';
+  auth_id: AuthId;
+}
+/**
+ * This interface was referenced by `EventContracts`'s JSON-Schema
  * via the `definition` "SessionsRevokedEvent".
  */
 export interface SessionsRevokedEvent {
@@ -60,7 +68,8 @@ export interface SessionsRevokedEvent {
     | 'admin_logout_all'
     | 'password_reset'
     | 'password_change'
-    | 'logout_session';
+    | 'logout_session'
+    | 'erasure';
   /**
    * No token of these sessions is valid after this moment; the record of the revocation
    * can be dropped then.
@@ -70,11 +79,13 @@ export interface SessionsRevokedEvent {
 }
 
 /** Every message on the `user_info` channel. */
-export type UserInfoEvent = RegisterEvent | AccountDeactivateEvent | SessionsRevokedEvent;
+export type UserInfoEvent =
+  RegisterEvent | AccountDeactivateEvent | SessionsRevokedEvent | AccountErasedEvent;
 
 /** Payload type by `event_type`. */
 export interface UserInfoEventMap {
   Register: RegisterEvent;
   'Account Deactivate': AccountDeactivateEvent;
   'Sessions Revoked': SessionsRevokedEvent;
+  'Account Erased': AccountErasedEvent;
 }

@@ -1,4 +1,5 @@
-import type { AccountDeactivateEvent, RegisterEvent } from '@platform/common';
+import type { AccountDeactivateEvent, AccountErasedEvent, RegisterEvent } from '@platform/common';
+import type { ErasureRepository } from '../erasure/erasure-repository.js';
 import type { ProfileRepository } from './profile-repository.js';
 
 /**
@@ -6,12 +7,16 @@ import type { ProfileRepository } from './profile-repository.js';
  * holds the account's lock, so each sees what the one before it committed). Events of one account
  * may arrive out of order and more than once; whatever their order, the profile ends as the account
  * is: a Register creates the profile unless it exists, and a deactivation that overtook it is
- * remembered, so the profile is then created inactive.
+ * remembered, so the profile is then created inactive. An erased account stays erased: its id is
+ * remembered (a tombstone), and a Register or a deactivation of it that arrives after the erasure, late
+ * or delivered again, changes nothing.
  */
 export async function applyRegister(
   profiles: ProfileRepository,
+  erasure: ErasureRepository,
   event: RegisterEvent,
-): Promise<'created' | 'exists'> {
+): Promise<'created' | 'exists' | 'erased'> {
+  if (await erasure.isErased(event.auth_id)) return 'erased';
   if (await profiles.exists(event.auth_id)) return 'exists';
   const deactivated = await profiles.wasDeactivatedEarly(event.auth_id);
   await profiles.create(event.auth_id, event.display_name, !deactivated);
@@ -20,11 +25,23 @@ export async function applyRegister(
 
 export async function applyDeactivate(
   profiles: ProfileRepository,
+  erasure: ErasureRepository,
   event: AccountDeactivateEvent,
-): Promise<'deactivated' | 'already-inactive' | 'remembered'> {
+): Promise<'deactivated' | 'already-inactive' | 'remembered' | 'erased'> {
+  if (await erasure.isErased(event.auth_id)) return 'erased';
   if (!(await profiles.exists(event.auth_id))) {
     await profiles.rememberDeactivation(event.auth_id);
     return 'remembered';
   }
   return (await profiles.deactivate(event.auth_id)) ? 'deactivated' : 'already-inactive';
+}
+
+/** Deletes everything held about the account and leaves its tombstone; again, it changes nothing. */
+export async function applyErased(
+  erasure: ErasureRepository,
+  event: AccountErasedEvent,
+): Promise<'erased' | 'already-erased'> {
+  if (await erasure.isErased(event.auth_id)) return 'already-erased';
+  await erasure.erase(event.auth_id);
+  return 'erased';
 }
