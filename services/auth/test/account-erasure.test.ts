@@ -272,6 +272,18 @@ describe('DELETE /users/{user_id}', () => {
     expect((await eraseBy(token, target.id)).status).toBe(404);
   });
 
+  it('When two erasures of one account race, then one erases it and the other finds it gone', async () => {
+    const token = await adminToken();
+    const target = await signUp();
+    const answers = await Promise.all([eraseBy(token, target.id), eraseBy(token, target.id)]);
+    expect(answers.map((res) => res.status).sort()).toEqual([204, 404]);
+    const records = await rows(
+      "SELECT login FROM audit_log WHERE user_id = ? AND action = 'account_erased'",
+      [target.id],
+    );
+    expect(records).toHaveLength(1);
+  });
+
   it('When the account is deactivated, then an operator can still erase it', async () => {
     const token = await adminToken();
     const target = await signUp();

@@ -29,6 +29,7 @@ async function erase(
   const { request } = input;
   const pseudonym = pseudonymOf(input.userId);
   const result = await deps.store.transaction(async (repos) => {
+    await repos.erasure.lockAccount(input.userId);
     const account = await repos.accounts.findById(input.userId);
     if (!account) throw errors.notFound(`No account has id ${input.userId}.`);
     if (account.isActive && account.roles.includes(ADMIN_ROLE)) {

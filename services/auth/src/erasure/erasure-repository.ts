@@ -36,6 +36,9 @@ const PSEUDONYMISE = statement(
            WHERE user_id = ${p(4)} OR actor_id = ${p(5)}`,
 );
 
+/** The first key of the two-key advisory locks that stand for erasures (any fixed int4 would do). */
+const ERASURE_LOCK_SPACE = 0x65726173; // 'eras'
+
 /** What the auth service holds about an account besides the account itself (GET /account/export). */
 export interface AccountRecords {
   account: Omit<AccountRow, 'hashed_password'>;
@@ -53,6 +56,14 @@ export class ErasureRepository {
     private readonly db: EntityManager,
     private readonly sql: SqlDialect,
   ) {}
+
+  /**
+   * Inside a transaction: waits for, then holds until it ends, the lock of the account's erasure, so
+   * that of two erasures of one account at once the second finds it gone (SQLite needs none).
+   */
+  lockAccount(userId: number): Promise<void> {
+    return this.sql.lock(this.db, ERASURE_LOCK_SPACE, userId);
+  }
 
   /** Inside the erasure's transaction: deletes every row of ACCOUNT_ROWS, the account last. */
   async deleteAccountRows(account: ErasedAccount): Promise<void> {
