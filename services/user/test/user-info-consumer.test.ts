@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   deactivatePayload,
@@ -43,6 +44,15 @@ const processedCount = (messageId: string) =>
 
 const deadLetter = async (messageId: string) =>
   (await stack.deadLetters()).find((d) => d.id === messageId);
+
+/** A logout of one session of the account, whose tokens are valid for another hour. */
+const revokedPayload = (authId: number) => ({
+  event_type: 'Sessions Revoked',
+  auth_id: authId,
+  session_ids: [randomUUID()],
+  reason: 'logout',
+  expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+});
 
 /** Publishes as the outbox relay would; returns the message id. */
 const publish = (payload: unknown, opts?: { id?: string; type?: string }) =>
@@ -186,13 +196,7 @@ describe('user-info consumer', () => {
   it('When Account Erased arrives, then the profile and what else names the account are deleted, once', async () => {
     const authId = freshAuthId();
     await publish(registerPayload(authId));
-    await publish({
-      event_type: 'Sessions Revoked',
-      auth_id: authId,
-      session_ids: ['0b0e6f5e-9d53-4a8f-a6f1-6f2f3c1d2a10'],
-      reason: 'logout',
-      expires_at: new Date(Date.now() + 3_600_000).toISOString(),
-    });
+    await publish(revokedPayload(authId));
     await stack.drained();
     expect(await profile(authId)).not.toBeNull();
     const id = await publish(erasedPayload(authId));
@@ -222,16 +226,20 @@ describe('user-info consumer', () => {
     expect(await profileCount(authId)).toBe(0);
   });
 
-  it('When Account Erased overtakes its Register and a deactivation, then nothing of the account is created', async () => {
+  it('When Account Erased overtakes its Register, a deactivation and a revocation, then nothing of the account is created', async () => {
     const authId = freshAuthId();
     await publish(erasedPayload(authId));
     await stack.drained();
     await publish(deactivatePayload(authId));
     await publish(registerPayload(authId));
+    await publish(revokedPayload(authId));
     await stack.drained();
     expect(await profileCount(authId)).toBe(0);
     expect(
       await count('SELECT COUNT(*) AS n FROM deactivated_accounts WHERE auth_id = ?', authId),
+    ).toBe(0);
+    expect(
+      await count('SELECT COUNT(*) AS n FROM revoked_sessions WHERE auth_id = ?', authId),
     ).toBe(0);
   });
 });

@@ -53,7 +53,7 @@ export class UserInfoConsumer implements EventConsumer {
           case 'Account Deactivate':
             return applyDeactivate(profiles, erasure, event);
           case 'Sessions Revoked':
-            return applySessionsRevoked(revocations, event);
+            return applySessionsRevoked(revocations, erasure, event);
           case 'Account Erased':
             return applyErased(erasure, event);
         }
