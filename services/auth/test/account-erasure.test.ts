@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContractChecker } from '../../../test/support/contract.js';
 import { registerPayload } from '../../../test/support/events.js';
 import { newRegistration } from '../../../test/support/factories.js';
+import { metricValue, scrape } from '../../../test/support/metrics.js';
 import { startStack, type Stack } from '../../../test/support/stack.js';
 
 const ADMIN = { login: 'eraser', email: 'eraser@example.com', password: 'AdminPass123!' };
@@ -305,5 +306,25 @@ describe('DELETE /users/{user_id}', () => {
     expect((await eraseBy(token, 999_999_999)).status).toBe(404);
     const bad = await stack.authApi.send('DELETE', '/users/abc', undefined, { token });
     expect(bad.status).toBe(422);
+  });
+});
+
+describe('the erasure metrics', () => {
+  it('When accounts are erased or a password is wrong, then the counters move under their labels', async () => {
+    const erasures = (text: string, outcome: string) =>
+      metricValue(text, 'auth_account_erasures_total', { outcome }) ?? 0;
+    const revoked = (text: string) =>
+      metricValue(text, 'auth_revocations_total', { reason: 'erasure' }) ?? 0;
+    const before = await scrape(stack.authApi.baseUrl);
+    const self = await signUp();
+    expect((await eraseOwn(self.access, { password: 'WrongPass123!' })).status).toBe(403);
+    expect((await eraseOwn(self.access, { password: self.reg.password })).status).toBe(204);
+    const target = await signUp();
+    expect((await eraseBy(await adminToken(), target.id)).status).toBe(204);
+    const after = await scrape(stack.authApi.baseUrl);
+    expect(erasures(after, 'self') - erasures(before, 'self')).toBe(1);
+    expect(erasures(after, 'operator') - erasures(before, 'operator')).toBe(1);
+    expect(erasures(after, 'wrong_password') - erasures(before, 'wrong_password')).toBe(1);
+    expect(revoked(after) - revoked(before)).toBe(2);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContractChecker } from '../../../test/support/contract.js';
 import { newRegistration } from '../../../test/support/factories.js';
+import { metricValue, scrape } from '../../../test/support/metrics.js';
 import { startStack, type Stack } from '../../../test/support/stack.js';
 
 const contract = new ContractChecker('auth.yaml');
@@ -89,9 +90,13 @@ describe('GET /account/export', () => {
     expect(text).not.toContain(reg.password);
   });
 
-  it('When an export is made, then it is audited', async () => {
+  it('When an export is made, then it is audited and counted', async () => {
     const { id, access } = await signUp();
+    const exports = async () =>
+      metricValue(await scrape(stack.authApi.baseUrl), 'auth_account_exports_total') ?? 0;
+    const before = await exports();
     expect((await exportAccount(access)).status).toBe(200);
+    expect((await exports()) - before).toBe(1);
     const { rows } = await stack.authDb.query<{ action: string }>(
       "SELECT action FROM audit_log WHERE user_id = ? AND action = 'account_exported'",
       [id],
