@@ -28,6 +28,11 @@ export const reactivatePayload = (authId: number, deactivationId?: string) => ({
   ...(deactivationId ? { deactivation_id: deactivationId } : {}),
 });
 
+export const erasedPayload = (authId: number) => ({
+  event_type: 'Account Erased',
+  auth_id: authId,
+});
+
 /** Registers through the auth service and waits for the Register event to reach the user service. */
 export async function registeredUser(stack: Stack) {
   const res = await stack.authApi.post('/register', newRegistration());

@@ -10,6 +10,7 @@ import {
 import type Koa from 'koa';
 import type { AuthDeps } from './deps.js';
 import { authenticate, type Principal } from './sessions/principal.js';
+import { erasureHandlers } from './http/handlers/erasure-handlers.js';
 import { accountHandlers } from './http/handlers/account-handlers.js';
 import { challengeHandlers } from './http/handlers/challenge-handlers.js';
 import { factorHandlers } from './http/handlers/factor-handlers.js';
@@ -32,6 +33,7 @@ export function createAuthApp(
     ...sessionHandlers(deps),
     ...mySessionsHandlers(deps),
     ...accountHandlers(deps),
+    ...erasureHandlers(deps),
     ...challengeHandlers(deps),
     ...recoveryHandlers(deps),
     ...factorHandlers(deps),

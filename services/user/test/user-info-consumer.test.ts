@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   deactivatePayload,
+  erasedPayload,
   freshAuthId,
   reactivatePayload,
   registerPayload,
@@ -44,6 +45,15 @@ const processedCount = (messageId: string) =>
 
 const deadLetter = async (messageId: string) =>
   (await stack.deadLetters()).find((d) => d.id === messageId);
+
+/** A logout of one session of the account, whose tokens are valid for another hour. */
+const revokedPayload = (authId: number) => ({
+  event_type: 'Sessions Revoked',
+  auth_id: authId,
+  session_ids: [randomUUID()],
+  reason: 'logout',
+  expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+});
 
 /** Publishes as the outbox relay would; returns the message id. */
 const publish = (payload: unknown, opts?: { id?: string; type?: string }) =>
@@ -239,5 +249,55 @@ describe('user-info consumer', () => {
     await stack.drained();
     expect(await processedCount(id)).toBe(1);
     expect((await profile(authId))?.isActive).toBe(false);
+  });
+
+  it('When Account Erased arrives, then the profile and what else names the account are deleted, once', async () => {
+    const authId = freshAuthId();
+    await publish(registerPayload(authId));
+    await publish(revokedPayload(authId));
+    await stack.drained();
+    expect(await profile(authId)).not.toBeNull();
+    const id = await publish(erasedPayload(authId));
+    await publish(erasedPayload(authId), { id });
+    await publish(erasedPayload(authId));
+    await stack.drained();
+    expect(await profile(authId)).toBeNull();
+    expect(
+      await count('SELECT COUNT(*) AS n FROM revoked_sessions WHERE auth_id = ?', authId),
+    ).toBe(0);
+    expect(await count('SELECT COUNT(*) AS n FROM erased_accounts WHERE auth_id = ?', authId)).toBe(
+      1,
+    );
+    expect(await deadLetter(id)).toBeUndefined();
+  });
+
+  it('When a Register arrives after Account Erased, late or again, then no profile is created', async () => {
+    const authId = freshAuthId();
+    const register = registerPayload(authId);
+    const registerId = await publish(register);
+    await stack.drained();
+    await publish(erasedPayload(authId));
+    await stack.drained();
+    await publish(register, { id: registerId });
+    await publish(register);
+    await stack.drained();
+    expect(await profileCount(authId)).toBe(0);
+  });
+
+  it('When Account Erased overtakes its Register, a deactivation and a revocation, then nothing of the account is created', async () => {
+    const authId = freshAuthId();
+    await publish(erasedPayload(authId));
+    await stack.drained();
+    await publish(deactivatePayload(authId));
+    await publish(registerPayload(authId));
+    await publish(revokedPayload(authId));
+    await stack.drained();
+    expect(await profileCount(authId)).toBe(0);
+    expect(
+      await count('SELECT COUNT(*) AS n FROM deactivated_accounts WHERE auth_id = ?', authId),
+    ).toBe(0);
+    expect(
+      await count('SELECT COUNT(*) AS n FROM revoked_sessions WHERE auth_id = ?', authId),
+    ).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import type {
   AccountDeactivateEvent,
+  AccountErasedEvent,
   AccountReactivateEvent,
   RegisterEvent,
 } from '@platform/common';
@@ -44,9 +45,15 @@ export function reactivated(
   return { eventType: payload.event_type, aggregateId: authId, payload, correlationId };
 }
 
+export function erased(authId: number, correlationId?: string): OutgoingEvent {
+  const payload: AccountErasedEvent = { event_type: 'Account Erased', auth_id: authId };
+  return { eventType: payload.event_type, aggregateId: authId, payload, correlationId };
+}
+
 /** The event types written by account changes (so their counters exist from the start). */
 export const ACCOUNT_EVENT_TYPES: readonly (
   | RegisterEvent['event_type']
   | AccountDeactivateEvent['event_type']
   | AccountReactivateEvent['event_type']
-)[] = ['Register', 'Account Deactivate', 'Account Reactivate'];
+  | AccountErasedEvent['event_type']
+)[] = ['Register', 'Account Deactivate', 'Account Reactivate', 'Account Erased'];

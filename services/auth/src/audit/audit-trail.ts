@@ -12,6 +12,8 @@ export type AuditAction =
   | 'account_deactivated'
   | 'account_reactivated'
   | 'lockout_lifted'
+  | 'account_erased'
+  | 'account_exported'
   | 'password_reset_requested'
   | 'password_reset'
   | 'password_changed'

@@ -10,6 +10,7 @@ import { SessionDetails1764763200000 } from './migrations/1764763200000-session-
 import { SecondFactors1764763260000 } from './migrations/1764763260000-second-factors.js';
 import { Passkeys1764763320000 } from './migrations/1764763320000-passkeys.js';
 import { OperatorDirectory1764763380000 } from './migrations/1764763380000-operator-directory.js';
+import { AuditErasure1764849600000 } from './migrations/1764849600000-audit-erasure.js';
 
 export const migrations = [
   InitialSchema1764072000000,
@@ -21,6 +22,7 @@ export const migrations = [
   SecondFactors1764763260000,
   Passkeys1764763320000,
   OperatorDirectory1764763380000,
+  AuditErasure1764849600000,
 ];
 
 export function authDataSource(url: string, opts: { poolSize?: number; timeoutMs?: number } = {}) {

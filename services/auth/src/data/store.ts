@@ -4,6 +4,8 @@ import { AccountRepository } from '../accounts/account-repository.js';
 import { AuditQueryRepository, AuditRepository } from '../audit/audit-repository.js';
 import { FactorRepository } from '../factors/factor-repository.js';
 import { MfaTokenRepository } from '../factors/mfa-token-repository.js';
+
+import { ErasureRepository } from '../erasure/erasure-repository.js';
 import { MailQueueRepository } from '../mail/mail-queue-repository.js';
 import { MailTokenRepository } from '../recovery/mail-token-repository.js';
 import { ResetRequestRepository } from '../recovery/reset-request-repository.js';
@@ -31,6 +33,7 @@ export interface Repositories {
   webauthnChallenges: ChallengeRepository;
   directory: DirectoryRepository;
   auditQuery: AuditQueryRepository;
+  erasure: ErasureRepository;
 }
 
 function bind(db: EntityManager, sql: SqlDialect): Repositories {
@@ -53,6 +56,7 @@ function bind(db: EntityManager, sql: SqlDialect): Repositories {
     webauthnChallenges: new ChallengeRepository(db, sql),
     directory: new DirectoryRepository(db, sql),
     auditQuery: new AuditQueryRepository(db, sql),
+    erasure: new ErasureRepository(db, sql),
   };
 }
 
@@ -84,6 +88,7 @@ export class Store {
       webauthnChallenges: access.guard(repos.webauthnChallenges),
       directory: access.guard(repos.directory),
       auditQuery: access.guard(repos.auditQuery),
+      erasure: access.guard(repos.erasure),
     };
   }
 

@@ -129,6 +129,17 @@ export function authMetrics(registry: Registry): AuthMetrics {
     labelNames: ['change'] as const,
     registers,
   });
+  const erasures = new Counter({
+    name: 'auth_account_erasures_total',
+    help: 'Accounts erased, by who asked (self, operator), and self-erasures refused for a wrong password.',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  const exports = new Counter({
+    name: 'auth_account_exports_total',
+    help: "Exports of an account's data (GET /account/export).",
+    registers,
+  });
   const hashing = new Histogram({
     name: 'auth_password_hash_duration_seconds',
     help: 'Time spent in argon2id, by operation (verify includes the decoy check of unknown logins).',
@@ -170,6 +181,8 @@ export function authMetrics(registry: Registry): AuthMetrics {
   for (const result of ['success', 'failure']) cleanupRuns.inc({ result }, 0);
   for (const table of CLEANUP_TABLES) cleanupDeleted.inc({ table }, 0);
   for (const operation of ['hash', 'verify']) hashing.zero({ operation });
+  for (const outcome of ['self', 'operator', 'wrong_password']) erasures.inc({ outcome }, 0);
+  exports.inc(0);
   for (const [flow, outcomes] of RECOVERY)
     for (const outcome of outcomes) recoveries.inc({ flow, outcome }, 0);
   for (const ceremony of PASSKEY_CEREMONIES)
@@ -200,6 +213,8 @@ export function authMetrics(registry: Registry): AuthMetrics {
     mfaChange: (method, change) => mfaChanges.inc({ method, change }),
     passkeyCeremony: (ceremony, outcome) => passkeyCeremonies.inc({ ceremony, outcome }),
     passkeyChange: (change) => passkeyChanges.inc({ change }),
+    erasure: (outcome) => erasures.inc({ outcome }),
+    exported: () => exports.inc(),
     ...throttleMetrics(registry),
   };
 }

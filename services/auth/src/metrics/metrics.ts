@@ -30,6 +30,7 @@ export type ThrottledOperation =
   'login' | 'register' | 'refresh' | 'forgot' | 'mail_token' | 'mail' | 'mfa' | 'passkey_login';
 /** What refused a throttled request: a failure counter's key, or the target address of a mail. */
 export type ThrottledScope = ThrottleScope | 'address';
+export type ErasureOutcome = 'self' | 'operator' | 'wrong_password';
 export type ChallengeOutcome = 'issued' | 'required' | 'refused' | 'solved';
 /** The second factors a login can be proven with (`webauthn` joins with passkeys). */
 export type FactorMethod = 'totp' | 'recovery_code';
@@ -71,6 +72,10 @@ export interface AuthMetrics {
   passkeyCeremony(ceremony: PasskeyCeremony, outcome: PasskeyOutcome): void;
   /** Passkeys added to accounts, renamed, removed. */
   passkeyChange(change: PasskeyChange): void;
+  /** An account erased, by whom (`self` or `operator`), or refused for a wrong password. */
+  erasure(outcome: ErasureOutcome): void;
+  /** An account's data exported (GET /account/export). */
+  exported(): void;
 }
 
 const ignore = () => undefined;
@@ -93,4 +98,6 @@ export const noAuthMetrics: AuthMetrics = {
   mfaChange: ignore,
   passkeyCeremony: ignore,
   passkeyChange: ignore,
+  erasure: ignore,
+  exported: ignore,
 };

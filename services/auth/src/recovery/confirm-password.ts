@@ -5,14 +5,17 @@ import type { Account } from '../accounts/account-repository.js';
 import type { AuthDeps, RequestContext } from '../deps.js';
 import type { RecoveryFlow } from '../metrics/metrics.js';
 
+/** What asks for the current password: a recovery flow, or an account's erasure. */
+export type ConfirmedFlow = RecoveryFlow | 'erasure';
+
 /**
- * Re-authentication before a change of credentials: the current password, checked like a login's
+ * Re-authentication before a change of credentials or an erasure: the current password, checked like a login's
  * (the same locks, challenge and counters, so it cannot be guessed here instead), 403 when wrong.
  */
 export async function confirmPassword(
   deps: AuthDeps,
   account: Account,
-  input: { password: string; altcha?: string | undefined; flow: RecoveryFlow },
+  input: { password: string; altcha?: string | undefined; flow: ConfirmedFlow },
   request: RequestContext,
 ): Promise<void> {
   const stored = await deps.store.repos.accounts.findByLogin(account.login);
@@ -26,7 +29,8 @@ export async function confirmPassword(
     stored ? deps.passwords.verify(stored.hashedPassword, input.password) : { ok: false },
   );
   if (!verdict.ok) {
-    deps.metrics.recovery(input.flow, 'wrong_password');
+    if (input.flow === 'erasure') deps.metrics.erasure('wrong_password');
+    else deps.metrics.recovery(input.flow, 'wrong_password');
     await attempt.failed('wrong_password', account.id);
     throw authErrors.wrongPassword();
   }
@@ -37,7 +41,7 @@ export async function confirmPassword(
 export async function reauthenticate(
   deps: AuthDeps,
   userId: number,
-  input: { password: string; altcha?: string | undefined; flow: RecoveryFlow },
+  input: { password: string; altcha?: string | undefined; flow: ConfirmedFlow },
   request: RequestContext,
 ): Promise<Account> {
   const account = await deps.store.repos.accounts.findById(userId);

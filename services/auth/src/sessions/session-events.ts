@@ -16,6 +16,7 @@ export const REVOCATION_REASONS: readonly RevocationReason[] = [
   'mfa_change',
   'mfa_reset',
   'passkey_change',
+  'erasure',
 ];
 
 /** Sessions per message: the contract's limit, well inside the consumer's 64 KiB message cap. */

@@ -126,6 +126,12 @@ export class Throttle {
     return (await this.deps.store.peek([key])).get(key) ?? { failures: 0, lockedFor: 0 };
   }
 
+  /** An erased account: its login's locks and its addresses' mail limits are forgotten. */
+  async forgetAccount(login: string, addresses: readonly string[]): Promise<void> {
+    await this.forgetLogin(login);
+    await this.deps.store.reset(addresses.map((address) => throttleKeys.mail(address)));
+  }
+
   /** Refuses the attempt (429 locked, 428 challenge) or counts it and lets the password be checked. */
   async admitLogin(request: LoginRequest): Promise<LoginAttempt> {
     const { store } = this.deps;

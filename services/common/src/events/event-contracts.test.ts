@@ -22,6 +22,7 @@ describe('EventContracts', () => {
     expect(contracts.eventTypes.sort()).toEqual([
       'Account Deactivate',
       'Account Reactivate',
+      'Account Erased',
       'Register',
       'Sessions Revoked',
     ]);

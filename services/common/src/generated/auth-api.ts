@@ -715,6 +715,58 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/account': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Erase the caller's own account
+     * @description Needs the current password; a wrong one counts as a failed login of the account (the same
+     *     locks and challenge as `/login`) and gets 403 `wrong-password`. Deletes the account and
+     *     every row the service holds of it (roles, sessions, mailed tokens, mails to its addresses,
+     *     forgot-password requests for its address, brute-force counters of its login), ends its
+     *     sessions in both services (`Sessions Revoked`) and publishes `Account Erased`, on which the
+     *     user service deletes the profile. The audit trail keeps its records of the account with the
+     *     login and client addresses replaced by a pseudonym. The login and the email are free again
+     *     at once; the account id is never given again. The last active administrator cannot erase
+     *     their own account (409).
+     */
+    delete: operations['eraseOwnAccount'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/account/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Everything the auth service holds about the caller's account, as a JSON file
+     * @description The account, its roles and permissions, whether its address is proven, every session
+     *     (ended ones too), the mailed tokens (never a token or its hash), the mails to its addresses
+     *     (never a body), forgot-password requests for its address, and the audit records about it
+     *     or by it. Sent as an attachment that no cache keeps. The user service's part is
+     *     `GET /profile/export`.
+     */
+    get: operations['exportOwnAccount'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/users/{user_id}/password-reset': {
     parameters: {
       query?: never;
@@ -795,7 +847,12 @@ export interface paths {
     get: operations['getUser'];
     put?: never;
     post?: never;
-    delete?: never;
+    /**
+     * Erase any account (operators)
+     * @description What `DELETE /account` does, for any account, active or deactivated, without its password.
+     *     The last active administrator cannot be erased (409).
+     */
+    delete: operations['eraseAccount'];
     options?: never;
     head?: never;
     patch?: never;
@@ -1232,6 +1289,93 @@ export interface components {
       new_password: components['schemas']['NewPassword'];
       /** @description A solved challenge, after failed attempts (as for `/login`) */
       altcha?: string;
+    };
+    EraseAccountSchema: {
+      /** @description The current password */
+      password: string;
+      /** @description A solved challenge, after failed attempts (as for `/login`) */
+      altcha?: string;
+    };
+    /** Format: date-time */
+    Timestamp: string;
+    /** Format: date-time */
+    NullableTimestamp: string | null;
+    AccountExportSchema: {
+      exported_at: components['schemas']['Timestamp'];
+      /** @description The account's second factors, without their secrets */
+      second_factors: {
+        /**
+         * @description The authenticator app (its secret stays out)
+         * @enum {string}
+         */
+        totp: 'enrolled' | 'pending' | 'none';
+        recovery_codes_remaining: number;
+        passkeys: components['schemas']['PasskeySchema'][];
+      };
+      account: {
+        id: number;
+        login: string;
+        email: string;
+        email_verified: boolean;
+        is_active: boolean;
+        locale: string;
+        created_at: components['schemas']['Timestamp'];
+        updated_at: components['schemas']['Timestamp'];
+      };
+      roles: {
+        role: string;
+        granted_at: components['schemas']['Timestamp'];
+      }[];
+      permissions: string[];
+      /** @description Every session, ended ones too, oldest first */
+      sessions: {
+        id: string;
+        created_at: components['schemas']['Timestamp'];
+        expires_at: components['schemas']['Timestamp'];
+        refreshed_at: components['schemas']['NullableTimestamp'];
+        revoked_at: components['schemas']['NullableTimestamp'];
+        revoked_reason: string | null;
+        ip: string | null;
+        user_agent: string | null;
+      }[];
+      /** @description Tokens mailed to the account (what for, where to, their lifetime; never the token) */
+      mail_tokens: {
+        purpose: string;
+        email: string;
+        created_at: components['schemas']['Timestamp'];
+        expires_at: components['schemas']['Timestamp'];
+        ended_at: components['schemas']['NullableTimestamp'];
+        end_reason: string | null;
+      }[];
+      /** @description Mails to the account's addresses, queued or delivered (never a body) */
+      mails: {
+        template: string;
+        to: string;
+        subject: string;
+        created_at: components['schemas']['Timestamp'];
+        sent_at: components['schemas']['NullableTimestamp'];
+        failed_at: components['schemas']['NullableTimestamp'];
+      }[];
+      /** @description Forgot-password requests for the account's address waiting to be resolved */
+      password_reset_requests: {
+        created_at: components['schemas']['Timestamp'];
+        ip: string | null;
+      }[];
+      /** @description Audit records about the account or by it, oldest first */
+      audit: {
+        id: number;
+        occurred_at: components['schemas']['Timestamp'];
+        action: string;
+        outcome: string;
+        reason: string | null;
+        user_id: number | null;
+        actor_id: number | null;
+        login: string | null;
+        ip: string | null;
+        details: {
+          [key: string]: string | number | boolean;
+        } | null;
+      }[];
     };
     MailTokenSchema: {
       token: components['schemas']['MailTokenValue'];
@@ -1899,6 +2043,10 @@ export interface components {
     'WWW-Authenticate': string;
     /** @description Whole seconds to wait before trying again */
     'Retry-After': number;
+    /** @description `attachment` with a file name, so that a browser saves the export */
+    'Content-Disposition': string;
+    /** @description `no-store`: the export is personal data that no cache may keep */
+    'Cache-Control': string;
   };
   pathItems: never;
 }
@@ -2872,6 +3020,64 @@ export interface operations {
       503: components['responses']['Unavailable'];
     };
   };
+  eraseOwnAccount: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['EraseAccountSchema'];
+      };
+    };
+    responses: {
+      /** @description The account is erased */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['MalformedBody'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['WrongPassword'];
+      409: components['responses']['LastAdministrator'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['ValidationFailed'];
+      428: components['responses']['ChallengeRequired'];
+      429: components['responses']['TooManyRequests'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  exportOwnAccount: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The account's data */
+      200: {
+        headers: {
+          'Content-Disposition': components['headers']['Content-Disposition'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AccountExportSchema'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
   sendPasswordReset: {
     parameters: {
       query?: never;
@@ -2991,6 +3197,34 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
+      422: components['responses']['ValidationFailed'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  eraseAccount: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The account's id */
+        user_id: components['parameters']['UserId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The account is erased */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['LastAdministrator'];
       422: components['responses']['ValidationFailed'];
       500: components['responses']['InternalError'];
       503: components['responses']['Unavailable'];
@@ -3387,10 +3621,13 @@ export type SecuredOperations =
   | 'sendEmailVerification'
   | 'changeEmail'
   | 'setLocale'
+  | 'eraseOwnAccount'
+  | 'exportOwnAccount'
   | 'sendPasswordReset'
   | 'markEmailVerified'
   | 'listUsers'
   | 'getUser'
+  | 'eraseAccount'
   | 'reactivateAccount'
   | 'liftLockout'
   | 'listAudit'

@@ -54,6 +54,14 @@ export interface AccountReactivateEvent {
 }
 /**
  * This interface was referenced by `EventContracts`'s JSON-Schema
+ * via the `definition` "AccountErasedEvent".
+ */
+export interface AccountErasedEvent {
+  event_type: 'Account Erased';
+  auth_id: AuthId;
+}
+/**
+ * This interface was referenced by `EventContracts`'s JSON-Schema
  * via the `definition` "SessionsRevokedEvent".
  */
 export interface SessionsRevokedEvent {
@@ -78,7 +86,8 @@ export interface SessionsRevokedEvent {
     | 'logout_session'
     | 'mfa_change'
     | 'mfa_reset'
-    | 'passkey_change';
+    | 'passkey_change'
+    | 'erasure';
   /**
    * No token of these sessions is valid after this moment; the record of the revocation
    * can be dropped then.
@@ -89,7 +98,11 @@ export interface SessionsRevokedEvent {
 
 /** Every message on the `user_info` channel. */
 export type UserInfoEvent =
-  RegisterEvent | AccountDeactivateEvent | AccountReactivateEvent | SessionsRevokedEvent;
+  | RegisterEvent
+  | AccountDeactivateEvent
+  | AccountReactivateEvent
+  | SessionsRevokedEvent
+  | AccountErasedEvent;
 
 /** Payload type by `event_type`. */
 export interface UserInfoEventMap {
@@ -97,4 +110,5 @@ export interface UserInfoEventMap {
   'Account Deactivate': AccountDeactivateEvent;
   'Account Reactivate': AccountReactivateEvent;
   'Sessions Revoked': SessionsRevokedEvent;
+  'Account Erased': AccountErasedEvent;
 }

@@ -19,6 +19,28 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/profile/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Everything the user service holds about the caller's account, as a JSON file
+     * @description The profile (also a deactivated one), a deactivation that arrived before it, and the sessions
+     *     of the account the auth service ended (while their tokens could still be presented). Sent as
+     *     an attachment that no cache keeps. The auth service's part is `GET /account/export`.
+     */
+    get: operations['exportProfile'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/edit-bio': {
     parameters: {
       query?: never;
@@ -80,6 +102,35 @@ export interface components {
       display_name: string;
       bio: string | null;
       is_active: boolean;
+    };
+    ProfileExportSchema: {
+      /** Format: date-time */
+      exported_at: string;
+      auth_id: number;
+      /** @description Null before the account's `Register` event has arrived. */
+      profile: null | {
+        id: number;
+        display_name: string;
+        bio: string | null;
+        is_active: boolean;
+        /** Format: date-time */
+        created_at: string;
+        /** Format: date-time */
+        updated_at: string;
+      };
+      /**
+       * Format: date-time
+       * @description When a deactivation of the account arrived before its profile did.
+       */
+      deactivated_early_at: string | null;
+      revoked_sessions: {
+        session_id: string;
+        reason: string;
+        /** Format: date-time */
+        revoked_at: string;
+        /** Format: date-time */
+        expires_at: string;
+      }[];
     };
     EditBioSchema: {
       bio: string;
@@ -192,6 +243,10 @@ export interface components {
   headers: {
     /** @description The Bearer challenge (RFC 6750) */
     'WWW-Authenticate': string;
+    /** @description `attachment` with a file name, so that a browser saves the export */
+    'Content-Disposition': string;
+    /** @description `no-store`: the export is personal data that no cache may keep */
+    'Cache-Control': string;
   };
   pathItems: never;
 }
@@ -218,6 +273,32 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  exportProfile: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The account's data */
+      200: {
+        headers: {
+          'Content-Disposition': components['headers']['Content-Disposition'];
+          'Cache-Control': components['headers']['Cache-Control'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProfileExportSchema'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
       500: components['responses']['InternalError'];
       503: components['responses']['Unavailable'];
     };
@@ -282,4 +363,4 @@ export interface operations {
 }
 
 /** Operations whose requests always carry verified credentials. */
-export type SecuredOperations = 'getProfile' | 'editBio';
+export type SecuredOperations = 'getProfile' | 'exportProfile' | 'editBio';

@@ -77,9 +77,25 @@ export const RevokedSessionEntity = new EntitySchema<RevokedSessionRow>({
   },
 });
 
+/** An erased account (`Account Erased`): nothing of it is created again. */
+export interface ErasedAccountRow {
+  auth_id: number;
+  erased_at: Date;
+}
+
+export const ErasedAccountEntity = new EntitySchema<ErasedAccountRow>({
+  name: 'ErasedAccount',
+  tableName: 'erased_accounts',
+  columns: {
+    auth_id: { type: 'integer', primary: true },
+    erased_at: { type: Date },
+  },
+});
+
 export const entities = [
   ProfileEntity,
   ProcessedMessageEntity,
   DeactivatedAccountEntity,
   RevokedSessionEntity,
+  ErasedAccountEntity,
 ];

@@ -7,7 +7,12 @@ import {
   type Logger,
 } from '@platform/common';
 import type { Store } from '../data/store.js';
-import { applyDeactivate, applyReactivate, applyRegister } from '../profiles/account-events.js';
+import {
+  applyDeactivate,
+  applyErased,
+  applyReactivate,
+  applyRegister,
+} from '../profiles/account-events.js';
 import { applySessionsRevoked } from '../sessions/session-events.js';
 
 /** What the consumer counts; the Prometheus implementation is in metrics/user-metrics.ts. */
@@ -43,19 +48,21 @@ export class UserInfoConsumer implements EventConsumer {
       correlationId: delivery.correlationId,
     });
     try {
-      const applied = await this.store.transaction(async ({ profiles, revocations }) => {
+      const applied = await this.store.transaction(async ({ profiles, revocations, erasure }) => {
         // One message per account at a time, so each sees what the one before it committed.
         await profiles.lockAccount(event.auth_id);
         if (!(await profiles.markProcessed(delivery.id, event.event_type))) return 'duplicate';
         switch (event.event_type) {
           case 'Register':
-            return applyRegister(profiles, event);
+            return applyRegister(profiles, erasure, event);
           case 'Account Deactivate':
-            return applyDeactivate(profiles, event);
+            return applyDeactivate(profiles, erasure, event);
           case 'Account Reactivate':
             return applyReactivate(profiles, event);
           case 'Sessions Revoked':
-            return applySessionsRevoked(revocations, event);
+            return applySessionsRevoked(revocations, erasure, event);
+          case 'Account Erased':
+            return applyErased(erasure, event);
         }
       });
       log.info({ authId: event.auth_id, outcome: applied }, 'event applied');

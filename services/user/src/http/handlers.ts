@@ -8,6 +8,7 @@ import type { Profile } from '../profiles/profile-repository.js';
 import type { UserDeps } from '../deps.js';
 import type { Principal } from '../sessions/principal.js';
 import { activeProfile, editBio } from '../profiles/profiles.js';
+import { exportProfile } from '../erasure/profile-export.js';
 
 /** The handler of user operation `K`: with the verified caller when the contract secures `K`. */
 type UserHandler<K extends keyof UserApi.operations> = OperationHandler<
@@ -36,8 +37,18 @@ export function userHandlers(deps: UserDeps, readiness: Readiness) {
     body: profileBody(await editBio(deps, principal.userId, body.bio, principal.profile)),
   });
 
+  const exportProfileHandler: UserHandler<'exportProfile'> = async ({ principal }) => ({
+    status: 200,
+    headers: {
+      'Content-Disposition': 'attachment; filename="profile-export.json"',
+      'Cache-Control': 'no-store',
+    },
+    body: await exportProfile(deps, principal.userId),
+  });
+
   return {
     getProfile,
+    exportProfile: exportProfileHandler,
     editBio: editBioHandler,
     ...healthHandlers(() => deps.store.ping(), readiness),
   };

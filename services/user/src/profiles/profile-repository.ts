@@ -17,9 +17,10 @@ export interface Profile {
 
 const CALLER_STATE = statement(
   (p) => `SELECT (SELECT reason FROM revoked_sessions WHERE session_id = ${p(1)}) AS revoked,
+                 (SELECT 1 FROM erased_accounts WHERE auth_id = ${p(2)}) AS erased,
                  p.id, p.auth_id, p.display_name, p.bio, p.is_active
             FROM (SELECT 1 AS one) AS caller
-            LEFT JOIN user_profiles p ON p.auth_id = ${p(2)}`,
+            LEFT JOIN user_profiles p ON p.auth_id = ${p(3)}`,
 );
 
 const PROFILE_BY_AUTH_ID = statement(
@@ -53,21 +54,20 @@ export class ProfileRepository {
   }
 
   /**
-   * On every authenticated request, one round trip: why the caller's session was revoked (if it was)
-   * and the caller's profile (null before its Register event).
+   * On every authenticated request, one round trip: why the caller's session was revoked (if it was),
+   * whether the account was erased, and the caller's profile (null before its Register event).
    */
   async callerState(
     authId: number,
     sessionId: string,
-  ): Promise<{ revoked: string | undefined; profile: Profile | null }> {
-    const rows = await this.sql.query<ProfileRow & { revoked: string | null }>(
-      this.db,
-      CALLER_STATE,
-      [sessionId, authId],
-    );
+  ): Promise<{ revoked: string | undefined; erased: boolean; profile: Profile | null }> {
+    const rows = await this.sql.query<
+      ProfileRow & { revoked: string | null; erased: number | null }
+    >(this.db, CALLER_STATE, [sessionId, authId, authId]);
     const row = rows[0]!;
     return {
       revoked: row.revoked ?? undefined,
+      erased: row.erased !== null && row.erased !== undefined,
       profile: row.id === null || row.id === undefined ? null : toProfile(row),
     };
   }

@@ -11,7 +11,7 @@ export interface Principal extends PrincipalBase {
 /**
  * Verifies an access token against the auth service's JWKS (no secret is shared between services),
  * then refuses it when its session has been revoked (`Sessions Revoked`: logout, refresh token reuse,
- * deactivation, a role change, "log out everywhere").
+ * deactivation, a role change, "log out everywhere", erasure) or its account erased.
  */
 export async function authenticate(
   deps: UserDeps,
@@ -25,7 +25,9 @@ export async function authenticate(
   }
   const userId = Number(claims.sub);
   // Revocation and the profile in one round trip: both are needed on every request.
-  const { revoked, profile } = await deps.store.profiles.callerState(userId, claims.sid);
+  const { revoked, erased, profile } = await deps.store.profiles.callerState(userId, claims.sid);
+  // An erased account's tokens are refused even if its Sessions Revoked has not arrived yet.
+  if (erased) throw errors.invalidToken('The account no longer exists.');
   // A deactivated account's tokens get the seed's 403, like its profile; other revocations a 401,
   // and so do the ended sessions of an account reactivated since.
   if (revoked === 'deactivation' && profile?.isActive !== true) throw errors.accountInactive();

@@ -1,4 +1,5 @@
 import type { Account } from '../../accounts/account-repository.js';
+import type { Passkey } from '../../passkeys/passkey-repository.js';
 import type { TokenPair } from '../../sessions/tokens.js';
 
 export const tokenPairBody = (pair: TokenPair) => ({
@@ -19,4 +20,15 @@ export const userBody = (account: Account) => ({
 export const accepted = (detail: string) => ({
   status: 202 as const,
   body: { status: 'accepted' as const, detail },
+});
+
+/** A passkey as the contract shows it (PasskeySchema). */
+export const passkeyBody = (passkey: Passkey) => ({
+  id: passkey.id,
+  name: passkey.name,
+  created_at: passkey.createdAt.toISOString(),
+  last_used_at: passkey.lastUsedAt?.toISOString() ?? null,
+  transports: passkey.transports,
+  backed_up: passkey.backedUp,
+  device_type: passkey.deviceType,
 });

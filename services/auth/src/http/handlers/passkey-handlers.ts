@@ -1,6 +1,5 @@
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { AuthDeps } from '../../deps.js';
-import type { Passkey } from '../../passkeys/passkey-repository.js';
 import { passkeyLoginOptions, loginWithPasskey } from '../../passkeys/passkey-login.js';
 import { listPasskeys, removePasskey, renamePasskey } from '../../passkeys/passkey-management.js';
 import {
@@ -8,17 +7,7 @@ import {
   registerPasskey,
 } from '../../passkeys/passkey-registration.js';
 import type { AuthHandler } from './auth-handler.js';
-import { tokenPairBody, userBody } from './bodies.js';
-
-const passkeyBody = (passkey: Passkey) => ({
-  id: passkey.id,
-  name: passkey.name,
-  created_at: passkey.createdAt.toISOString(),
-  last_used_at: passkey.lastUsedAt?.toISOString() ?? null,
-  transports: passkey.transports,
-  backed_up: passkey.backedUp,
-  device_type: passkey.deviceType,
-});
+import { passkeyBody, tokenPairBody, userBody } from './bodies.js';
 
 /**
  * The contract checks the outline of a WebAuthn response (its base64url fields, their sizes); the
