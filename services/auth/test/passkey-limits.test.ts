@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContractChecker } from '../../../test/support/contract.js';
 import { newRegistration } from '../../../test/support/factories.js';
 import { addPasskey, newAuthenticator } from '../../../test/support/passkeys.js';
+import { totpCodes } from '../../../test/support/second-factor.js';
 import { startStack, type Stack } from '../../../test/support/stack.js';
 
 const contract = new ContractChecker('auth.yaml');
@@ -29,18 +30,51 @@ const signIn = async (login: string, password: string) => {
 const remove = (account: { token: string; password: string }, id: number) =>
   stack.authApi.send('DELETE', `/passkeys/${id}`, { password: account.password }, account);
 
-describe('MFA_REQUIRED_ROLES and the last passkey', () => {
-  it('When an account whose role requires MFA removes passkeys, then the last one stays with 409 last-factor', async () => {
-    const admin = await signIn(ADMIN.login, ADMIN.password);
+/**
+ * The administrator, whose role requires a second factor: its login answers an enrolment token, and
+ * enrolling an authenticator app with it finishes the login with a session proven by both (aal 2).
+ */
+const enrolledAdmin = async () => {
+  const login = await stack.authApi.post('/login', {
+    login: ADMIN.login,
+    password: ADMIN.password,
+  });
+  expect(login.status).toBe(403);
+  const enrolment = { enrolment_token: login.body.enrolment_token as string };
+  const started = await stack.authApi.post('/login/mfa/enrol', enrolment);
+  expect(started.status).toBe(201);
+  const { current } = await totpCodes(started.body.secret as string);
+  const done = await stack.authApi.post('/login/mfa/enrol/confirm', {
+    ...enrolment,
+    code: current,
+  });
+  expect(done.status).toBe(200);
+  return { token: done.body.token_pair.access_token.token as string, password: ADMIN.password };
+};
+const disableTotp = (account: { token: string; password: string }) =>
+  stack.authApi.post('/mfa/totp/disable', { password: account.password }, account);
+
+describe('MFA_REQUIRED_ROLES and the last second factor', () => {
+  it('When an account whose role requires MFA removes its factors, then the last one stays with 409 last-factor, a passkey or the authenticator app alike', async () => {
+    const admin = await enrolledAdmin();
     const first = await addPasskey(stack.authApi, admin, newAuthenticator());
     const second = await addPasskey(stack.authApi, admin, newAuthenticator());
     expect((await remove(admin, first.id)).status).toBe(204);
-    const last = await remove(admin, second.id);
+    expect((await remove(admin, second.id)).status).toBe(204);
+    // The authenticator app is the last factor now.
+    const lastApp = await disableTotp(admin);
+    contract.check('removeTotp', lastApp);
+    expect(lastApp.status).toBe(409);
+    expect(lastApp.body.type).toBe('urn:problem:last-factor');
+    // With a passkey beside it the app may go, and then the passkey is the last one.
+    const third = await addPasskey(stack.authApi, admin, newAuthenticator());
+    expect((await disableTotp(admin)).status).toBe(204);
+    const last = await remove(admin, third.id);
     contract.check('deletePasskey', last);
     expect(last.status).toBe(409);
     expect(last.body.type).toBe('urn:problem:last-factor');
     const list = await stack.authApi.get('/passkeys', { token: admin.token });
-    expect(list.body.passkeys.map((p: { id: number }) => p.id)).toEqual([second.id]);
+    expect(list.body.passkeys.map((p: { id: number }) => p.id)).toEqual([third.id]);
   });
 
   it('When an account without such a role removes its only passkey, then it may', async () => {

@@ -24,7 +24,7 @@ describe('retryDelayMs', () => {
     expect(retryDelayMs(1, () => 0.5)).toBe(4_500);
     for (let i = 0; i < 200; i++) {
       const delay = retryDelayMs(3);
-      expect(delay).toBeGreaterThan(16_000);
+      expect(delay).toBeGreaterThanOrEqual(16_000);
       expect(delay).toBeLessThanOrEqual(20_000);
     }
   });

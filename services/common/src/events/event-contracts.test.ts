@@ -21,8 +21,8 @@ describe('EventContracts', () => {
   it('When it loads events.yaml, then it knows every event type', () => {
     expect(contracts.eventTypes.sort()).toEqual([
       'Account Deactivate',
-      'Account Reactivate',
       'Account Erased',
+      'Account Reactivate',
       'Register',
       'Sessions Revoked',
     ]);
