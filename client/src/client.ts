@@ -37,6 +37,13 @@ export interface PlatformClient {
   login(
     body: AuthPaths['/login']['post']['requestBody']['content']['application/json'],
   ): Promise<AuthPaths['/login']['post']['responses']['200']['content']['application/json']>;
+  /**
+   * The second step of a login that threw `mfa-required` (see `mfaRequired()`): its `mfa_token` and
+   * a TOTP code, a recovery code or a passkey's assertion; the pair goes into the store.
+   */
+  completeMfa(
+    body: AuthPaths['/login/mfa']['post']['requestBody']['content']['application/json'],
+  ): Promise<AuthPaths['/login/mfa']['post']['responses']['200']['content']['application/json']>;
   /** Ends the stored session at the service and clears the store (also when it had ended). */
   logout(): Promise<void>;
 }
@@ -60,6 +67,7 @@ export function createPlatformClient(options: ClientOptions): PlatformClient {
     user,
     tokens: store,
     login: async (body) => unwrap(await auth.POST('/login', { body })),
+    completeMfa: async (body) => unwrap(await auth.POST('/login/mfa', { body })),
     logout: async () => {
       const pair = await store.get();
       if (!pair) return;

@@ -3,6 +3,8 @@
 import type { components } from './generated/auth-api.js';
 
 export type Problem = components['schemas']['Problem'];
+/** The answer of a login whose password is right and whose account has a second factor. */
+export type MfaRequiredProblem = components['schemas']['MfaRequiredProblem'];
 
 /** An answer that was not a success, with its problem details. */
 export class ProblemError extends Error {
@@ -54,4 +56,15 @@ export function asProblem(body: unknown, response: Response): Problem {
     title: response.statusText || `HTTP ${response.status}`,
     status: response.status,
   };
+}
+
+/**
+ * The second step a login asks for: its `mfa_token` and `methods` when `error` is the 401
+ * `mfa-required` of a right password (finish it with `completeMfa`), else undefined.
+ */
+export function mfaRequired(error: unknown): MfaRequiredProblem | undefined {
+  if (!(error instanceof ProblemError) || error.code !== 'mfa-required') return undefined;
+  const problem = error.problem as Partial<MfaRequiredProblem>;
+  if (typeof problem.mfa_token !== 'string' || !Array.isArray(problem.methods)) return undefined;
+  return problem as MfaRequiredProblem;
 }

@@ -1,8 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeJwt } from 'jose';
 import {
   createPlatformClient,
+  mfaRequired,
   MemoryTokenStore,
   ProblemError,
   unwrap,
@@ -11,6 +13,7 @@ import {
 import { retryAfterMs } from '../src/transport.js';
 import { clientIps } from '../../test/support/client-ips.js';
 import { newRegistration } from '../../test/support/factories.js';
+import { totpCodes } from '../../test/support/second-factor.js';
 import { startStack, type Stack } from '../../test/support/stack.js';
 import { expiredToken } from '../../test/support/tokens.js';
 
@@ -145,6 +148,32 @@ describe('the client against the services', () => {
       .login({ login: registration.login, password: registration.password })
       .catch((e: unknown) => e);
     expect((error as ProblemError).status).toBe(429);
+  });
+
+  it('When the account has an authenticator app, then login() throws mfa-required and completeMfa() finishes the login into the store', async () => {
+    const { client, registration } = await registered(stack);
+    const enrolment = unwrap(
+      await client.auth.POST('/mfa/totp', { body: { password: registration.password } }),
+    );
+    const codes = await totpCodes(enrolment.secret);
+    unwrap(await client.auth.POST('/mfa/totp/confirm', { body: { code: codes.previous } }));
+
+    const fresh = createPlatformClient({ baseUrl: bases(stack), fetch: recordingFetch().fetch });
+    const error = await fresh
+      .login({ login: registration.login, password: registration.password })
+      .catch((e: unknown) => e);
+    const step = mfaRequired(error);
+    expect(step?.methods).toContain('totp');
+    expect(await fresh.tokens.get()).toBeUndefined();
+    const done = await fresh.completeMfa({
+      mfa_token: step!.mfa_token,
+      method: 'totp',
+      code: codes.current,
+    });
+    expect(done.user.login).toBe(registration.login);
+    expect(decodeJwt((await fresh.tokens.get())!.accessToken)).toMatchObject({ aal: 2 });
+    expect(unwrap(await fresh.user.GET('/profile')).is_active).toBe(true);
+    expect(mfaRequired(new Error('not a problem'))).toBeUndefined();
   });
 
   it('When the client logs out, then the session ends at the services and the store is empty', async () => {
