@@ -197,6 +197,7 @@ describe(`the cleanup on Postgres with ${EXPIRED} expired and ${LIVE} live black
       mail_tokens: sum('mail_tokens'),
       mail_queue: sum('mail_queue'),
       mfa_tokens: sum('mfa_tokens'),
+      webauthn_challenges: sum('webauthn_challenges'),
     }).toEqual(expected);
     await expectOnlyLiveRowsLeft('b', added);
   }, 120_000);

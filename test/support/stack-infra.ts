@@ -94,6 +94,9 @@ async function build(
 
   const authDb = new pg.Pool({ connectionString: authDatabase.url, max: 2 });
   const userDb = new pg.Pool({ connectionString: userDatabase.url, max: 2 });
+  // An idle connection the server ends (the database dropped WITH (FORCE) at the end of the run,
+  // or a fault) is the pool's to replace, not an uncaught error of the test run.
+  for (const pool of [authDb, userDb]) pool.on('error', () => undefined);
   cleanup.push(() => Promise.all([authDb.end(), userDb.end()]));
   const broker = new Broker(queue);
   cleanup.push(() => broker.close());
