@@ -802,9 +802,9 @@ export interface paths {
     post?: never;
     /**
      * Reset an account's second factors
-     * @description For an owner who lost their second factors: removes the authenticator app and the recovery
-     *     codes, ends every session of the account (`Sessions Revoked`, reason `mfa_reset`) and its
-     *     logins waiting for a second factor, and mails the account a notice. Audited with the
+     * @description For an owner who lost their second factors: removes the authenticator app, the recovery
+     *     codes and the passkeys, ends every session of the account (`Sessions Revoked`, reason
+     *     `mfa_reset`) and its logins waiting for a second factor, and mails the account a notice. Audited with the
      *     administrator. The answer counts the ended sessions.
      */
     delete: operations['resetUserMfa'];

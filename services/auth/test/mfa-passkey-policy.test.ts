@@ -74,6 +74,33 @@ describe('MFA_REQUIRED_ROLES=admin and passkeys', () => {
     expect(current.ip).toBeTruthy();
   });
 
+  it("When an administrator resets an account's factors, then its passkeys go too: the password alone logs in, the passkey no longer", async () => {
+    const admin = await adminWithPasskeyOnly();
+    const strong = await api().post('/login/passkey', await assertion(api(), admin.authenticator));
+    expect(strong.status).toBe(200);
+    const account = await signUp(ctx);
+    const authenticator = newAuthenticator();
+    await addPasskey(api(), account, authenticator);
+    const reset = await api().send('DELETE', `/users/${account.userId}/mfa`, undefined, {
+      token: strong.body.token_pair.access_token.token,
+    });
+    contract.check('resetUserMfa', reset);
+    expect(reset.status).toBe(200);
+    const login = await api().post('/login', { login: account.login, password: account.password });
+    expect(login.status).toBe(200);
+    const passkeys = await api().get('/passkeys', {
+      token: login.body.token_pair.access_token.token,
+    });
+    expect(passkeys.body.passkeys).toEqual([]);
+    const passwordless = await api().post('/login/passkey', await assertion(api(), authenticator));
+    expect(passwordless.status).toBe(401);
+    const { rows } = await ctx.stack.authDb.query<{ details: string }>(
+      "SELECT details FROM audit_log WHERE action = 'mfa_reset' AND user_id = ?",
+      [account.userId],
+    );
+    expect(rows.map((r) => JSON.parse(r.details).passkeys_removed)).toEqual([1]);
+  });
+
   it('When an account without such a role logs in with a synced passkey, then its tokens say swk and mfa', async () => {
     const account = await signUp(ctx);
     const authenticator = newAuthenticator({ backedUp: true });
