@@ -169,6 +169,20 @@ describe('POST /login/mfa with a passkey (method webauthn)', () => {
     expect(missing.status).toBe(422);
   });
 
+  it('When an account has an authenticator app only, then the passkey step is 409 no-passkey and the token stays good', async () => {
+    const account = await signUpWithTotp(ctx);
+    const mfaToken = await passwordStep(ctx, account);
+    const refused = await passkeyOptions(mfaToken);
+    expect(refused.status).toBe(409);
+    expect(refused.body.type).toBe('urn:problem:no-passkey');
+    const done = await mfaStep(ctx, {
+      mfa_token: mfaToken,
+      method: 'totp',
+      code: account.codes.current,
+    });
+    expect(done.status).toBe(200);
+  });
+
   it('When an account has an authenticator app and a passkey, then both are offered and either finishes the login', async () => {
     const account = await signUpWithTotp(ctx);
     const authenticator = newAuthenticator();

@@ -42,11 +42,14 @@ export async function mfaChallenge(
 /**
  * POST /login/mfa/passkey/options: the request options for the passkeys of the account whose
  * password the mfa_token proves, with a challenge bound to that account for a second factor. The
- * token is looked up, not spent: it goes on to POST /login/mfa with the assertion.
+ * token is looked up, not spent: it goes on to POST /login/mfa with the assertion. Without a
+ * passkey the options would name no credential, and a browser would offer any of the RP's.
  */
 export async function mfaPasskeyOptions(deps: AuthDeps, mfaToken: string) {
-  const pending = await deps.store.repos.mfaTokens.find(hashMfaToken(mfaToken), 'login');
+  const { repos } = deps.store;
+  const pending = await repos.mfaTokens.find(hashMfaToken(mfaToken), 'login');
   if (!pending) throw authErrors.invalidMfaToken();
+  if ((await repos.passkeys.countByUser(pending.userId)) === 0) throw authErrors.noPasskey();
   return passkeyAssertionOptions(deps, { userId: pending.userId });
 }
 

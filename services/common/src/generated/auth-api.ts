@@ -120,7 +120,7 @@ export interface paths {
      *     bound to that account, good once, for a second factor only, within
      *     `WEBAUTHN_CHALLENGE_TTL_SECONDS`. The `mfa_token` is checked, not spent: the assertion goes
      *     to `POST /login/mfa` with it (`method: webauthn`). A used, expired or unknown token gets 401
-     *     `invalid-mfa-token`.
+     *     `invalid-mfa-token`; an account without a passkey 409 `no-passkey`.
      */
     post: operations['loginMfaPasskeyOptions'];
     delete?: never;
@@ -1538,7 +1538,8 @@ export interface components {
     };
     /**
      * @description The account's factors do not allow it: `totp-already-enrolled`, `no-pending-enrolment`,
-     *     `no-second-factor`, or `last-factor` (its role requires a second factor and this is its last one)
+     *     `no-second-factor`, `no-passkey`, or `last-factor` (its role requires a second factor and
+     *     this is its last one)
      */
     FactorConflict: {
       headers: {
@@ -1861,6 +1862,7 @@ export interface operations {
       };
       400: components['responses']['MalformedBody'];
       401: components['responses']['InvalidSecondFactor'];
+      409: components['responses']['FactorConflict'];
       415: components['responses']['UnsupportedMediaType'];
       422: components['responses']['ValidationFailed'];
       500: components['responses']['InternalError'];
