@@ -5,16 +5,12 @@ import { addPasskey, newAuthenticator } from '../../../test/support/passkeys.js'
 import { startStack, type Stack } from '../../../test/support/stack.js';
 
 const contract = new ContractChecker('auth.yaml');
-const ADMIN = { login: 'mfa_admin', email: 'mfa_admin@example.com', password: 'AdminPass123!' };
 let stack: Stack;
 
 beforeAll(async () => {
   stack = await startStack({
     MFA_REQUIRED_ROLES: 'admin',
     PASSKEY_LOGIN_RATE_PER_IP: '3',
-    ADMIN_LOGIN: ADMIN.login,
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
   });
 });
 afterAll(async () => {
@@ -26,14 +22,49 @@ const signIn = async (login: string, password: string) => {
   expect(res.status).toBe(200);
   return { token: res.body.token_pair.access_token.token as string, password };
 };
+/** A login's password and then its passkey step: the access token of an aal 2 session. */
+async function passkeyStep(
+  account: { login: string; password: string },
+  authenticator: ReturnType<typeof newAuthenticator>,
+) {
+  const login = await stack.authApi.post('/login', {
+    login: account.login,
+    password: account.password,
+  });
+  expect(login.status).toBe(401);
+  const mfaToken = login.body.mfa_token as string;
+  const started = await stack.authApi.post('/login/mfa/passkey/options', { mfa_token: mfaToken });
+  expect(started.status).toBe(200);
+  const done = await stack.authApi.post('/login/mfa', {
+    mfa_token: mfaToken,
+    method: 'webauthn',
+    challenge_id: started.body.challenge_id,
+    response: authenticator.get(started.body.options),
+  });
+  expect(done.status).toBe(200);
+  return done.body.token_pair.access_token.token as string;
+}
 const remove = (account: { token: string; password: string }, id: number) =>
   stack.authApi.send('DELETE', `/passkeys/${id}`, { password: account.password }, account);
 
 describe('MFA_REQUIRED_ROLES and the last passkey', () => {
   it('When an account whose role requires MFA removes passkeys, then the last one stays with 409 last-factor', async () => {
-    const admin = await signIn(ADMIN.login, ADMIN.password);
-    const first = await addPasskey(stack.authApi, admin, newAuthenticator());
-    const second = await addPasskey(stack.authApi, admin, newAuthenticator());
+    const registration = newRegistration();
+    const registered = await stack.authApi.post('/register', registration);
+    expect(registered.status).toBe(201);
+    const user = await signIn(registration.login, registration.password);
+    const authenticator = newAuthenticator();
+    const first = await addPasskey(stack.authApi, user, authenticator);
+    const second = await addPasskey(stack.authApi, user, newAuthenticator());
+    // The role granted outside a role change; a login proven with a passkey meets its policy.
+    await stack.authDb.query(
+      "INSERT INTO user_roles (user_id, role_id, granted_at) SELECT ?, id, ? FROM roles WHERE name = 'admin'",
+      [registered.body.user.id, new Date().toISOString()],
+    );
+    const admin = {
+      token: await passkeyStep(registration, authenticator),
+      password: registration.password,
+    };
     expect((await remove(admin, first.id)).status).toBe(204);
     const last = await remove(admin, second.id);
     contract.check('deletePasskey', last);
