@@ -5,9 +5,10 @@ import { endSessions } from '../sessions/revocation.js';
 
 /**
  * DELETE /users/{user_id}/mfa: an administrator (`mfa:reset`) removes every second factor of an
- * account (the authenticator app, the recovery codes and the passkeys), for an owner who lost them. Every session of the account ends (`Sessions Revoked`,
- * `mfa_reset`), its pending mfa tokens stop working, the account is mailed and the reset audited
- * with the administrator. Returns how many sessions ended.
+ * account (the authenticator app, the recovery codes and the passkeys), for an owner who lost
+ * them. Every session of the account ends (`Sessions Revoked`, `mfa_reset`), its pending mfa
+ * tokens stop working, the account is mailed and the reset audited with the administrator.
+ * Returns how many sessions ended.
  */
 export async function resetFactors(
   deps: AuthDeps,
