@@ -44,6 +44,15 @@ export const ROUTES: readonly Route[] = [
     tokens: 'issues',
   },
   {
+    operationId: 'loginMfaPasskeyOptions',
+    service: 'auth',
+    method: 'POST',
+    path: '/login/mfa/passkey/options',
+    pattern: '^/login/mfa/passkey/options$',
+    secured: false,
+    tokens: null,
+  },
+  {
     operationId: 'startEnrolmentLogin',
     service: 'auth',
     method: 'POST',

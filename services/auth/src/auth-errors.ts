@@ -102,6 +102,13 @@ export const authErrors = {
       title: 'No second factor',
       detail: 'The account has no authenticator app enrolled.',
     }),
+  noPasskey: () =>
+    new AppError({
+      status: 409,
+      code: 'no-passkey',
+      title: 'No passkey',
+      detail: 'The account has no passkey: finish the login with another of its methods.',
+    }),
   /** A passkey's attestation or assertion was refused; a login gets one answer for every reason. */
   passkeyRejected: (status: 400 | 401, detail: string) =>
     new AppError({ status, code: 'passkey-rejected', title: 'Passkey rejected', detail }),

@@ -57,7 +57,12 @@ describe('enrolling and removing an authenticator app', () => {
     // Not confirmed yet: the login does not ask for it.
     const status = await ctx.stack.authApi.get('/mfa', { token: account.token });
     contract.check('getMfaStatus', status);
-    expect(status.body).toEqual({ methods: [], totp: 'pending', recovery_codes_remaining: 0 });
+    expect(status.body).toEqual({
+      methods: [],
+      totp: 'pending',
+      recovery_codes_remaining: 0,
+      passkeys: 0,
+    });
     const login = await ctx.stack.authApi.post('/login', {
       login: account.login,
       password: account.password,
@@ -126,6 +131,7 @@ describe('enrolling and removing an authenticator app', () => {
       methods: ['totp', 'recovery_code'],
       totp: 'enrolled',
       recovery_codes_remaining: 10,
+      passkeys: 0,
     });
     const mail = await ctx.mailbox.next(account.email);
     expect(mail.subject).toMatch(/authenticator/i);
@@ -170,6 +176,7 @@ describe('enrolling and removing an authenticator app', () => {
       methods: [],
       totp: 'none',
       recovery_codes_remaining: 0,
+      passkeys: 0,
     });
     const login = await ctx.stack.authApi.post('/login', {
       login: account.login,

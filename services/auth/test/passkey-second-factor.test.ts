@@ -82,6 +82,7 @@ describe('verifyPasskeyAssertion as a second factor', () => {
         credentialId: authenticator.credentials[0]!.id,
         userVerified: false,
         backedUp: false,
+        deviceType: 'singleDevice',
       },
     });
     const again = await verifyPasskeyAssertion(service.deps, {

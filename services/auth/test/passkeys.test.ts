@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ContractChecker } from '../../../test/support/contract.js';
 import { signUp, useMailStack } from '../../../test/support/mail-stack.js';
-import { addPasskey, attest, newAuthenticator } from '../../../test/support/passkeys.js';
+import { addPasskey, assertion, attest, newAuthenticator } from '../../../test/support/passkeys.js';
 
 const contract = new ContractChecker('auth.yaml');
 const ctx = useMailStack({ LOGIN_MAX_FAILURES_PER_ACCOUNT_IP: '3' });
@@ -214,9 +214,12 @@ describe('PATCH and DELETE /passkeys/{id}', () => {
   it('When the owner deletes a passkey with the password, then it is gone, the other sessions end and a notice is mailed; another account cannot', async () => {
     const account = await signUp(ctx);
     const intruder = await signUp(ctx);
-    const passkey = await addPasskey(api(), account, newAuthenticator(), 'Old key');
+    const authenticator = newAuthenticator();
+    const passkey = await addPasskey(api(), account, authenticator, 'Old key');
     await ctx.mailbox.next(account.email);
-    const other = (await login(account)).body.token_pair.access_token.token as string;
+    // The passkey is a second factor now: the other session is a passwordless login's.
+    const signedIn = await api().post('/login/passkey', await assertion(api(), authenticator));
+    const other = signedIn.body.token_pair.access_token.token as string;
 
     const foreign = await api().send(
       'DELETE',

@@ -39,6 +39,7 @@ export async function mfaStatus(deps: AuthDeps, userId: number) {
     methods: await factorMethods(repos, userId),
     totp: !totp ? 'none' : totp.confirmed ? 'enrolled' : 'pending',
     recoveryCodesRemaining: (await repos.factors.unusedRecoveryCodes(userId)).length,
+    passkeys: await repos.passkeys.countByUser(userId),
   } as const;
 }
 

@@ -10,14 +10,19 @@ interface FactorKind {
 }
 
 /**
- * The registry of second factors. A new kind (passkeys: `webauthn`) is one entry here and one
- * verifier in verify-factor.ts; the login, the policy and GET /mfa ask this list alone.
+ * The registry of second factors. A new kind is one entry here and one verifier in
+ * verify-factor.ts; the login, the policy and GET /mfa ask this list alone.
  */
 const FACTOR_KINDS: readonly FactorKind[] = [
   {
     method: 'totp',
     fallback: false,
     enrolled: async (repos, userId) => (await repos.factors.totpOf(userId))?.confirmed === true,
+  },
+  {
+    method: 'webauthn',
+    fallback: false,
+    enrolled: async (repos, userId) => (await repos.passkeys.countByUser(userId)) > 0,
   },
   {
     method: 'recovery_code',

@@ -5,9 +5,10 @@ import { endSessions } from '../sessions/revocation.js';
 
 /**
  * DELETE /users/{user_id}/mfa: an administrator (`mfa:reset`) removes every second factor of an
- * account, for an owner who lost them. Every session of the account ends (`Sessions Revoked`,
- * `mfa_reset`), its pending mfa tokens stop working, the account is mailed and the reset audited
- * with the administrator. Returns how many sessions ended.
+ * account (the authenticator app, the recovery codes and the passkeys), for an owner who lost
+ * them. Every session of the account ends (`Sessions Revoked`, `mfa_reset`), its pending mfa
+ * tokens stop working, the account is mailed and the reset audited with the administrator.
+ * Returns how many sessions ended.
  */
 export async function resetFactors(
   deps: AuthDeps,
@@ -19,6 +20,7 @@ export async function resetFactors(
     if (!account) throw errors.notFound(`No account has id ${input.userId}.`);
     const totp = await repos.factors.removeTotp(account.id);
     const codes = await repos.factors.removeRecoveryCodes(account.id);
+    const passkeys = await repos.passkeys.removeAllOf(account.id);
     await repos.mfaTokens.endFor(account.id, 'login');
     await repos.mfaTokens.endFor(account.id, 'enrol');
     const sessions = await endSessions(repos, {
@@ -33,7 +35,12 @@ export async function resetFactors(
         userId: account.id,
         actorId: input.actorId,
         ...request,
-        details: { totp_removed: totp, recovery_codes_removed: codes, sessions_ended: sessions },
+        details: {
+          totp_removed: totp,
+          recovery_codes_removed: codes,
+          passkeys_removed: passkeys,
+          sessions_ended: sessions,
+        },
       },
       repos.audit,
     );

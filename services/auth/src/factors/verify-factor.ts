@@ -1,8 +1,10 @@
 import type { AuthApi } from '@platform/common';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { Account } from '../accounts/account-repository.js';
 import type { Repositories } from '../data/store.js';
 import type { AuthDeps, RequestContext } from '../deps.js';
 import type { FactorMethod } from '../metrics/metrics.js';
+import { passkeyAmr, verifyPasskeyAssertion } from '../passkeys/passkey-assertion.js';
 import { queueMail } from '../recovery/mailer.js';
 import { spendRecoveryCode } from './recovery-code-factor.js';
 import { spendTotpCode } from './totp-factor.js';
@@ -29,7 +31,7 @@ type Verifier<M extends FactorMethod> = (
   request: RequestContext,
 ) => Promise<FactorProof | undefined>;
 
-/** One verifier per method: the one place a new method (passkeys: `webauthn`) is added. */
+/** One verifier per method: the one place a new method is added. */
 const VERIFIERS: { [M in FactorMethod]: Verifier<M> } = {
   totp: async (deps, repos, account, factor) =>
     (await spendTotpCode(deps, repos, account.id, factor.code)) === undefined
@@ -48,6 +50,23 @@ const VERIFIERS: { [M in FactorMethod]: Verifier<M> } = {
     });
     return { amr: ['otp'] };
   },
+  // The password is the other factor: user verification is not needed (see passkey-assertion.ts).
+  webauthn: async (deps, repos, account, factor, request) => {
+    const result = await verifyPasskeyAssertion(
+      deps,
+      {
+        userId: account.id,
+        // The contract has checked its shape; the checks of its content are the verifier's.
+        response: factor.response as AuthenticationResponseJSON,
+        challengeId: factor.challenge_id,
+      },
+      repos,
+    );
+    if (result.ok) return { amr: [passkeyAmr(result.value)] };
+    const { requestId } = request;
+    deps.logger.info({ reason: result.reason, userId: account.id, requestId }, 'passkey refused');
+    return undefined;
+  },
 };
 
 export function verifyFactor(
@@ -59,4 +78,17 @@ export function verifyFactor(
 ): Promise<FactorProof | undefined> {
   const verify = VERIFIERS[factor.method] as Verifier<FactorMethod>;
   return verify(deps, repos, account, factor as never, request);
+}
+
+/**
+ * After a refused factor, whose transaction rolled back: what stays spent all the same. A passkey's
+ * challenge is good for one answer, right or wrong; the next try asks for new options.
+ */
+export async function spendRefusedFactor(
+  deps: AuthDeps,
+  userId: number,
+  factor: FactorInput,
+): Promise<void> {
+  if (factor.method !== 'webauthn') return;
+  await deps.store.repos.webauthnChallenges.consume(factor.challenge_id, 'second_factor', userId);
 }

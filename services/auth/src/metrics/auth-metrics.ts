@@ -38,7 +38,7 @@ const RECOVERY: [RecoveryFlow, RecoveryOutcome[]][] = [
   ['second_factor', ['wrong_password']],
   ['passkeys', ['wrong_password']],
 ];
-const FACTOR_METHODS: FactorMethod[] = ['totp', 'recovery_code'];
+const FACTOR_METHODS: FactorMethod[] = ['totp', 'recovery_code', 'webauthn'];
 const MFA_CHANGES: [FactorMethod | 'all', MfaChange][] = [
   ['totp', 'enrolled'],
   ['totp', 'removed'],

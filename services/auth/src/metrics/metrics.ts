@@ -33,7 +33,7 @@ export type ThrottledScope = ThrottleScope | 'address';
 export type ErasureOutcome = 'self' | 'operator' | 'wrong_password';
 export type ChallengeOutcome = 'issued' | 'required' | 'refused' | 'solved';
 /** The second factors a login can be proven with (`webauthn` joins with passkeys). */
-export type FactorMethod = 'totp' | 'recovery_code';
+export type FactorMethod = 'totp' | 'recovery_code' | 'webauthn';
 /** A login whose password was right that then had to prove a factor, or enrol one first. */
 export type MfaChallenge = 'mfa_required' | 'enrolment_required';
 export type MfaChange = 'enrolled' | 'removed' | 'regenerated' | 'reset';

@@ -3,6 +3,7 @@ import type {
   AuthenticationResponseJSON,
   PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
+import type { Repositories } from '../data/store.js';
 import type { AuthDeps } from '../deps.js';
 import { checkAssertion, requestOptions } from './ceremonies.js';
 
@@ -13,7 +14,13 @@ export interface VerifiedAssertion {
   credentialId: string;
   userVerified: boolean;
   backedUp: boolean;
+  /** `multiDevice`: backup eligible, a synced passkey; `singleDevice`: bound to its authenticator. */
+  deviceType: 'singleDevice' | 'multiDevice';
 }
+
+/** What the passkey adds to a session's `amr` (RFC 8176): a hardware or a software-synced key. */
+export const passkeyAmr = (assertion: VerifiedAssertion): 'hwk' | 'swk' =>
+  assertion.deviceType === 'multiDevice' ? 'swk' : 'hwk';
 
 export type AssertionResult =
   { ok: true; value: VerifiedAssertion } | { ok: false; reason: string };
@@ -52,7 +59,8 @@ export async function passkeyAssertionOptions(
  * must return it); origin, RP ID, user presence, user verification (passwordless: required), the
  * signature, and a sign count that went up (0 and 0 allowed). The new count is stored by
  * compare-and-swap, so an assertion racing another with the same count is refused. Never throws
- * for a bad response: the caller decides what a refusal answers.
+ * for a bad response: the caller decides what a refusal answers. Inside a transaction, pass its
+ * repositories.
  */
 export async function verifyPasskeyAssertion(
   deps: AuthDeps,
@@ -61,20 +69,22 @@ export async function verifyPasskeyAssertion(
     response: AuthenticationResponseJSON;
     challengeId: string;
   },
+  repos: Repositories = deps.store.repos,
 ): Promise<AssertionResult> {
   const passwordless = input.userId === undefined;
   const ceremony = passwordless ? 'login' : 'second_factor';
-  const result = await assertionVerdict(deps, input, passwordless);
+  const result = await assertionVerdict(repos, deps, input, passwordless);
   deps.metrics.passkeyCeremony(ceremony, result.ok ? 'succeeded' : 'failed');
   return result;
 }
 
 async function assertionVerdict(
+  repos: Repositories,
   deps: AuthDeps,
   input: { userId?: number | undefined; response: AuthenticationResponseJSON; challengeId: string },
   passwordless: boolean,
 ): Promise<AssertionResult> {
-  const { passkeys, webauthnChallenges } = deps.store.repos;
+  const { passkeys, webauthnChallenges } = repos;
   const refused = (reason: string): AssertionResult => ({ ok: false, reason });
   const challenge = await webauthnChallenges.consume(
     input.challengeId,
@@ -115,6 +125,7 @@ async function assertionVerdict(
       credentialId: credential.credentialId,
       userVerified: verdict.value.userVerified,
       backedUp: verdict.value.backedUp,
+      deviceType: credential.deviceType,
     },
   };
 }

@@ -4,7 +4,11 @@ import type { SignedIn } from '../accounts/registration.js';
 import { authErrors } from '../auth-errors.js';
 import type { AuthDeps, RequestContext } from '../deps.js';
 import { mustVerifyEmail, startSession } from '../sessions/sessions.js';
-import { passkeyAssertionOptions, verifyPasskeyAssertion } from './passkey-assertion.js';
+import {
+  passkeyAmr,
+  passkeyAssertionOptions,
+  verifyPasskeyAssertion,
+} from './passkey-assertion.js';
 
 /**
  * POST /login/passkey/options: a passwordless login's request options. It and the assertion that
@@ -19,11 +23,20 @@ export async function passkeyLoginOptions(deps: AuthDeps, request: RequestContex
  * POST /login/passkey: a passwordless login with a discoverable credential. Every refusal of the
  * assertion gets one 401 (the log and the audit trail keep the reason). Once the passkey is
  * proven, the account is refused as `/login` refuses it (deactivated; an unproven address under
- * EMAIL_VERIFICATION=required), else it gets the same session as a password login.
+ * EMAIL_VERIFICATION=required), else it gets a session. User verification is required here, so
+ * the passkey is a multi-factor authenticator on its own (something held, unlocked by something
+ * known or something one is): the session's proof is `mfa` at aal 2, which an account whose role
+ * requires a second factor needs.
  */
 export async function loginWithPasskey(
   deps: AuthDeps,
-  input: { challengeId: string; response: AuthenticationResponseJSON; request: RequestContext },
+  input: {
+    challengeId: string;
+    response: AuthenticationResponseJSON;
+    request: RequestContext;
+    /** The client's User-Agent, kept with the session. */
+    userAgent?: string | undefined;
+  },
 ): Promise<SignedIn> {
   const { ip, requestId } = input.request;
   await deps.throttle.limit('passkey_login', ip);
@@ -60,7 +73,9 @@ export async function loginWithPasskey(
     throw authErrors.emailNotVerified();
   }
   const success = { action: 'login', outcome: 'success', userId, ip, requestId, details } as const;
-  const tokens = await startSession(deps, deps.store.repos, account, success);
+  const client = { ip, userAgent: input.userAgent, signIn: true };
+  const proof = { amr: [passkeyAmr(result.value), 'mfa'], aal: 2 } as const;
+  const tokens = await startSession(deps, deps.store.repos, account, success, client, proof);
   deps.metrics.login('ok');
   deps.metrics.tokenPairIssued();
   return { account, tokens };

@@ -176,6 +176,12 @@ export class PasskeyRepository {
     return (result.affected ?? 0) === 1;
   }
 
+  /** Removes every passkey of the account (an administrator's reset); returns how many. */
+  async removeAllOf(userId: number): Promise<number> {
+    const result = await this.db.delete(PasskeyEntity, { user_id: userId });
+    return result.affected ?? 0;
+  }
+
   /**
    * Records an assertion: the new sign count, if the stored one is still `previousCount` (a
    * compare-and-swap: of two assertions checked against one count, one is recorded), the backup

@@ -29,7 +29,8 @@ export interface LoginInput {
  * for an unknown login) and one audit row. On Postgres a successful login is six statements: the
  * throttle's look, the lookup, the throttle's count, its release, the look for a second factor, and
  * the session with its audit row. An account with a second factor gets no session here but the
- * `mfa-required` answer with a token for POST /login/mfa (see mfa-login.ts).
+ * `mfa-required` answer with a token for POST /login/mfa (see mfa-login.ts); a passkey is such a
+ * factor too.
  * Only a verdict on the password counts: the account is looked up before the attempt is counted, and
  * an attempt that fails on the way (the database, a 503) is taken back (LoginAttempt.abandoned).
  */

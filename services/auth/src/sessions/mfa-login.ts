@@ -4,8 +4,9 @@ import type { SignedIn } from '../accounts/registration.js';
 import { authErrors } from '../auth-errors.js';
 import type { AuthDeps, RequestContext } from '../deps.js';
 import { hashMfaToken, newMfaToken } from '../factors/mfa-token-repository.js';
-import { verifyFactor, type FactorInput } from '../factors/verify-factor.js';
+import { spendRefusedFactor, verifyFactor, type FactorInput } from '../factors/verify-factor.js';
 import type { FactorMethod } from '../metrics/metrics.js';
+import { passkeyAssertionOptions } from '../passkeys/passkey-assertion.js';
 import { mustVerifyEmail, startSession } from './sessions.js';
 
 /**
@@ -36,6 +37,20 @@ export async function mfaChallenge(
   });
   deps.metrics.mfaChallenge('mfa_required');
   return authErrors.mfaRequired(token, methods, ttlSeconds);
+}
+
+/**
+ * POST /login/mfa/passkey/options: the request options for the passkeys of the account whose
+ * password the mfa_token proves, with a challenge bound to that account for a second factor. The
+ * token is looked up, not spent: it goes on to POST /login/mfa with the assertion. Without a
+ * passkey the options would name no credential, and a browser would offer any of the RP's.
+ */
+export async function mfaPasskeyOptions(deps: AuthDeps, mfaToken: string) {
+  const { repos } = deps.store;
+  const pending = await repos.mfaTokens.find(hashMfaToken(mfaToken), 'login');
+  if (!pending) throw authErrors.invalidMfaToken();
+  if ((await repos.passkeys.countByUser(pending.userId)) === 0) throw authErrors.noPasskey();
+  return passkeyAssertionOptions(deps, { userId: pending.userId });
 }
 
 /** A wrong factor: the transaction that spent the token rolls back, so the token stays good. */
@@ -90,6 +105,7 @@ export async function completeMfaLogin(
       await attempt.abandoned();
       throw err;
     }
+    await spendRefusedFactor(deps, pending.userId, factor);
     deps.metrics.mfaVerification(factor.method, 'failure');
     await attempt.failed(factor.method);
     throw authErrors.invalidMfaCode(401);

@@ -54,9 +54,10 @@ export interface paths {
      *     With `EMAIL_VERIFICATION=required`, an account whose address is not proven gets 403
      *     `email-not-verified` once its password is proven.
      *
-     *     A 200 is always a full session. An account with a second factor gets, once its password is
-     *     proven, 401 `mfa-required` with a single-use `mfa_token` (good for `MFA_TOKEN_TTL_SECONDS`,
-     *     5 minutes by default) and the `methods` it can use; the login goes on at `POST /login/mfa`.
+     *     A 200 is always a full session. An account with a second factor (an authenticator app or a
+     *     passkey) gets, once its password is proven, 401 `mfa-required` with a single-use
+     *     `mfa_token` (good for `MFA_TOKEN_TTL_SECONDS`, 5 minutes by default) and the `methods` it
+     *     can use; the login goes on at `POST /login/mfa`.
      *     An account whose role requires a second factor (`MFA_REQUIRED_ROLES`) and has none gets 403
      *     `mfa-enrolment-required` with an `enrolment_token` that can only enrol one
      *     (`POST /login/mfa/enrol`, then `POST /login/mfa/enrol/confirm`, which starts the session).
@@ -83,16 +84,45 @@ export interface paths {
      *     factor of the account, one of the `methods` that answer named. `totp`: a code of the
      *     authenticator app (the current one, or the one before or after it); each code is accepted
      *     once, and no code older than the last one accepted. `recovery_code`: one of the account's
-     *     recovery codes, which then stops working (a notice is mailed).
+     *     recovery codes, which then stops working (a notice is mailed). `webauthn`: an assertion of
+     *     one of the account's passkeys, answering the challenge of `POST /login/mfa/passkey/options`
+     *     (`challenge_id`); the challenge is spent by the attempt, right or wrong, and user
+     *     verification is not required (the password is the other factor).
      *
-     *     A wrong code gets 401 `invalid-mfa-code` and the token stays good until it expires; a right
-     *     one spends the token and starts the session (its tokens carry `amr` and `aal: 2`). Of two
+     *     A wrong code or assertion gets 401 `invalid-mfa-code` and the token stays good until it
+     *     expires; a right one spends the token and starts the session (its tokens carry `amr`, with
+     *     `otp` for a code and `hwk` or `swk` for a passkey, and `aal: 2`). Of two
      *     uses of one token exactly one wins; a used, expired or unknown token gets 401
      *     `invalid-mfa-token`. Wrong codes are counted per account, apart from wrong passwords:
      *     `MFA_MAX_FAILURES` of them lock the account's second factor (not its password) for
      *     `MFA_LOCK_MINUTES` (429).
      */
     post: operations['loginMfa'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/login/mfa/passkey/options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start the passkey step of a login with a second factor
+     * @description For a login that answered 401 `mfa-required` with `webauthn` among its `methods`: the
+     *     options for `navigator.credentials.get()` offering the account's passkeys, and a challenge
+     *     bound to that account, good once, for a second factor only, within
+     *     `WEBAUTHN_CHALLENGE_TTL_SECONDS`. The `mfa_token` is checked, not spent: the assertion goes
+     *     to `POST /login/mfa` with it (`method: webauthn`). A used, expired or unknown token gets 401
+     *     `invalid-mfa-token`; an account without a passkey 409 `no-passkey`.
+     */
+    post: operations['loginMfaPasskeyOptions'];
     delete?: never;
     options?: never;
     head?: never;
@@ -155,8 +185,9 @@ export interface paths {
     /**
      * The caller's second factors
      * @description The methods the account can prove a login with (empty: none, logins need the password
-     *     only), whether an authenticator app is enrolled or waits for its first code, and how many
-     *     recovery codes are left.
+     *     only), whether an authenticator app is enrolled or waits for its first code, how many
+     *     recovery codes are left and how many passkeys the account has (each one a second factor,
+     *     `webauthn`).
      */
     get: operations['getMfaStatus'];
     put?: never;
@@ -302,8 +333,11 @@ export interface paths {
      *     the credential's account's. Any failure, an unknown credential or challenge included, gets
      *     one 401 `passkey-rejected`. A deactivated account gets 403, and with
      *     `EMAIL_VERIFICATION=required` an unproven address 403 `email-not-verified`, as for
-     *     `/login`. The session is the same as a password login's. Counted against
-     *     `PASSKEY_LOGIN_RATE_PER_IP` with the options request (429).
+     *     `/login`. User verification is required, so the passkey is a multi-factor authenticator:
+     *     the session's tokens carry `amr` `hwk` (a single-device credential) or `swk` (a synced one)
+     *     with `mfa`, and `aal: 2`, which an account whose role requires a second factor
+     *     (`MFA_REQUIRED_ROLES`) needs. The session keeps the client's address and User-Agent.
+     *     Counted against `PASSKEY_LOGIN_RATE_PER_IP` with the options request (429).
      */
     post: operations['loginWithPasskey'];
     delete?: never;
@@ -959,9 +993,9 @@ export interface paths {
     post?: never;
     /**
      * Reset an account's second factors
-     * @description For an owner who lost their second factors: removes the authenticator app and the recovery
-     *     codes, ends every session of the account (`Sessions Revoked`, reason `mfa_reset`) and its
-     *     logins waiting for a second factor, and mails the account a notice. Audited with the
+     * @description For an owner who lost their second factors: removes the authenticator app, the recovery
+     *     codes and the passkeys, ends every session of the account (`Sessions Revoked`, reason
+     *     `mfa_reset`) and its logins waiting for a second factor, and mails the account a notice. Audited with the
      *     administrator. The answer counts the ended sessions.
      */
     delete: operations['resetUserMfa'];
@@ -1174,7 +1208,8 @@ export interface components {
      */
     LoginMfaSchema:
       | components['schemas']['LoginMfaTotpSchema']
-      | components['schemas']['LoginMfaRecoveryCodeSchema'];
+      | components['schemas']['LoginMfaRecoveryCodeSchema']
+      | components['schemas']['LoginMfaWebAuthnSchema'];
     LoginMfaTotpSchema: {
       mfa_token: components['schemas']['MfaToken'];
       /**
@@ -1194,12 +1229,26 @@ export interface components {
       /** @description A recovery code, `XXXXX-XXXXX` (case, spaces and dashes do not matter) */
       code: string;
     };
+    LoginMfaWebAuthnSchema: {
+      mfa_token: components['schemas']['MfaToken'];
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      method: 'webauthn';
+      /** @description The challenge id of `POST /login/mfa/passkey/options` */
+      challenge_id: components['schemas']['ChallengeId'];
+      response: components['schemas']['AuthenticationResponseJSON'];
+    };
+    MfaTokenSchema: {
+      mfa_token: components['schemas']['MfaToken'];
+    };
     /**
      * @description A second factor: `totp` an authenticator app's code, `recovery_code` one of the
-     *     account's recovery codes
+     *     account's recovery codes, `webauthn` an assertion of one of the account's passkeys
      * @enum {string}
      */
-    FactorMethod: 'totp' | 'recovery_code';
+    FactorMethod: 'totp' | 'recovery_code' | 'webauthn';
     MfaStatusSchema: {
       /** @description What a login of the account can be proven with; empty without a second factor */
       methods: components['schemas']['FactorMethod'][];
@@ -1209,6 +1258,8 @@ export interface components {
        */
       totp: 'none' | 'pending' | 'enrolled';
       recovery_codes_remaining: number;
+      /** @description How many passkeys the account has */
+      passkeys: number;
     };
     TotpEnrolmentSchema: {
       /** @description The secret in base32, for entering it by hand (SHA-1, 6 digits, 30 s) */
@@ -1871,7 +1922,8 @@ export interface components {
     };
     /**
      * @description The account's factors do not allow it: `totp-already-enrolled`, `no-pending-enrolment`,
-     *     `no-second-factor`, or `last-factor` (its role requires a second factor and this is its last one)
+     *     `no-second-factor`, `no-passkey`, or `last-factor` (its role requires a second factor and
+     *     this is its last one)
      */
     FactorConflict: {
       headers: {
@@ -2188,6 +2240,37 @@ export interface operations {
       503: components['responses']['Unavailable'];
     };
   };
+  loginMfaPasskeyOptions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MfaTokenSchema'];
+      };
+    };
+    responses: {
+      /** @description The request options and their challenge id */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PasskeyRequestOptionsSchema'];
+        };
+      };
+      400: components['responses']['MalformedBody'];
+      401: components['responses']['InvalidSecondFactor'];
+      409: components['responses']['FactorConflict'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['ValidationFailed'];
+      500: components['responses']['InternalError'];
+      503: components['responses']['Unavailable'];
+    };
+  };
   startEnrolmentLogin: {
     parameters: {
       query?: never;
@@ -2447,7 +2530,13 @@ export interface operations {
   loginWithPasskey: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /**
+         * @description The client's browser and system: kept with the session it starts (its first 512
+         *     characters), for `GET /sessions`
+         */
+        'User-Agent'?: components['parameters']['UserAgent'];
+      };
       path?: never;
       cookie?: never;
     };

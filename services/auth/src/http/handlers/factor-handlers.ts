@@ -27,6 +27,7 @@ export function factorHandlers(deps: AuthDeps) {
         methods: status.methods,
         totp: status.totp,
         recovery_codes_remaining: status.recoveryCodesRemaining,
+        passkeys: status.passkeys,
       },
     };
   };

@@ -98,11 +98,12 @@ export function passkeyHandlers(deps: AuthDeps) {
     };
   };
 
-  const login: AuthHandler<'loginWithPasskey'> = async ({ body, requestId, ip }) => {
+  const login: AuthHandler<'loginWithPasskey'> = async ({ body, requestId, ip, header }) => {
     const signedIn = await loginWithPasskey(deps, {
       challengeId: body.challenge_id,
       response: authenticationResponse(body.response),
       request: { ip, requestId },
+      userAgent: header('user-agent'),
     });
     return {
       status: 200,

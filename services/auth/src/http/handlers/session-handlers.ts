@@ -2,7 +2,7 @@ import { registerAccount, type SignedIn } from '../../accounts/registration.js';
 import type { AuthDeps } from '../../deps.js';
 import type { AuthHandler } from './auth-handler.js';
 import { login } from '../../sessions/login.js';
-import { completeMfaLogin } from '../../sessions/mfa-login.js';
+import { completeMfaLogin, mfaPasskeyOptions } from '../../sessions/mfa-login.js';
 import { beginEnrolmentLogin, completeEnrolmentLogin } from '../../sessions/enrolment-login.js';
 import { logoutEverywhere } from '../../sessions/revocation.js';
 import { logout, refreshSession } from '../../sessions/sessions.js';
@@ -49,6 +49,14 @@ export function sessionHandlers(deps: AuthDeps) {
       body: authResponse(
         await completeMfaLogin(deps, { mfaToken, factor, request: { ip, requestId }, userAgent }),
       ),
+    };
+  };
+
+  const loginMfaPasskeyOptions: AuthHandler<'loginMfaPasskeyOptions'> = async ({ body }) => {
+    const started = await mfaPasskeyOptions(deps, body.mfa_token);
+    return {
+      status: 200,
+      body: { challenge_id: started.challengeId, options: { ...started.options } },
     };
   };
 
@@ -117,6 +125,7 @@ export function sessionHandlers(deps: AuthDeps) {
     register,
     login: loginHandler,
     loginMfa,
+    loginMfaPasskeyOptions,
     startEnrolmentLogin,
     confirmEnrolmentLogin,
     refresh,
