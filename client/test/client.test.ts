@@ -206,6 +206,35 @@ describe('the client against the services', () => {
   });
 });
 
+describe('the client and a 503 with Retry-After', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('When the gateway answers 503 with Retry-After once, then the client waits it out and the request goes through', async () => {
+    const gateway = await prefixProxy(stack, { unavailableOnce: '/profile' });
+    try {
+      const wire = recordingFetch();
+      const client = createPlatformClient({ baseUrl: `${gateway.url}/api`, fetch: wire.fetch });
+      unwrap(await client.auth.POST('/register', { body: newRegistration() }));
+      await stack.settle();
+      const started = Date.now();
+      const profile = unwrap(await client.user.GET('/profile'));
+      expect(profile.is_active).toBe(true);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+      expect(wire.sent.filter((s) => s.path === '/api/profile').map((s) => s.status)).toEqual([
+        503, 200,
+      ]);
+    } finally {
+      await gateway.close();
+    }
+  });
+});
+
 describe('the client and the login challenge', () => {
   let stack: Stack;
   beforeAll(async () => {
@@ -278,9 +307,20 @@ describe('Retry-After', () => {
  * A stand-in for the gateway's routing only (KrakenD itself does not run here): /api/<path> goes to
  * the user service for its operations and to the auth service for the rest.
  */
-async function prefixProxy(stack: Stack): Promise<{ url: string; close: () => Promise<void> }> {
+async function prefixProxy(
+  stack: Stack,
+  opts: { unavailableOnce?: string } = {},
+): Promise<{ url: string; close: () => Promise<void> }> {
+  let unavailable = opts.unavailableOnce;
   const server: Server = createServer(async (req, res) => {
     const path = (req.url ?? '').replace(/^\/api/, '');
+    if (unavailable !== undefined && path === unavailable) {
+      // As a gateway answers while its backend restarts: 503, and when to come back.
+      unavailable = undefined;
+      res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '1' });
+      res.end(JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503 }));
+      return;
+    }
     const target = /^\/(profile|edit-bio)\b/.test(path)
       ? stack.userApi.baseUrl
       : stack.authApi.baseUrl;

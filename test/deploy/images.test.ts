@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePrivateJwk } from '../../services/auth/src/sessions/signing-keys.js';
 import { DOCS_PACKAGE_FILES } from '../../services/common/src/http/docs-assets.js';
@@ -196,6 +197,11 @@ describe.skipIf(missing !== undefined)('the service images, run with podman', ()
         ...shared,
         DATABASE_URL: authDb.url,
         JWT_PRIVATE_KEYS: JSON.stringify([await generatePrivateJwk(`image-${run}`)]),
+        // Production requires the keyring that seals TOTP secrets, as it requires signing keys.
+        MFA_ENCRYPTION_KEYS: JSON.stringify({
+          current: 'k1',
+          keys: { k1: randomBytes(32).toString('base64') },
+        }),
         SMTP_URL: smtp.url,
         SMTP_CA_FILE: '/run/smtp-ca.pem',
         MAIL_FROM: 'Auth service <no-reply@example.test>',

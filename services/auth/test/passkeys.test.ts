@@ -67,8 +67,21 @@ describe('POST /passkeys/registration', () => {
     expect(options.rp.id).toBe('app.example.test');
     const handle = Buffer.from(options.user.id, 'base64url');
     expect(handle).toHaveLength(32);
+    // Not derived from the account: not its login's or its id's bytes, whatever their encoding.
     expect(handle.toString()).not.toContain(account.login);
-    expect(handle.toString()).not.toContain(String(account.userId));
+    const id = BigInt(account.userId);
+    const idForms = [Buffer.from(String(account.userId)), Buffer.alloc(8), Buffer.alloc(4)];
+    idForms[1]!.writeBigUInt64BE(id);
+    idForms[2]!.writeUInt32BE(account.userId);
+    for (const form of idForms) expect(handle.subarray(0, form.length).equals(form)).toBe(false);
+    // And random: another account's handle shares no more than chance with it.
+    const other = await signUp(ctx);
+    const theirs = await api().post(
+      '/passkeys/registration/options',
+      { password: other.password },
+      { token: other.token },
+    );
+    expect(theirs.body.options.user.id).not.toBe(options.user.id);
     const again = await api().post(
       '/passkeys/registration/options',
       { password: account.password },

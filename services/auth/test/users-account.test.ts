@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientIps } from '../../../test/support/client-ips.js';
 import { ContractChecker } from '../../../test/support/contract.js';
 import { ADMIN, ADMIN_ENV, logIn, register, withRole } from '../../../test/support/operators.js';
+import { addPasskey, newAuthenticator } from '../../../test/support/passkeys.js';
+import { totpCodes } from '../../../test/support/second-factor.js';
 import { startStack, type Stack } from '../../../test/support/stack.js';
 
 // Small thresholds and long enough locks; each client is an X-Forwarded-For address (one proxy hop).
@@ -79,6 +81,22 @@ describe('GET /users/{user_id}', () => {
     );
     expect(verified.status).toBe(200);
     expect((await getUser(account.id)).body.email_verified).toBe(true);
+  });
+
+  it('When the account has an authenticator app and a passkey, then the operator sees both factors, oldest first, and no secret', async () => {
+    const account = await register(stack);
+    const owner = { token: account.token, password: account.password };
+    const enrolment = await stack.authApi.post('/mfa/totp', { password: account.password }, owner);
+    expect(enrolment.status).toBe(201);
+    const { previous } = await totpCodes(enrolment.body.secret as string);
+    const confirm = await stack.authApi.post('/mfa/totp/confirm', { code: previous }, owner);
+    expect(confirm.status).toBe(200);
+    await addPasskey(stack.authApi, owner, newAuthenticator());
+
+    const res = await getUser(account.id);
+    expect(res.status).toBe(200);
+    expect(res.body.factors.map((f: { type: string }) => f.type)).toEqual(['totp', 'webauthn']);
+    expect(JSON.stringify(res.body)).not.toContain(enrolment.body.secret as string);
   });
 
   it('When the id is unknown or not written canonically, then the answer is 404 or 422', async () => {

@@ -5,6 +5,8 @@ export interface TotpFactor {
   userId: number;
   sealedSecret: string;
   confirmed: boolean;
+  /** When its first code confirmed it; null while the enrolment waits for one. */
+  confirmedAt: Date | null;
   lastStep: number | null;
 }
 
@@ -29,6 +31,7 @@ export class FactorRepository {
       userId,
       sealedSecret: row.secret_sealed,
       confirmed: row.confirmed_at !== null,
+      confirmedAt: row.confirmed_at,
       lastStep: row.last_step === null ? null : Number(row.last_step),
     };
   }

@@ -1487,9 +1487,14 @@ export interface components {
       roles: string[];
       /** Format: date-time */
       created_at: string;
-      /** @description The second factors enrolled (none while this service has no second factors) */
+      /**
+       * @description The second factors enrolled, oldest first: the authenticator app once confirmed (`totp`)
+       *     and each passkey (`webauthn`); never a secret. Recovery codes are the app's fallback,
+       *     not listed here.
+       */
       factors: {
-        type: string;
+        /** @enum {string} */
+        type: 'totp' | 'webauthn';
         /** Format: date-time */
         created_at: string;
       }[];
