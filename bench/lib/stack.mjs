@@ -6,6 +6,7 @@
 // Both deliver their mail over SMTP to the benchmark's sink (bench/lib/smtp-sink.mjs), whose URL and
 // certificate come with `env`.
 // Every step registers its undo with `life.defer` (run newest first, also on failure or Ctrl+C).
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { exportJWK, generateKeyPair } from 'jose';
 import {
@@ -72,6 +73,9 @@ async function startInfra(opts, { authPort, userPort, authUrl, userUrl }) {
     // Required in production; the benchmark's SMTP sink (SMTP_URL, SMTP_CA_FILE) comes with `env`.
     MAIL_FROM: 'Benchmark <bench@example.com>',
     APP_BASE_URL: 'http://127.0.0.1',
+    // The passkeys' relying party: an http origin must be localhost (APP_BASE_URL's is not).
+    WEBAUTHN_RP_ID: 'localhost',
+    WEBAUTHN_ORIGINS: 'http://localhost:3000',
   };
   // One after the other, so that a failure of the first leaves nothing half-started behind it.
   const auth = await startService(opts, 'auth', 'auth service', {
@@ -80,6 +84,11 @@ async function startInfra(opts, { authPort, userPort, authUrl, userUrl }) {
       PORT: String(authPort),
       DATABASE_URL: authDb.url,
       JWT_PRIVATE_KEYS: JSON.stringify([signingKey]),
+      // Production requires the keyring that seals TOTP secrets, as it requires signing keys.
+      MFA_ENCRYPTION_KEYS: JSON.stringify({
+        current: 'bench',
+        keys: { bench: randomBytes(32).toString('base64') },
+      }),
     },
     healthUrls: [`${authUrl}/readyz`],
   });
