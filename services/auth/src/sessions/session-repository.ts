@@ -64,13 +64,18 @@ export interface NewSession {
   proof: SessionProof;
 }
 
+/**
+ * The parameters enter once, as the columns of a one-row table: SQLite (built with STAT4) recompiles
+ * a statement on every execution whose LEFT JOIN compares with a bound parameter directly.
+ */
 const TOKEN_STATE = statement(
-  (p) => `SELECT EXISTS (SELECT 1 FROM token_blacklist WHERE jti = ${p(1)}) AS blacklisted,
+  (p) => `SELECT EXISTS (SELECT 1 FROM token_blacklist b WHERE b.jti = given.jti) AS blacklisted,
                  s.id, s.user_id, s.refresh_jti, s.created_at, s.expires_at, s.revoked_at,
                  s.access_jti, s.previous_refresh_jti, s.refreshed_at,
                  s.amr, s.aal
-            FROM (SELECT 1 AS one) AS presented
-            LEFT JOIN sessions s ON s.id = ${p(2)}`,
+            FROM (SELECT CAST(${p(1)} AS VARCHAR) AS jti,
+                         CAST(${p(2)} AS VARCHAR) AS session_id) AS given
+            LEFT JOIN sessions s ON s.id = given.session_id`,
 );
 
 /**
