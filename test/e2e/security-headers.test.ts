@@ -22,6 +22,9 @@ const EVERY_RESPONSE = {
   'cross-origin-resource-policy': 'same-origin',
   'cross-origin-opener-policy': 'same-origin',
   'x-powered-by': null,
+  // helmet's headers for old browsers' pages, which a JSON API has no use for (security-headers.ts).
+  'x-xss-protection': null,
+  'x-download-options': null,
 };
 /** What an API (non-HTML) response carries on top. */
 const API_RESPONSE = {

@@ -69,7 +69,9 @@ export function createOpenApiApp<Ops, Secured extends keyof Ops, Principal exten
     definition: opts.definition,
     quick: true,
     strict: true,
-    validate: true,
+    // A request with no parameters, query or body to an operation that declares none passes
+    // validation by construction; checking it anyway parsed the request twice more.
+    validate: (c: ApiContext) => hasInput(c),
     coerceTypes: true,
     customizeAjv: (_default, ajvOpts) => createAjv({ coerceTypes: Boolean(ajvOpts.coerceTypes) }),
   });
@@ -98,6 +100,7 @@ export function createOpenApiApp<Ops, Secured extends keyof Ops, Principal exten
     },
     postRoutingHandler: (c: ApiContext, ctx: Koa.Context) => {
       const operation = c.operation as (typeof c.operation & OperationExtras) | undefined;
+      if (operation) ctx.state.route = operation.path;
       if (operation?.requestBody && hasBody(ctx) && !ctx.request.is('application/json')) {
         fail(errors.unsupportedMediaType());
       }
@@ -190,9 +193,13 @@ export function createOpenApiApp<Ops, Secured extends keyof Ops, Principal exten
   app.use(async (ctx, next) => {
     // A path that is not valid percent-encoding names no resource (and the router cannot decode it).
     if (!decodable(ctx.path)) throw errors.malformedPath();
-    // Set before the body is parsed, so a malformed body on a known route still counts under it.
-    ctx.state.route = routeTemplate(api, ctx.method, ctx.path);
-    await next();
+    try {
+      await next();
+    } finally {
+      // A routed request has its operation's template (postRoutingHandler); one refused before it
+      // was routed (a malformed body, a wrong method) is still counted under its path's template.
+      ctx.state.route ??= routeTemplate(api, ctx.method, ctx.path);
+    }
   });
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: opts.bodyLimit ?? '16kb', strict: true }));
   app.use(async (ctx) => {
@@ -228,6 +235,18 @@ function serveSpec(definition: Document): Koa.Middleware {
     ctx.type = 'application/json';
     ctx.body = body;
   };
+}
+
+/** Whether the request or its operation has anything to validate: parameters, a query, a body. */
+function hasInput(c: ApiContext): boolean {
+  const operation = c.operation as (typeof c.operation & OperationExtras) | undefined;
+  if (!operation) return true;
+  return (
+    (operation.parameters?.length ?? 0) > 0 ||
+    operation.requestBody !== undefined ||
+    c.request.requestBody !== undefined ||
+    Object.keys(c.request.query ?? {}).length > 0
+  );
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<string> {

@@ -26,6 +26,13 @@ function apiHeaders(): [string, string][] {
     xFrameOptions: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
     crossOriginResourcePolicy: { policy: 'same-origin' },
+    // For pages of old browsers and plug-ins (IE8 downloads, Flash, the XSS auditor, DNS prefetch,
+    // origin-keyed agent clusters): nothing a JSON API renders; 170 bytes of every answer.
+    xDnsPrefetchControl: false,
+    xDownloadOptions: false,
+    xPermittedCrossDomainPolicies: false,
+    xXssProtection: false,
+    originAgentCluster: false,
   })({} as IncomingMessage, res as unknown as ServerResponse, fail);
   return [...headers];
 }
