@@ -25,7 +25,7 @@ const HELP = `Usage: npm run bench -- [options]
                      SQLite in a temporary DATA_DIR, in-process bus)
   --only a,b         run only these scenarios (${SELECTABLE.join(', ')}); the baselines always run;
                      totp-login and passkey-login seed accounts of their own (every kind of run
-                     measures them: quick in about 15 s each)
+                     measures them; a quick run in about 15 s and 10 s, seeding included)
   --duration S       seconds per scenario (default 10, quick 3; the mixed workload twice as long)
   --samples N        propagation samples (default 1000, quick 100)
   --log-level L      the services' LOG_LEVEL (default info, as they ship; logs go to a file)
