@@ -37,6 +37,7 @@ export async function measureTotpLogin(run) {
       const now = Date.now();
       const i = idle.findIndex((a) => usableStep(a.lastStep, now) !== undefined);
       if (i >= 0) return idle.splice(i, 1)[0];
+      life.checkAborted();
       waits++;
       await sleep(STEP_MS - (now % STEP_MS) + 50);
     }
