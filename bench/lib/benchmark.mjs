@@ -1,8 +1,8 @@
 // A run's measurements in their order: the baselines; the SMTP sink and the services started and
 // seeded; each row of the scenario table; the mixed workload's later rounds; propagation; mail; the
-// typed client's overhead over raw fetch; the directory search (Postgres); the
-// memory figures; the baselines again, the services idle; and a second look at any scenario that
-// fell more than a third below its committed ratio. Figures and errors go into `results`.
+// typed client's overhead over raw fetch; the TOTP and passkey logins (accounts of their own); the
+// directory search (Postgres); the memory figures; the baselines again, the services idle; and a
+// second look at any scenario that fell more than a third below its committed ratio. Figures and errors go into `results`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { measureDirectory } from './directory.mjs';
 import { measureBaselines } from './baselines.mjs';
 import { measureClientOverhead } from './client-overhead.mjs';
 import { measureMail } from './mail.mjs';
+import { measurePasskeyLogin } from './passkey-login.mjs';
 import { measureScenario } from './measure-scenario.mjs';
 import { afterMixed, measureMixedRounds, memorySummary, rssOf } from './memory.mjs';
 import { describeExit } from './processes.mjs';
@@ -19,6 +20,7 @@ import { SCENARIOS } from './scenarios.mjs';
 import { takeSecondLook } from './second-look.mjs';
 import { startSmtpSink } from './smtp-sink.mjs';
 import { checkInfra, startStack } from './stack.mjs';
+import { measureTotpLogin } from './totp-login.mjs';
 
 /** `committed`: the ratios of bench/ratios.json, which the second look at a slow scenario needs. */
 export async function runBenchmark({ config, results, life, log, committed }) {
@@ -45,6 +47,8 @@ export async function runBenchmark({ config, results, life, log, committed }) {
   if (config.selected('propagation')) results.propagation = await measurePropagation(run);
   if (config.selected('mail')) results.mail = await measureMail(run);
   if (config.selected('client')) results.client = await measureClientOverhead(run);
+  if (config.selected('totp-login')) results.totpLogin = await measureTotpLogin(run);
+  if (config.selected('passkey-login')) results.passkeyLogin = await measurePasskeyLogin(run);
   if (config.selected('directory')) results.directory = await measureDirectory(run);
   results.memory = memorySummary(stack, idleRss, mixed);
   await measureBaselines(base, 'end');

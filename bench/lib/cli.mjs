@@ -2,8 +2,19 @@
 // before anything has started.
 import { SCENARIOS } from './scenarios.mjs';
 
-/** What --only may name: the load scenarios, the propagation, mail, client and directory measurements. */
-const SELECTABLE = [...SCENARIOS.map((s) => s.key), 'propagation', 'mail', 'client', 'directory'];
+/**
+ * What --only may name: the load scenarios, the propagation, mail, client, second-factor login and
+ * directory measurements.
+ */
+const SELECTABLE = [
+  ...SCENARIOS.map((s) => s.key),
+  'propagation',
+  'mail',
+  'client',
+  'totp-login',
+  'passkey-login',
+  'directory',
+];
 
 const HELP = `Usage: npm run bench -- [options]
 
@@ -12,7 +23,9 @@ const HELP = `Usage: npm run bench -- [options]
   --infra            Postgres + RabbitMQ, each service a separate process (fresh databases and a
                      unique queue, removed afterwards); default: the embedded default (one process,
                      SQLite in a temporary DATA_DIR, in-process bus)
-  --only a,b         run only these scenarios (${SELECTABLE.join(', ')}); the baselines always run
+  --only a,b         run only these scenarios (${SELECTABLE.join(', ')}); the baselines always run;
+                     totp-login and passkey-login seed accounts of their own (every kind of run
+                     measures them; a quick run in about 15 s and 10 s, seeding included)
   --duration S       seconds per scenario (default 10, quick 3; the mixed workload twice as long)
   --samples N        propagation samples (default 1000, quick 100)
   --log-level L      the services' LOG_LEVEL (default info, as they ship; logs go to a file)

@@ -12,6 +12,12 @@ export const OPERATOR = {
   password: 'BenchAdmin123!',
 };
 
+/**
+ * The passkeys' relying party in both modes: an http origin must be on localhost (the infra run's
+ * APP_BASE_URL, http://127.0.0.1, is none), and the passkey login's authenticator signs for it.
+ */
+export const RELYING_PARTY = { rpId: 'localhost', origin: 'http://localhost:3000' };
+
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export function configure(args, env) {
@@ -63,11 +69,15 @@ export function configure(args, env) {
     // The mail measurements send many forgot-password requests, several to each seeded address.
     FORGOT_PASSWORD_RATE_PER_IP: '1000000000',
     MAIL_RATE_PER_ADDRESS: '1000000000',
+    // The passkey login sends its options and login requests as fast as the service answers them.
+    PASSKEY_LOGIN_RATE_PER_IP: '1000000000',
     CHALLENGE_AFTER_FAILURES: '0',
     // The operator the directory search runs as (lib/directory.mjs).
     ADMIN_LOGIN: OPERATOR.login,
     ADMIN_EMAIL: OPERATOR.email,
     ADMIN_PASSWORD: OPERATOR.password,
+    WEBAUTHN_RP_ID: RELYING_PARTY.rpId,
+    WEBAUTHN_ORIGINS: RELYING_PARTY.origin,
     ...RUNTIME_ENV,
     ARGON2_CONCURRENCY: String(argon2.concurrency),
     ...(env.UV_THREADPOOL_SIZE ? { UV_THREADPOOL_SIZE: env.UV_THREADPOOL_SIZE } : {}),

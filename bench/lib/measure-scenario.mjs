@@ -77,7 +77,7 @@ export function loadProblems(r) {
  * baseline's time each, the services idle): the machine's speed drifts within a run, and the
  * start and end baselines can be minutes away. Undefined for the other rows.
  */
-function adjacentArgon2({ config, life }, bound) {
+export function adjacentArgon2({ config, life }, bound) {
   const baseline = BASELINES.find((b) => b.key === bound && b.operation);
   if (!baseline) return undefined;
   const { argon2, settings } = config;

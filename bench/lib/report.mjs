@@ -14,6 +14,7 @@ export function renderReport(results) {
     ...propagationTable(results.propagation),
     ...mailTable(results.mail),
     ...clientTable(results.client),
+    ...secondFactorTable(results.totpLogin, results.passkeyLogin),
     ...directoryTable(results.directory),
     '',
     'Peak RSS (VmHWM) of each service process:',
@@ -113,6 +114,44 @@ function mixTable(mixed) {
     '',
     `${mixed.name}, by kind:`,
     ...indent(table(['kind', 'share', ...LOAD_COLUMNS], rows)),
+  ];
+}
+
+/** The TOTP and passkey logins (bench/lib/totp-login.mjs, bench/lib/passkey-login.mjs). */
+function secondFactorTable(...logins) {
+  const measured = logins.filter(Boolean);
+  if (measured.length === 0) return [];
+  const rows = measured.map((l) => [
+    l.name,
+    `${l.accounts} in ${fmt(l.seedSeconds, 1)} s`,
+    l.connections,
+    l.logins,
+    fmt(l.rps),
+    fmt(l.p50, 2),
+    fmt(l.p99, 2),
+    fmt(l.max, 2),
+    l.errors + l.non2xx,
+    l.bound ? `${l.bound.name} ${fmt(l.bound.rps)}` : '-',
+    fmt(l.ratio, 2),
+    fmt(l.bestRatio, 2),
+    fmt(l.clientCores, 2),
+    fmt(l.serviceCores, 2),
+  ]);
+  const columns = [
+    ...['login', 'accounts seeded', 'conns', 'logins', 'logins/s', 'p50 ms', 'p99 ms', 'max ms'],
+    ...['failed', 'bounded by (req/s)', 'ratio', 'to best', 'bench cpu', 'svc cpu'],
+  ];
+  const waits = logins[0]?.waitsForStep;
+  return [
+    '',
+    'Second-factor logins (a sample is the whole login, from its first request to its last answer):',
+    ...indent(table(columns, rows, new Set([0, 1, 9]))),
+    "  ratio: logins/s over the bound (TOTP: argon2 right before and after it); to best: over the run's best",
+    ...(waits
+      ? [
+          `  the TOTP login waited ${waits} times for a time step: too few accounts, the figure is theirs`,
+        ]
+      : []),
   ];
 }
 

@@ -31,6 +31,8 @@ export function createResults(config, startedAt) {
     propagation: null,
     mail: null,
     client: null,
+    totpLogin: null,
+    passkeyLogin: null,
     directory: null,
     memory: [],
     targets: [],

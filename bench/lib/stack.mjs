@@ -73,9 +73,7 @@ async function startInfra(opts, { authPort, userPort, authUrl, userUrl }) {
     // Required in production; the benchmark's SMTP sink (SMTP_URL, SMTP_CA_FILE) comes with `env`.
     MAIL_FROM: 'Benchmark <bench@example.com>',
     APP_BASE_URL: 'http://127.0.0.1',
-    // The passkeys' relying party: an http origin must be localhost (APP_BASE_URL's is not).
-    WEBAUTHN_RP_ID: 'localhost',
-    WEBAUTHN_ORIGINS: 'http://localhost:3000',
+    // The passkeys' relying party (WEBAUTHN_*) comes with `env`: config.mjs's RELYING_PARTY.
   };
   // One after the other, so that a failure of the first leaves nothing half-started behind it.
   const auth = await startService(opts, 'auth', 'auth service', {

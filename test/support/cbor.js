@@ -1,12 +1,10 @@
-/**
- * The little CBOR (RFC 8949) an authenticator writes: unsigned and negative integers, byte and text
- * strings, arrays and maps (a Map keeps its keys' order and allows integer keys, as COSE keys need).
- * Definite lengths only, as CTAP2's canonical form has them.
- */
-export type CborValue =
-  number | string | Uint8Array | CborValue[] | Map<number | string, CborValue>;
+// The little CBOR (RFC 8949) an authenticator writes: unsigned and negative integers, byte and text
+// strings, arrays and maps (a Map keeps its keys' order and allows integer keys, as COSE keys need).
+// Definite lengths only, as CTAP2's canonical form has them. Plain JavaScript, because the benchmark
+// (bench/lib/passkey-login.mjs) runs the software authenticator on node alone. Types: cbor.d.ts.
 
-export function encodeCbor(value: CborValue): Buffer {
+/** @param {import('./cbor.js').CborValue} value */
+export function encodeCbor(value) {
   if (typeof value === 'number') {
     if (!Number.isSafeInteger(value)) throw new Error(`CBOR: only integers, not ${value}`);
     return value >= 0 ? head(0, value) : head(1, -1 - value);
@@ -22,7 +20,7 @@ export function encodeCbor(value: CborValue): Buffer {
 }
 
 /** The initial byte of a major type with its argument (a length or the integer itself). */
-function head(major: number, argument: number): Buffer {
+function head(major, argument) {
   const type = major << 5;
   if (argument < 24) return Buffer.from([type | argument]);
   if (argument < 0x100) return Buffer.from([type | 24, argument]);
