@@ -50,7 +50,7 @@ function bind(db: EntityManager, sql: SqlDialect): Repositories {
     mail: new MailQueueRepository(db, sql),
     mailTokens: new MailTokenRepository(db, sql),
     resetRequests: new ResetRequestRepository(db, sql),
-    factors: new FactorRepository(db),
+    factors: new FactorRepository(db, sql),
     mfaTokens: new MfaTokenRepository(db, sql),
     passkeys: new PasskeyRepository(db, sql),
     webauthnChallenges: new ChallengeRepository(db, sql),

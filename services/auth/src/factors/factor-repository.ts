@@ -1,5 +1,7 @@
 import { IsNull, type EntityManager } from 'typeorm';
+import { statement, type SqlDialect } from '@platform/common';
 import { RecoveryCodeEntity, TotpFactorEntity } from '../data/entities.js';
+import type { FactorMethod } from '../metrics/metrics.js';
 
 export interface TotpFactor {
   userId: number;
@@ -17,12 +19,46 @@ export interface StoredRecoveryCode {
   hash: string;
 }
 
+/** Which kinds of second factor an account can log in with. */
+export type Enrolment = Record<FactorMethod, boolean>;
+
+/**
+ * Every kind in one round trip, on every login: a confirmed authenticator app, a passkey, an unused
+ * recovery code. (Lookups by a bound parameter in scalar subqueries, which SQLite plans once; compare
+ * CALLER_STATE in the user service.)
+ */
+const ENROLMENT = statement(
+  (p) => `SELECT
+      EXISTS (SELECT 1 FROM totp_factors
+               WHERE user_id = ${p(1)} AND confirmed_at IS NOT NULL) AS totp,
+      EXISTS (SELECT 1 FROM passkeys WHERE user_id = ${p(2)}) AS webauthn,
+      EXISTS (SELECT 1 FROM recovery_codes
+               WHERE user_id = ${p(3)} AND used_at IS NULL) AS recovery_code`,
+);
+
 /**
  * An account's second factors: its TOTP authenticator and its recovery codes. Every spend is a
  * compare-and-swap whose affected rows decide, so of concurrent spends of one code exactly one wins.
  */
 export class FactorRepository {
-  constructor(private readonly db: EntityManager) {}
+  constructor(
+    private readonly db: EntityManager,
+    private readonly sql: SqlDialect,
+  ) {}
+
+  async enrolment(userId: number): Promise<Enrolment> {
+    const [row] = await this.sql.query<Record<FactorMethod, boolean | number>>(this.db, ENROLMENT, [
+      userId,
+      userId,
+      userId,
+    ]);
+    // Postgres answers booleans, SQLite 0 or 1.
+    return {
+      totp: Boolean(row?.totp),
+      webauthn: Boolean(row?.webauthn),
+      recovery_code: Boolean(row?.recovery_code),
+    };
+  }
 
   async totpOf(userId: number): Promise<TotpFactor | null> {
     const row = await this.db.findOne(TotpFactorEntity, { where: { user_id: userId } });
