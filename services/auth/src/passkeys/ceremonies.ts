@@ -1,16 +1,18 @@
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import type { WebAuthnSettings } from './webauthn-config.js';
 
 /** The WebAuthn ceremonies on @simplewebauthn/server: options out, responses checked; no storage. */
+
+/**
+ * The library, loaded by the first ceremony: with its ASN.1 and COSE dependencies it is 5 MB of heap
+ * that a service whose users have no passkeys never needs.
+ */
+const webauthn = () => import('@simplewebauthn/server');
 
 /** ES256 and EdDSA; RS256 for Windows Hello. */
 const ALGORITHMS = [-7, -8, -257];
@@ -35,11 +37,12 @@ export interface StoredCredential {
 export type Verdict<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 /** Creation options for a discoverable credential (resident key required) bound to `userHandle`. */
-export function creationOptions(
+export async function creationOptions(
   settings: WebAuthnSettings,
   user: { userHandle: string; login: string; displayName: string },
   exclude: readonly StoredCredential[],
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  const { generateRegistrationOptions } = await webauthn();
   return generateRegistrationOptions({
     rpName: settings.rpName,
     rpID: settings.rpId,
@@ -58,10 +61,11 @@ export function creationOptions(
  * Request options. Without `allow` (passwordless) the authenticator picks a discoverable credential
  * and must verify the user; with it (a second factor) only those credentials are offered.
  */
-export function requestOptions(
+export async function requestOptions(
   settings: WebAuthnSettings,
   allow?: readonly StoredCredential[],
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  const { generateAuthenticationOptions } = await webauthn();
   return generateAuthenticationOptions({
     rpID: settings.rpId,
     timeout: settings.challengeTtlSeconds * 1000,
@@ -78,6 +82,7 @@ export async function checkRegistration(
   response: RegistrationResponseJSON,
   challenge: string,
 ): Promise<Verdict<NewCredential>> {
+  const { verifyRegistrationResponse } = await webauthn();
   try {
     const result = await verifyRegistrationResponse({
       response,
@@ -118,6 +123,7 @@ export async function checkAssertion(
   credential: StoredCredential,
   requireUserVerification: boolean,
 ): Promise<Verdict<{ signCount: number; userVerified: boolean; backedUp: boolean }>> {
+  const { verifyAuthenticationResponse } = await webauthn();
   try {
     const result = await verifyAuthenticationResponse({
       response,

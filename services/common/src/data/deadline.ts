@@ -1,5 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
+
+// pg is loaded with the first Postgres data source, not at start-up: SQLite's never need it.
+const require = createRequire(import.meta.url);
 
 /** When the database work of the request being served must be over (ms since the epoch). */
 const requestDeadline = new AsyncLocalStorage<number>();
@@ -29,7 +33,8 @@ type AnyQuery = (...args: unknown[]) => unknown;
  * connection that goes back to the pool.
  */
 export function deadlineClient(timeoutMs: number): typeof pg.Client {
-  return class DeadlineClient extends pg.Client {
+  const { Client } = require('pg') as typeof pg;
+  return class DeadlineClient extends Client {
     constructor(config?: string | pg.ClientConfig) {
       super(config);
       // A connection closed under a statement fails that statement; the client's 'error' event

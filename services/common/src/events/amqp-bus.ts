@@ -1,10 +1,4 @@
-import {
-  connect,
-  type Channel,
-  type ChannelModel,
-  type ConfirmChannel,
-  type ConsumeMessage,
-} from 'amqplib';
+import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import { DEAD_LETTER_HEADERS, declareTopology, topology, type Topology } from './amqp-topology.js';
 import { DeliveryPolicy, type DeliveryPolicyOptions } from './delivery-policy.js';
@@ -143,6 +137,8 @@ export class AmqpBus implements EventBus {
   }
 
   private async open(): Promise<void> {
+    // Loaded here, not at start-up: the embedded default (in-process bus) never needs it.
+    const { connect } = await import('amqplib');
     const connection = await connect(this.opts.url);
     connection.on('error', (err: Error) =>
       this.opts.logger.warn({ err: err.message }, 'broker connection error'),
