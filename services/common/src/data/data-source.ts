@@ -27,6 +27,9 @@ const CONNECTION_CHECK_MS = 250;
  * the driver and the data source's dialect (dialectOf), which everything after it asks. Migrations
  * are the only way the schema changes.
  */
+/** Each SQLite connection's page cache (KiB). */
+const SQLITE_CACHE_KIB = 2048;
+
 export function createDataSource(opts: DataSourceOptions): DataSource {
   const timeoutMs = opts.timeoutMs ?? 5000;
   const common = {
@@ -47,6 +50,9 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
       prepareDatabase: (db: { pragma(sql: string): unknown }) => {
         db.pragma('foreign_keys = ON');
         db.pragma('synchronous = NORMAL');
+        // SQLite's page cache is per connection and by default grows to 16 MB as the file does; the
+        // operating system caches the file anyway, so each connection keeps only its hottest pages.
+        db.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
       },
     });
     registerDialect(dataSource, new SqliteDialect());
