@@ -1,7 +1,6 @@
 import { IsNull, type EntityManager } from 'typeorm';
 import { statement, type SqlDialect } from '@platform/common';
 import { RecoveryCodeEntity, TotpFactorEntity } from '../data/entities.js';
-import type { FactorMethod } from '../metrics/metrics.js';
 
 export interface TotpFactor {
   userId: number;
@@ -19,8 +18,12 @@ export interface StoredRecoveryCode {
   hash: string;
 }
 
-/** Which kinds of second factor an account can log in with. */
-export type Enrolment = Record<FactorMethod, boolean>;
+/** Which kinds of second factor an account can log in with (by FactorMethod). */
+export interface Enrolment {
+  totp: boolean;
+  webauthn: boolean;
+  recovery_code: boolean;
+}
 
 /**
  * Every kind in one round trip, on every login: a confirmed authenticator app, a passkey, an unused
@@ -47,11 +50,11 @@ export class FactorRepository {
   ) {}
 
   async enrolment(userId: number): Promise<Enrolment> {
-    const [row] = await this.sql.query<Record<FactorMethod, boolean | number>>(this.db, ENROLMENT, [
-      userId,
-      userId,
-      userId,
-    ]);
+    const [row] = await this.sql.query<Record<keyof Enrolment, boolean | number>>(
+      this.db,
+      ENROLMENT,
+      [userId, userId, userId],
+    );
     // Postgres answers booleans, SQLite 0 or 1.
     return {
       totp: Boolean(row?.totp),
