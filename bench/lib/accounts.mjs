@@ -82,6 +82,25 @@ export async function seedAccounts(state, count, concurrency, signal) {
   }
 }
 
+/**
+ * Registers `count` accounts of their own for a measurement and gives each a factor: `enrol(account)`
+ * for each, `threadPoolSize` at a time; what it returns, in the accounts' order.
+ */
+export async function seedAccountsWith({ config, life, stack }, count, enrol) {
+  const state = createState({ authUrl: stack.authUrl, userUrl: stack.userUrl, poolCapacity: 0 });
+  await seedAccounts(state, count, config.threadPoolSize, life.signal);
+  const enrolled = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < state.accounts.length && !life.signal.aborted) {
+      const i = next++;
+      enrolled[i] = await enrol(state.accounts[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: config.threadPoolSize }, worker));
+  return enrolled;
+}
+
 /** Logs seeded accounts in until the refresh-token pool holds `min` tokens. */
 export async function fillPool(state, min, concurrency, signal) {
   const worker = async () => {

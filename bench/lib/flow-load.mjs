@@ -4,9 +4,9 @@
 // that ends in an unexpected answer or a connection error is a failure, and its latency is left out.
 import http from 'node:http';
 import { sleep } from './http.mjs';
-import { adjacentArgon2 } from './measure-scenario.mjs';
+import { adjacentArgon2, adjacentBound, usageOf } from './measure-scenario.mjs';
 import { latencySummary, round } from './stats.mjs';
-import { cpuMeter, memoryOf } from './usage.mjs';
+import { cpuMeter } from './usage.mjs';
 
 /** How many failure messages a run keeps (the count is kept in full). */
 const KEPT_FAILURES = 5;
@@ -89,8 +89,7 @@ export async function measureLogins(run, { name, connections, bound, login }) {
   const cpu = cpuMeter(stack.processes.map((p) => p.pid));
   const r = await load(settings.seconds);
   life.checkAborted();
-  const { clientCores, processCores, machineCores } = cpu(r.seconds);
-  const memory = stack.processes.map((p) => ({ process: p.name, ...memoryOf(p.pid) }));
+  const usage = usageOf(stack, cpu, r.seconds);
   const after = await adjacent?.rate();
   checkLogins(results, name, r);
   await sleep(500);
@@ -99,13 +98,8 @@ export async function measureLogins(run, { name, connections, bound, login }) {
     ...r,
     warmUpLogins: warm.logins,
     boundKey: bound,
-    adjacent: adjacent
-      ? { name: adjacent.name, before, after, rps: round((before + after) / 2, 1) }
-      : undefined,
-    clientCores,
-    serviceCores: processCores,
-    machineCores,
-    memory,
+    adjacent: adjacentBound(adjacent, before, after),
+    ...usage,
   };
 }
 

@@ -11,6 +11,19 @@ import { cpuMeter, memoryOf } from './usage.mjs';
 export const connectionsOf = (scenario, settings) =>
   scenario.connections === 'argon2' ? settings.argon2Connections : settings.connections;
 
+/** A measured run's CPU (this process, the services, the machine) and the services' memory now. */
+export function usageOf(stack, cpu, seconds) {
+  const { clientCores, processCores, machineCores } = cpu(seconds);
+  const memory = stack.processes.map((p) => ({ process: p.name, ...memoryOf(p.pid) }));
+  return { clientCores, serviceCores: processCores, machineCores, memory };
+}
+
+/** The bound measured right before and after a run (adjacentArgon2), as a row records it. */
+export const adjacentBound = (adjacent, before, after) =>
+  adjacent
+    ? { name: adjacent.name, before, after, rps: round((before + after) / 2, 1) }
+    : undefined;
+
 /**
  * Measures `scenario` and adds its row to `into` (the run's scenario table unless told otherwise:
  * the regression guard's second look keeps its rows apart, bench/lib/regression.mjs).
@@ -37,21 +50,15 @@ export async function measureScenario(run, scenario, into = run.results.scenario
   state.pool.exhausted = 0;
   const r = await load(seconds);
   life.checkAborted();
-  const { clientCores, processCores, machineCores } = cpu(r.seconds);
-  const memory = stack.processes.map((p) => ({ process: p.name, ...memoryOf(p.pid) }));
+  const usage = usageOf(stack, cpu, r.seconds);
   const after = await adjacent?.rate();
   into.push({
     key: scenario.key,
     name: scenario.name,
     ...r,
     boundKey: scenario.bound,
-    adjacent: adjacent
-      ? { name: adjacent.name, before, after, rps: round((before + after) / 2, 1) }
-      : undefined,
-    clientCores,
-    serviceCores: processCores,
-    machineCores,
-    memory,
+    adjacent: adjacentBound(adjacent, before, after),
+    ...usage,
     refreshPoolExhausted: state.pool.exhausted || undefined,
   });
   const problems = loadProblems(r);

@@ -6,7 +6,7 @@
 // (a signature check per request). Each virtual user logs in with a credential of its own, one login
 // after another, so that every credential's sign count goes up from one assertion to the next.
 import { SoftwareAuthenticator } from '../../test/support/software-authenticator.js';
-import { createState, PASSWORD, seedAccounts } from './accounts.mjs';
+import { PASSWORD, seedAccountsWith } from './accounts.mjs';
 import { RELYING_PARTY } from './config.mjs';
 import { measureLogins } from './flow-load.mjs';
 import { expectStatus, request } from './http.mjs';
@@ -51,34 +51,26 @@ export async function measurePasskeyLogin(run) {
 }
 
 /** `count` new accounts, each with a passkey of `authenticator`; the credential ids in order. */
-async function seedPasskeyAccounts({ config, life, stack }, authenticator, count) {
-  const state = createState({ authUrl: stack.authUrl, userUrl: stack.userUrl, poolCapacity: 0 });
-  await seedAccounts(state, count, config.threadPoolSize, life.signal);
-  const credentials = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < state.accounts.length && !life.signal.aborted) {
-      const { access } = state.accounts[next++];
-      const started = await request(`${stack.authUrl}/passkeys/registration/options`, {
-        method: 'POST',
-        token: access,
-        body: { password: PASSWORD },
-      });
-      const { challenge_id: challengeId, options } = expectStatus(
-        started,
-        200,
-        'seeding: POST /passkeys/registration/options',
-      );
-      const response = authenticator.create(options);
-      const registered = await request(`${stack.authUrl}/passkeys/registration`, {
-        method: 'POST',
-        token: access,
-        body: { challenge_id: challengeId, response },
-      });
-      expectStatus(registered, 201, 'seeding: POST /passkeys/registration');
-      credentials.push(response.id);
-    }
-  };
-  await Promise.all(Array.from({ length: config.threadPoolSize }, worker));
-  return credentials;
+function seedPasskeyAccounts(run, authenticator, count) {
+  const { authUrl } = run.stack;
+  return seedAccountsWith(run, count, async ({ access }) => {
+    const started = await request(`${authUrl}/passkeys/registration/options`, {
+      method: 'POST',
+      token: access,
+      body: { password: PASSWORD },
+    });
+    const { challenge_id: challengeId, options } = expectStatus(
+      started,
+      200,
+      'seeding: POST /passkeys/registration/options',
+    );
+    const response = authenticator.create(options);
+    const registered = await request(`${authUrl}/passkeys/registration`, {
+      method: 'POST',
+      token: access,
+      body: { challenge_id: challengeId, response },
+    });
+    expectStatus(registered, 201, 'seeding: POST /passkeys/registration');
+    return response.id;
+  });
 }

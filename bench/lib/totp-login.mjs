@@ -7,7 +7,7 @@
 // the account's last that is still accepted when it arrives. That is two or three codes per account
 // at first, then one per 30-s step; the accounts are as many as the run's logins need at the argon2
 // rate, two codes each, with a quarter to spare. A login that has to wait for a step is counted.
-import { createState, PASSWORD, seedAccounts } from './accounts.mjs';
+import { PASSWORD, seedAccountsWith } from './accounts.mjs';
 import { measureLogins } from './flow-load.mjs';
 import { expectStatus, request, sleep } from './http.mjs';
 import { round } from './stats.mjs';
@@ -79,30 +79,22 @@ export async function measureTotpLogin(run) {
 }
 
 /** Registers `count` accounts and enrols an authenticator app for each (`threadPoolSize` at a time). */
-async function seedTotpAccounts({ config, life, stack }, count) {
-  const state = createState({ authUrl: stack.authUrl, userUrl: stack.userUrl, poolCapacity: 0 });
-  await seedAccounts(state, count, config.threadPoolSize, life.signal);
-  const accounts = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < state.accounts.length && !life.signal.aborted) {
-      const { login, access } = state.accounts[next++];
-      const started = await request(`${stack.authUrl}/mfa/totp`, {
-        method: 'POST',
-        token: access,
-        body: { password: PASSWORD },
-      });
-      const { secret } = expectStatus(started, 201, 'seeding: POST /mfa/totp');
-      const step = usableStep(-Infinity, Date.now());
-      const confirmed = await request(`${stack.authUrl}/mfa/totp/confirm`, {
-        method: 'POST',
-        token: access,
-        body: { code: totpCode(secret, step) },
-      });
-      expectStatus(confirmed, 200, 'seeding: POST /mfa/totp/confirm');
-      accounts.push({ login, secret, lastStep: step });
-    }
-  };
-  await Promise.all(Array.from({ length: config.threadPoolSize }, worker));
-  return accounts;
+function seedTotpAccounts(run, count) {
+  const { authUrl } = run.stack;
+  return seedAccountsWith(run, count, async ({ login, access }) => {
+    const started = await request(`${authUrl}/mfa/totp`, {
+      method: 'POST',
+      token: access,
+      body: { password: PASSWORD },
+    });
+    const { secret } = expectStatus(started, 201, 'seeding: POST /mfa/totp');
+    const step = usableStep(-Infinity, Date.now());
+    const confirmed = await request(`${authUrl}/mfa/totp/confirm`, {
+      method: 'POST',
+      token: access,
+      body: { code: totpCode(secret, step) },
+    });
+    expectStatus(confirmed, 200, 'seeding: POST /mfa/totp/confirm');
+    return { login, secret, lastStep: step };
+  });
 }
