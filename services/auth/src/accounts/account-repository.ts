@@ -29,18 +29,24 @@ export interface AccountWithSecret extends Account {
 /** The first key of the two-key advisory locks that stand for roles (any fixed int4 would do). */
 const ROLE_LOCK_SPACE = 0x726f6c65; // 'role'
 
-/** An account with its roles, a row per role (one row with a null role when it holds none). */
-const accountWithRoles = (where: string) => `
+/**
+ * An account with its roles, a row per role (one row with a null role when it holds none), found by
+ * one column compared with the one parameter. The parameter comes from a one-row table instead of
+ * being compared in the WHERE: SQLite as better-sqlite3 builds it (with STAT4) recompiles a
+ * statement whose plan might depend on a bound value each time the value is bound anew, 17-18 µs
+ * instead of 3 µs per lookup here, on every login and refresh (Postgres plans both forms alike).
+ */
+const accountWithRoles = (column: 'login_lower' | 'id' | 'email_lower', param: string) => `
   SELECT a.id, a.login, a.email, a.is_active, a.email_verified, a.locale, a.hashed_password,
          r.name AS role
-    FROM auth_info a
+    FROM (SELECT ${param} AS wanted) AS x
+    JOIN auth_info a ON a.${column} = x.wanted
     LEFT JOIN user_roles ur ON ur.user_id = a.id
     LEFT JOIN roles r ON r.id = ur.role_id
-   WHERE ${where}
    ORDER BY r.name`;
-const BY_LOGIN = statement((p) => accountWithRoles(`a.login_lower = ${p(1)}`));
-const BY_ID = statement((p) => accountWithRoles(`a.id = ${p(1)}`));
-const BY_EMAIL = statement((p) => accountWithRoles(`a.email_lower = ${p(1)}`));
+const BY_LOGIN = statement((p) => accountWithRoles('login_lower', `CAST(${p(1)} AS VARCHAR)`));
+const BY_ID = statement((p) => accountWithRoles('id', `CAST(${p(1)} AS INTEGER)`));
+const BY_EMAIL = statement((p) => accountWithRoles('email_lower', `CAST(${p(1)} AS VARCHAR)`));
 type AccountWithRolesRow = Pick<
   AccountRow,
   'id' | 'login' | 'email' | 'is_active' | 'email_verified' | 'locale' | 'hashed_password'
