@@ -1,5 +1,6 @@
+import argon2 from 'argon2';
 import { describe, expect, it } from 'vitest';
-import { Gate } from './passwords.js';
+import { Gate, PasswordHasher } from './passwords.js';
 
 /** A task that starts when called and ends when `finish()` is called. */
 function pending(log: string[], name: string) {
@@ -67,5 +68,53 @@ describe('Gate (at most N argon2 computations at once)', () => {
     expect(log).toEqual(['start later']);
     later.finish();
     await run;
+  });
+});
+
+describe('PasswordHasher', () => {
+  const params = { memoryKiB: 1024, timeCost: 2, parallelism: 1, concurrency: 1 };
+
+  it('verifies its own hashes without asking for a rehash, and refuses a wrong password', async () => {
+    const hasher = new PasswordHasher(params);
+    const hash = await hasher.hash('correct horse');
+    expect(await hasher.verify(hash, 'correct horse')).toEqual({ ok: true, needsRehash: false });
+    expect(await hasher.verify(hash, 'wrong horse')).toEqual({ ok: false, needsRehash: false });
+    expect(await hasher.verify('not a hash', 'correct horse')).toEqual({
+      ok: false,
+      needsRehash: false,
+    });
+  });
+
+  it.each<[string, argon2.HashOptions]>([
+    [
+      'a lower memory cost',
+      { memoryCost: 512, timeCost: 2, parallelism: 1, type: argon2.argon2id },
+    ],
+    [
+      'a higher time cost',
+      { memoryCost: 1024, timeCost: 3, parallelism: 1, type: argon2.argon2id },
+    ],
+    ['more lanes', { memoryCost: 1024, timeCost: 2, parallelism: 2, type: argon2.argon2id }],
+    [
+      'another type (argon2i)',
+      { memoryCost: 1024, timeCost: 2, parallelism: 1, type: argon2.argon2i },
+    ],
+  ])('When a stored hash has %s, then a correct password asks for a rehash', async (_, options) => {
+    const hasher = new PasswordHasher(params);
+    const old = await argon2.hash('correct horse', options);
+    expect(await hasher.verify(old, 'correct horse')).toEqual({ ok: true, needsRehash: true });
+    expect(await hasher.verify(old, 'wrong horse')).toEqual({ ok: false, needsRehash: false });
+  });
+
+  it('When the stored hash is of the old version 0x10, then a correct password asks for a rehash', async () => {
+    const hasher = new PasswordHasher(params);
+    const old = await argon2.hash('correct horse', {
+      memoryCost: 1024,
+      timeCost: 2,
+      parallelism: 1,
+      type: argon2.argon2id,
+      version: 0x10,
+    });
+    expect(await hasher.verify(old, 'correct horse')).toEqual({ ok: true, needsRehash: true });
   });
 });

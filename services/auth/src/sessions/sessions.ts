@@ -40,7 +40,7 @@ export async function startSession(
 ): Promise<TokenPair> {
   const sessionId = randomUUID();
   const createdAt = new Date();
-  const pair = await deps.tokens.issuePair({
+  const pair = deps.tokens.issuePair({
     userId: account.id,
     roles: account.roles,
     sessionId,
@@ -139,7 +139,7 @@ export async function refreshSession(
   if (!current) return reissue(deps, account, session);
 
   const identity = deps.tokens.newIdentity();
-  const pair = await deps.tokens.issuePair(
+  const pair = deps.tokens.issuePair(
     {
       userId: account.id,
       roles: account.roles,
@@ -196,7 +196,7 @@ function withinReuseInterval(deps: AuthDeps, session: Session, jti: string): boo
  * new credential comes into being.
  */
 async function reissue(deps: AuthDeps, account: Account, session: Session): Promise<TokenPair> {
-  const pair = await deps.tokens.issuePair(
+  const pair = deps.tokens.issuePair(
     {
       userId: account.id,
       roles: account.roles,

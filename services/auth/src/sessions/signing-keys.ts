@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
 import {
   createLocalJWKSet,
   exportJWK,
   generateKeyPair,
-  importJWK,
-  type CryptoKey,
   type JWK,
   type JWTVerifyGetKey,
 } from 'jose';
@@ -21,7 +19,8 @@ export interface PrivateJwk extends JWK {
 
 export interface KeyRing {
   signingKid: string;
-  signingKey: CryptoKey;
+  /** The signing key as node:crypto holds it: tokens are signed in the call, not as a WebCrypto job. */
+  signingKey: KeyObject;
   /** Public halves of every configured key: the one that signs and those kept to verify during rotation. */
   jwks: { keys: JWK[] };
   verifyKey: JWTVerifyGetKey;
@@ -65,7 +64,10 @@ export async function loadKeyRing(
   const jwks = { keys: publicKeys };
   return {
     signingKid: signer.kid,
-    signingKey: (await importJWK(signer, TOKEN_ALG)) as CryptoKey,
+    signingKey: createPrivateKey({
+      key: { kty: signer.kty, crv: signer.crv, d: signer.d, x: signer.x },
+      format: 'jwk',
+    }),
     jwks,
     verifyKey: createLocalJWKSet(jwks),
   };

@@ -1,4 +1,4 @@
-import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '@platform/common';
 import { generatePrivateJwk, loadKeyRing } from './signing-keys.js';
@@ -70,6 +70,42 @@ describe('TokenService', () => {
     expect(decodeJwt(first.access.token).iat).toBe(Math.floor(identity.issuedAt.getTime() / 1000));
     const other = await tokens.issuePair(subject);
     expect(other.refresh.token).not.toBe(first.refresh.token);
+  });
+
+  it('signs each token as jose would: the same compact JWS, byte for byte, that jose verifies', async () => {
+    const jwk = await generatePrivateJwk('kid-1');
+    const ring = await loadKeyRing([jwk]);
+    const tokens = new TokenService(
+      settings,
+      { kid: ring.signingKid, key: ring.signingKey },
+      ring.verifyKey,
+    );
+    const identity = tokens.newIdentity();
+    const pair = tokens.issuePair({ ...subject, roles: ['user', 'admin'] }, identity);
+    const iat = Math.floor(identity.issuedAt.getTime() / 1000);
+    const byJose = await new SignJWT({
+      type: 'access',
+      sid: subject.sessionId,
+      role: 'admin',
+      roles: ['user', 'admin'],
+      email_verified: false,
+      amr: ['pwd', 'otp', 'mfa'],
+      aal: 2,
+    })
+      .setProtectedHeader({ alg: 'EdDSA', kid: 'kid-1', typ: 'JWT' })
+      .setSubject('42')
+      .setJti(identity.accessJti)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + 1800)
+      .setIssuer(settings.issuer)
+      .setAudience(settings.audience)
+      .sign(await importJWK(jwk, 'EdDSA'));
+    expect(pair.access.token).toBe(byJose);
+    const { payload } = await jwtVerify(pair.refresh.token, ring.verifyKey, {
+      issuer: settings.issuer,
+      audience: settings.audience,
+    });
+    expect(payload).toMatchObject({ type: 'refresh', jti: identity.refreshJti, sub: '42' });
   });
 
   it('When the address is proven, then the tokens say so in email_verified', async () => {

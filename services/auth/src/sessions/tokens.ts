@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { SignJWT, type CryptoKey, type JWTVerifyGetKey } from 'jose';
+import { randomUUID, sign, type KeyObject } from 'node:crypto';
+import type { JWTVerifyGetKey } from 'jose';
 import { TOKEN_ALG, verifyToken, type TokenClaims, type TokenType } from '@platform/common';
 import type { SessionProof } from './session-repository.js';
 
@@ -53,12 +53,17 @@ export function primaryRole(roles: readonly string[]): string {
 
 /** Issues and verifies the service's JWTs. Verification here checks signature, expiry, issuer, audience and type. */
 export class TokenService {
+  /** The protected header, the same for every token: encoded once. */
+  private readonly header: string;
+
   constructor(
     private readonly settings: TokenSettings,
-    private readonly signer: { kid: string; key: CryptoKey },
+    private readonly signer: { kid: string; key: KeyObject },
     private readonly verifyKey: JWTVerifyGetKey,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.header = base64url({ alg: TOKEN_ALG, kid: signer.kid, typ: 'JWT' });
+  }
 
   get refreshTtlSeconds(): number {
     return this.settings.refreshTtlSeconds;
@@ -79,50 +84,54 @@ export class TokenService {
     return { accessJti: randomUUID(), refreshJti: randomUUID(), issuedAt: new Date(this.now()) };
   }
 
-  async issuePair(
-    subject: TokenSubject,
-    identity: PairIdentity = this.newIdentity(),
-  ): Promise<TokenPair> {
-    const [access, refresh] = await Promise.all([
-      this.issue('access', subject, this.settings.accessTtlSeconds, identity.accessJti, identity),
-      this.issue(
-        'refresh',
-        subject,
-        this.settings.refreshTtlSeconds,
-        identity.refreshJti,
-        identity,
-      ),
-    ]);
+  issuePair(subject: TokenSubject, identity: PairIdentity = this.newIdentity()): TokenPair {
+    const access = this.issue(
+      'access',
+      subject,
+      this.settings.accessTtlSeconds,
+      identity.accessJti,
+      identity,
+    );
+    const refresh = this.issue(
+      'refresh',
+      subject,
+      this.settings.refreshTtlSeconds,
+      identity.refreshJti,
+      identity,
+    );
     return { access, refresh };
   }
 
-  private async issue(
+  private issue(
     type: TokenType,
     subject: TokenSubject,
     ttlSeconds: number,
     jti: string,
     identity: PairIdentity,
-  ): Promise<IssuedToken> {
+  ): IssuedToken {
     const iat = Math.floor(identity.issuedAt.getTime() / 1000);
     const cap = subject.notAfter ? Math.floor(subject.notAfter.getTime() / 1000) : Infinity;
     const exp = Math.min(iat + ttlSeconds, cap);
-    const token = await new SignJWT({
+    // A compact JWS as jose's SignJWT writes it (the same claims in the same order), signed with
+    // node:crypto in the call: an Ed25519 signature is about 36 µs here, where WebCrypto's sign, a
+    // job on libuv's pool that the hashes share, cost the event loop about 0.1 ms per token.
+    const payload = base64url({
       type,
       sid: subject.sessionId,
       role: primaryRole(subject.roles),
-      roles: [...subject.roles],
+      roles: subject.roles,
       email_verified: subject.emailVerified,
-      amr: [...subject.proof.amr],
+      amr: subject.proof.amr,
       aal: subject.proof.aal,
-    })
-      .setProtectedHeader({ alg: TOKEN_ALG, kid: this.signer.kid, typ: 'JWT' })
-      .setSubject(String(subject.userId))
-      .setJti(jti)
-      .setIssuedAt(iat)
-      .setExpirationTime(exp)
-      .setIssuer(this.settings.issuer)
-      .setAudience(this.settings.audience)
-      .sign(this.signer.key);
+      sub: String(subject.userId),
+      jti,
+      iat,
+      exp,
+      iss: this.settings.issuer,
+      aud: this.settings.audience,
+    });
+    const input = `${this.header}.${payload}`;
+    const token = `${input}.${sign(null, Buffer.from(input), this.signer.key).toString('base64url')}`;
     return { token, jti, expiresAt: new Date(exp * 1000) };
   }
 
@@ -130,4 +139,8 @@ export class TokenService {
   async verify(token: string, expected: TokenType): Promise<TokenClaims> {
     return verifyToken(token, expected, this.verifyKey, this.settings, this.now);
   }
+}
+
+function base64url(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
