@@ -141,6 +141,23 @@ describe(`the throttle store (${STACK_MODE === 'infra' ? 'Postgres, two replicas
     expect(refused.retryAfter).toBeLessThanOrEqual(60);
   });
 
+  // Postgres's alone: the memory store has one clock.
+  if (STACK_MODE === 'infra')
+    it('When a racer that began later opened the window, then the wait told is still no longer than the window', async () => {
+      // now() is each transaction's start: a count that began before another replica opened the
+      // window sees that window end a little more than 60 s after its own now(). Such a row, made
+      // directly:
+      const k = key();
+      await dataSources[0]!.query(
+        `INSERT INTO login_throttle (key, failures, expires_at)
+         VALUES ($1, 1, now() + make_interval(secs => 60.5))`,
+        [k],
+      );
+      const answer = await replicas[1].count(k, 10, 60);
+      expect(answer.allowed).toBe(true);
+      expect(answer.retryAfter).toBe(60);
+    });
+
   it('When one solution is claimed 10 times at once across replicas, then exactly one claim wins', async () => {
     const k = key();
     const claims = await both(10, (store) => store.claimOnce(k, new Date(Date.now() + 60_000)));

@@ -80,13 +80,16 @@ const RESET_MATCHING = `DELETE FROM login_throttle
 /** Postgres chose this statement to break a deadlock; it changed nothing and can run again. */
 const DEADLOCK_DETECTED = '40P01';
 
+// now() is each transaction's start: a racer that started earlier may count on a window another
+// opened after it began, so the time left is capped at the window it cannot exceed.
 const COUNT = `
   INSERT INTO login_throttle AS t (key, failures, expires_at)
   VALUES ($1, 1, now() + make_interval(secs => $2::float8))
   ON CONFLICT (key) DO UPDATE SET
     failures = CASE WHEN t.expires_at <= now() THEN 1 ELSE t.failures + 1 END,
     expires_at = CASE WHEN t.expires_at <= now() THEN EXCLUDED.expires_at ELSE t.expires_at END
-  RETURNING failures, EXTRACT(EPOCH FROM expires_at - now())::float8 AS retry_after`;
+  RETURNING failures,
+    LEAST($2::float8, EXTRACT(EPOCH FROM expires_at - now()))::float8 AS retry_after`;
 
 const CLAIM = `
   INSERT INTO login_throttle AS t (key, failures, expires_at) VALUES ($1, 0, $2)
