@@ -2061,7 +2061,7 @@ export interface components {
     };
   };
   parameters: {
-    /** @description The account's id */
+    /** @description The account's id (ids are 32-bit integers; a larger one is 422) */
     UserId: number;
     /**
      * @description A session's id as `GET /sessions` lists it: a UUID in lower case with hyphens, its one
@@ -2791,7 +2791,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The account's id */
+        /** @description The account's id (ids are 32-bit integers; a larger one is 422) */
         user_id: components['parameters']['UserId'];
       };
       cookie?: never;
@@ -2820,7 +2820,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The account's id */
+        /** @description The account's id (ids are 32-bit integers; a larger one is 422) */
         user_id: components['parameters']['UserId'];
       };
       cookie?: never;
@@ -2849,7 +2849,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The account's id */
+        /** @description The account's id (ids are 32-bit integers; a larger one is 422) */
         user_id: components['parameters']['UserId'];
         /** @description A role (see `ROLE_PERMISSIONS` for what each grants) */
         role: components['parameters']['RoleName'];
@@ -2880,7 +2880,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The account's id */
+        /** @description The account's id (ids are 32-bit integers; a larger one is 422) */
         user_id: components['parameters']['UserId'];
         /** @description A role (see `ROLE_PERMISSIONS` for what each grants) */
         role: components['parameters']['RoleName'];
@@ -3177,7 +3177,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The account's id */
+        /** @description The account's id (ids are 32-bit integers; a larger one is 422) */
         user_id: components['parameters']['UserId'];
       };
       cookie?: never;
@@ -3207,7 +3207,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The account's id */
+        /** @description The account's id (ids are 32-bit integers; a larger one is 422) */
         user_id: components['parameters']['UserId'];
       };
       cookie?: never;
@@ -3272,7 +3272,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The account's id */
+        /** @description The account's id (ids are 32-bit integers; a larger one is 422) */
         user_id: components['parameters']['UserId'];
       };
       cookie?: never;
@@ -3301,7 +3301,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The account's id */
+        /** @description The account's id (ids are 32-bit integers; a larger one is 422) */
         user_id: components['parameters']['UserId'];
       };
       cookie?: never;
@@ -3329,7 +3329,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The account's id */
+        /** @description The account's id (ids are 32-bit integers; a larger one is 422) */
         user_id: components['parameters']['UserId'];
       };
       cookie?: never;
@@ -3358,7 +3358,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The account's id */
+        /** @description The account's id (ids are 32-bit integers; a larger one is 422) */
         user_id: components['parameters']['UserId'];
       };
       cookie?: never;
@@ -3461,7 +3461,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The account's id */
+        /** @description The account's id (ids are 32-bit integers; a larger one is 422) */
         user_id: components['parameters']['UserId'];
       };
       cookie?: never;

@@ -26,7 +26,8 @@ function trail(size: number) {
 describe('exportAudit', () => {
   it('When the export is read, then the trail is read one batch at a time, only as far as the reader has come', async () => {
     const { deps, reads } = trail(10);
-    const lines = exportAudit(deps, {}, (r) => String(r.id), 4);
+    const lines = await exportAudit(deps, {}, (r) => String(r.id), 4);
+    expect(reads).toEqual([{ afterId: undefined, limit: 4 }]);
     expect((await lines.next()).value).toBe('1\n2\n3\n4\n');
     expect(reads).toEqual([{ afterId: undefined, limit: 4 }]);
     expect((await lines.next()).value).toBe('5\n6\n7\n8\n');
@@ -39,8 +40,18 @@ describe('exportAudit', () => {
   it('When the trail ends on a full batch, then one more read finds nothing and the export ends', async () => {
     const { deps, reads } = trail(4);
     const all: string[] = [];
-    for await (const chunk of exportAudit(deps, {}, (r) => String(r.id), 2)) all.push(chunk);
+    for await (const chunk of await exportAudit(deps, {}, (r) => String(r.id), 2)) all.push(chunk);
     expect(all).toEqual(['1\n2\n', '3\n4\n']);
     expect(reads).toHaveLength(3);
+  });
+
+  it('When the first read fails, then the export fails before it has an answer to start', async () => {
+    const broken = {
+      store: {
+        repos: { auditQuery: { read: () => Promise.reject(new Error('connection lost')) } },
+      },
+      databaseTimeoutMs: 1000,
+    } as unknown as AuthDeps;
+    await expect(exportAudit(broken, {}, (r) => String(r.id))).rejects.toThrow('connection lost');
   });
 });

@@ -24,22 +24,26 @@ export async function auditPage(
 /**
  * GET /audit/export: every matching record, oldest first, read a batch at a time as the client takes
  * them, so memory stays bounded by one batch whatever the length of the trail. Each batch has the
- * database time of a request of its own: a long export is no slow statement.
+ * database time of a request of its own: a long export is no slow statement. The first batch is read
+ * before the answer starts, so a database that fails at once gets the client an error status, not
+ * a 200 whose connection is cut.
  */
-export async function* exportAudit(
+export async function exportAudit(
   deps: AuthDeps,
   filter: AuditFilter,
   toLine: (record: AuditRecord) => string,
   batchSize = EXPORT_BATCH,
-): AsyncGenerator<string> {
-  let afterId: number | undefined;
-  for (;;) {
-    const batch = await withDatabaseDeadline(deps.databaseTimeoutMs, () =>
+): Promise<AsyncGenerator<string>> {
+  const read = (afterId: number | undefined) =>
+    withDatabaseDeadline(deps.databaseTimeoutMs, () =>
       deps.store.repos.auditQuery.read(filter, { afterId, direction: 'asc', limit: batchSize }),
     );
-    if (batch.length === 0) return;
-    yield batch.map((record) => `${toLine(record)}\n`).join('');
-    if (batch.length < batchSize) return;
-    afterId = batch[batch.length - 1]!.id;
-  }
+  const first = await read(undefined);
+  return (async function* () {
+    for (let batch = first; batch.length > 0;) {
+      yield batch.map((record) => `${toLine(record)}\n`).join('');
+      if (batch.length < batchSize) return;
+      batch = await read(batch[batch.length - 1]!.id);
+    }
+  })();
 }

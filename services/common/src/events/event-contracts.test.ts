@@ -74,7 +74,7 @@ describe('EventContracts', () => {
     ['a string', 'Register', 'unknown event_type null'],
     ['auth_id a string', { ...register, auth_id: '123' }, '/auth_id must be integer'],
     ['auth_id zero', { ...register, auth_id: 0 }, '/auth_id must be >= 1'],
-    ['auth_id unsafe', { ...register, auth_id: 2 ** 53 }, '/auth_id must be <= 9007199254740991'],
+    ['auth_id past 32 bits', { ...register, auth_id: 2 ** 31 }, '/auth_id must be <= 2147483647'],
     ['a fractional auth_id', { ...deactivate, auth_id: 1.5 }, '/auth_id must be integer'],
     [
       'no auth_id',

@@ -2,7 +2,7 @@
 // Run `npm run generate` after changing the contract.
 
 /**
- * The account's id in the auth service.
+ * The account's id in the auth service (a 32-bit integer, as both services keep it).
  *
  * This interface was referenced by `EventContracts`'s JSON-Schema
  * via the `definition` "AuthId".

@@ -120,7 +120,9 @@ export function operatorHandlers(deps: AuthDeps) {
 
   const exportAuditHandler: AuthHandler<'exportAudit'> = async ({ query }) => ({
     status: 200,
-    body: exportAudit(deps, auditFilter(query), (record) => JSON.stringify(auditBody(record))),
+    body: await exportAudit(deps, auditFilter(query), (record) =>
+      JSON.stringify(auditBody(record)),
+    ),
   });
 
   return {
