@@ -93,4 +93,16 @@ describe('ids past 32 bits', () => {
       });
     }
   });
+
+  it('When a paging cursor carries an id past 2^31 - 1, then the listing answers 400 naming the cursor, never 500', async () => {
+    for (const [path, listing] of [
+      ['/audit', 'audit'],
+      ['/users', 'users'],
+    ] as const) {
+      const cursor = Buffer.from(JSON.stringify({ l: listing, id: TOO_BIG })).toString('base64url');
+      const res = await stack.authApi.get(`${path}?cursor=${cursor}`, { token });
+      expect({ path, status: res.status }).toEqual({ path, status: 400 });
+      expect(res.body.errors).toContainEqual(expect.objectContaining({ field: 'cursor' }));
+    }
+  });
 });

@@ -6,6 +6,7 @@ describe('paging cursors', () => {
   it('When a cursor is decoded by its own listing, then it gives back the id it was made from', () => {
     expect(decodeCursor('users', encodeCursor('users', 42))).toBe(42);
     expect(decodeCursor('users', undefined)).toBeUndefined();
+    expect(decodeCursor('users', encodeCursor('users', 2 ** 31 - 1))).toBe(2 ** 31 - 1);
   });
 
   it("When a cursor is forged, damaged or another listing's, then it is a 400 naming the cursor", () => {
@@ -15,6 +16,9 @@ describe('paging cursors', () => {
       encodeCursor('audit', 42),
       Buffer.from('{"l":"users","id":-1}').toString('base64url'),
       Buffer.from('{"l":"users","id":1.5}').toString('base64url'),
+      // Past the 32-bit ids a listing holds, which the query would refuse.
+      Buffer.from(`{"l":"users","id":${2 ** 31}}`).toString('base64url'),
+      Buffer.from('{"l":"users","id":1e300}').toString('base64url'),
       Buffer.from('[1]').toString('base64url'),
       Buffer.from('null').toString('base64url'),
     ];

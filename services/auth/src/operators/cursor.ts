@@ -8,6 +8,9 @@ export function encodeCursor(listing: string, lastId: number): string {
   return Buffer.from(JSON.stringify({ l: listing, id: lastId })).toString('base64url');
 }
 
+/** The largest id a listing holds: its ids are 32-bit columns (a larger one would fail the query). */
+const MAX_ID = 2_147_483_647;
+
 export function decodeCursor(listing: string, cursor: string | undefined): number | undefined {
   if (cursor === undefined) return undefined;
   let parsed: unknown;
@@ -18,7 +21,8 @@ export function decodeCursor(listing: string, cursor: string | undefined): numbe
     throw invalidCursor();
   }
   const { l, id } = (parsed ?? {}) as { l?: unknown; id?: unknown };
-  if (l !== listing || !Number.isSafeInteger(id) || (id as number) < 0) throw invalidCursor();
+  if (l !== listing || !Number.isInteger(id) || (id as number) < 0 || (id as number) > MAX_ID)
+    throw invalidCursor();
   return id as number;
 }
 
